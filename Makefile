@@ -1,0 +1,95 @@
+# pypin — one non-recursive GNU Makefile.
+#
+#   make                 build preload/libpypin.so and scripts/pypin
+#   make check           unit tests (Check) and integration tests
+#   make install         install under $(DESTDIR)$(prefix)
+#   make uninstall
+#
+# Settings can also go in config.mak.  WERROR=1 turns warnings into errors (CI);
+# SANITIZE=address,undefined builds the unit tests with sanitizers;
+# TEST_WRAPPER="valgrind -q" runs the test programs under a wrapper.
+
+-include config.mak
+
+VERSION := 0.1.0
+
+prefix ?= /usr/local
+exec_prefix ?= $(prefix)
+bindir ?= $(exec_prefix)/bin
+libdir ?= $(exec_prefix)/lib
+pkglibdir ?= $(libdir)/pypin
+mandir ?= $(prefix)/share/man
+docdir ?= $(prefix)/share/doc/pypin
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+# The libpython pinned when nothing else is configured: the system Python's.
+SYSTEM_PYTHON ?= /usr/bin/python3
+DEFAULT_LIBPYTHON ?= $(shell $(SYSTEM_PYTHON) -c 'import os, sysconfig as s; \
+	d, n = s.get_config_var("LIBDIR"), s.get_config_var("INSTSONAME"); \
+	p = os.path.join(d or "", n or ""); print(p if n and os.path.exists(p) else "")' 2>/dev/null)
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wvla
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+endif
+
+PYPIN_CPPFLAGS := -D_GNU_SOURCE -iquote lib -DPYPIN_VERSION='"$(VERSION)"' \
+	-DPYPIN_DEFAULT_LIBPYTHON='"$(DEFAULT_LIBPYTHON)"'
+PYPIN_CFLAGS := -std=gnu11 -fPIC -fvisibility=hidden $(WARNINGS)
+
+LIB_SRC := lib/config.c lib/elf.c lib/libpython.c lib/log.c lib/pin.c lib/pypin.c \
+	lib/search.c lib/verdict.c
+LIB_OBJ := $(LIB_SRC:.c=.o)
+LIB_HDR := $(wildcard lib/*.h)
+
+all: preload/libpypin.so scripts/pypin
+
+$(LIB_OBJ): %.o: %.c $(LIB_HDR) Makefile
+	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(PYPIN_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+lib/libpypin-core.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# The hook must hand over with a true tail call, whatever CFLAGS say.
+preload/preload.o: preload/preload.c $(LIB_HDR) Makefile
+	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(PYPIN_CFLAGS) $(CFLAGS) \
+		-O2 -foptimize-sibling-calls -fno-stack-protector -c -o $@ $<
+
+preload/libpypin.so: preload/preload.o lib/libpypin-core.a preload/libpypin.map
+	$(CC) -shared -o $@ preload/preload.o lib/libpypin-core.a $(LDFLAGS) \
+		-Wl,--version-script=preload/libpypin.map -Wl,-z,nodelete \
+		-Wl,--no-undefined -Wl,-soname,libpypin.so
+
+scripts/pypin: scripts/pypin.in Makefile
+	sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@pkglibdir@|$(pkglibdir)|g' $< > $@
+	chmod +x $@
+
+# --- tests ----------------------------------------------------------------
+
+include tests/tests.mk
+
+# --- install --------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(pkglibdir) $(DESTDIR)$(bindir) $(DESTDIR)$(docdir)
+	install -m 644 preload/libpypin.so $(DESTDIR)$(pkglibdir)/libpypin.so
+	install -m 755 scripts/pypin $(DESTDIR)$(bindir)/pypin
+	install -m 644 README.md docs/*.md $(DESTDIR)$(docdir)
+
+uninstall:
+	rm -f $(DESTDIR)$(pkglibdir)/libpypin.so $(DESTDIR)$(bindir)/pypin
+	-rmdir $(DESTDIR)$(pkglibdir)
+	rm -rf $(DESTDIR)$(docdir)
+
+clean: tests-clean
+	rm -f lib/*.o lib/*.a preload/*.o preload/*.so scripts/pypin
+
+.PHONY: all install uninstall clean

@@ -1,0 +1,309 @@
+/* pypin: the pinned interpreter.  See pin.h. */
+#include "pin.h"
+#include "config.h"
+#include "libpython.h"
+#include "log.h"
+#include "pypin.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <link.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#ifndef PYPIN_DEFAULT_LIBPYTHON
+#define PYPIN_DEFAULT_LIBPYTHON ""
+#endif
+
+enum how {
+	LOAD,        /* dlopen the file (or soname) with RTLD_GLOBAL */
+	PROMOTE,     /* already mapped: RTLD_NOLOAD|RTLD_GLOBAL */
+	PRESENT,     /* Python is already in the global scope: nothing to do */
+};
+
+enum state { CHOSEN, READY, FAILED };
+
+/* Written once by the thread that chooses, before it is published; `real` and
+ * `state` are written by whoever makes it ready, before state is set. */
+struct pin {
+	enum how how;
+	char path[PATH_MAX];          /* file, soname, or the object Python lives in */
+	char tag[PYPIN_TAG_MAX];
+	const char *why;
+	char real[PATH_MAX];          /* where it was found to be mapped */
+	atomic_int state;
+};
+
+static _Atomic(struct pin *) pinned;
+
+/* Setting the interpreter's program name: 0 not yet, 1 under way, 2 done. */
+static atomic_int home_state;
+
+int pypin_pinned(void)
+{
+	struct pin *p = atomic_load_explicit(&pinned, memory_order_acquire);
+	return p && atomic_load_explicit(&p->state, memory_order_acquire) == READY;
+}
+
+static int set_pin(struct pin *p, enum how how, const char *path, const char *tag,
+	const char *why)
+{
+	if (strlen(path) >= sizeof p->path || strlen(tag) >= sizeof p->tag)
+		return -1;
+	p->how = how;
+	strcpy(p->path, path);
+	strcpy(p->tag, tag);
+	p->why = why;
+	return 0;
+}
+
+/* --- 1. Python already in the process ------------------------------------ */
+
+struct mapped {
+	struct pin *p;
+	const char *want;   /* a tag to prefer, or NULL */
+	int found;
+};
+
+static int mapped_cb(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+	struct mapped *m = ctx;
+	const char *name = info->dlpi_name, *base;
+	char tag[PYPIN_TAG_MAX];
+
+	(void)size;
+	if (!name || !*name)
+		return 0;
+	base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	if (!pypin_libpython_tag(base, tag, sizeof tag) || strcmp(tag, "3") == 0)
+		return 0;
+	if (!m->found || (m->want && pypin_tag_compatible(tag, m->want))) {
+		m->found = set_pin(m->p, PROMOTE, name, tag, "already mapped") == 0;
+		return m->want && m->found && pypin_tag_compatible(tag, m->want);
+	}
+	return 0;
+}
+
+/* "3.11.2 (main, …)" -> "3.11" */
+static int version_tag(const char *version, char *tag, size_t tagsz)
+{
+	size_t n = strspn(version, "0123456789");
+	if (n == 0 || version[n] != '.')
+		return -1;
+	n += 1 + strspn(version + n + 1, "0123456789");
+	if (n >= tagsz)
+		return -1;
+	memcpy(tag, version, n);
+	tag[n] = '\0';
+	return 0;
+}
+
+static int in_process(struct pin *p, const struct pypin_verdict *v)
+{
+	struct mapped m = { p, v->need == PYPIN_NEED_ANY ? NULL : v->tag, 0 };
+	char tag[PYPIN_TAG_MAX];
+	Dl_info info;
+
+	dl_iterate_phdr(mapped_cb, &m);
+	if (m.found)
+		return 0;
+
+	/* Python linked into the executable or another global object. */
+	void *sym = dlsym(RTLD_DEFAULT, "Py_IsInitialized");
+	const char *(*get_version)(void) =
+		(const char *(*)(void))dlsym(RTLD_DEFAULT, "Py_GetVersion");
+	if (!sym || !get_version || version_tag(get_version(), tag, sizeof tag) != 0)
+		return -1;
+	const char *where = dladdr(sym, &info) && info.dli_fname && *info.dli_fname ?
+		info.dli_fname : "the executable";
+	return set_pin(p, PRESENT, where, tag, "already in the process");
+}
+
+/* --- 2-4. Choosing a file ------------------------------------------------ */
+
+static int fits(const struct pypin_verdict *v, const char *tag)
+{
+	return v->need == PYPIN_NEED_ANY || pypin_tag_compatible(tag, v->tag);
+}
+
+/* A configured or default libpython, if it is one and fits. */
+static int try_file(struct pin *p, const struct pypin_verdict *v,
+	const struct pypin_elf *e, const char *path, const char *why)
+{
+	char tag[PYPIN_TAG_MAX];
+
+	if (!path || !*path)
+		return -1;
+	if (pypin_libpython_identify(path, tag, sizeof tag) != 0) {
+		pypin_debug("%s (%s) is not a readable libpython; passed over", path, why);
+		return -1;
+	}
+	if (!fits(v, tag)) {
+		pypin_debug("%s (%s) is Python %s, not %s; passed over", path, why, tag, v->tag);
+		return -1;
+	}
+	if (v->need == PYPIN_NEED_ANY && !pypin_libpython_serves(path, e))
+		pypin_debug("%s (%s) lacks some of the Py symbols needed; using it anyway",
+			    path, why);
+	return set_pin(p, LOAD, path, tag, why);
+}
+
+static int choose(struct pin *p, const struct pypin_verdict *v,
+	const struct pypin_elf *e, const char *path)
+{
+	char found[PATH_MAX], tag[PYPIN_TAG_MAX];
+	int by_version = v->need == PYPIN_NEED_VERSION && strchr(v->tag, '.');
+
+	if (in_process(p, v) == 0)
+		return 0;
+	if (v->need == PYPIN_NEED_SELF)
+		return set_pin(p, LOAD, path, v->tag, "the library opened");
+	if (try_file(p, v, e, pypin_config.libpython, "PYPIN_LIBPYTHON") == 0)
+		return 0;
+	if (by_version && pypin_libpython_beside(e, path, v->name, found, sizeof found) == 0 &&
+	    set_pin(p, LOAD, found, v->tag, "beside the library") == 0)
+		return 0;
+	if (try_file(p, v, e, PYPIN_DEFAULT_LIBPYTHON, "the build-time default") == 0)
+		return 0;
+	if (by_version)
+		return set_pin(p, LOAD, v->name, v->tag, "the loader's search");
+	if (pypin_libpython_newest((const void *)choose, v->need == PYPIN_NEED_ANY ? e : NULL,
+				   found, sizeof found, tag, sizeof tag) == 0 &&
+	    fits(v, tag))
+		return set_pin(p, LOAD, found, tag, "the newest found");
+	return -1;
+}
+
+/* --- Making it global --------------------------------------------------- */
+
+/* Points the interpreter at its own installation (or PYPIN_PYTHON's), unless it
+ * is already initialized.  Once per process; other threads wait for it. */
+static void set_home(void *h, const struct pin *p, char *buf, size_t bufsz)
+{
+	int expected = 0;
+	char program[PATH_MAX];
+	const char *name = pypin_config.python;
+
+	buf[0] = '\0';
+	if (!atomic_compare_exchange_strong(&home_state, &expected, 1)) {
+		while (atomic_load(&home_state) != 2)
+			sched_yield();
+		return;
+	}
+	int (*is_init)(void) = (int (*)(void))dlsym(h, "Py_IsInitialized");
+	wchar_t *(*decode)(const char *, size_t *) =
+		(wchar_t *(*)(const char *, size_t *))dlsym(h, "Py_DecodeLocale");
+	void (*set_name)(const wchar_t *) =
+		(void (*)(const wchar_t *))dlsym(h, "Py_SetProgramName");
+
+	if (!is_init || !decode || !set_name || is_init())
+		goto done;
+	if (!name && pypin_libpython_program(p->real, p->tag, program, sizeof program) == 0)
+		name = program;
+	if (!name)
+		goto done;
+	wchar_t *w = decode(name, NULL);      /* kept for the life of the process */
+	if (w) {
+		set_name(w);
+		snprintf(buf, bufsz, "; home %s", name);
+	}
+done:
+	atomic_store(&home_state, 2);
+}
+
+static void activate(struct pin *p, char *home, size_t homesz)
+{
+	int mode = RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE;
+	struct link_map *map = NULL;
+
+	home[0] = '\0';
+	if (p->how == PRESENT) {
+		atomic_store_explicit(&p->state, READY, memory_order_release);
+		return;
+	}
+	if (p->how == PROMOTE)
+		mode |= RTLD_NOLOAD;
+	pypin_enter();
+	void *h = pypin_real.dlopen(p->path, mode);
+	if (!h) {
+		const char *err = pypin_real.dlerror();
+		pypin_leave();
+		pypin_debug("cannot %s %s: %s", p->how == PROMOTE ? "promote" : "load",
+			    p->path, err ? err : "unknown error");
+		atomic_store_explicit(&p->state, FAILED, memory_order_release);
+		return;
+	}
+	if (dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map && map->l_name &&
+	    strlen(map->l_name) < sizeof p->real)
+		strcpy(p->real, map->l_name);
+	else
+		strcpy(p->real, p->path);
+	set_home(h, p, home, homesz);
+	pypin_leave();
+	atomic_store_explicit(&p->state, READY, memory_order_release);
+}
+
+static const char *how_word(enum how how)
+{
+	return how == LOAD ? "loaded" : how == PROMOTE ? "promoted" : "present";
+}
+
+enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypin_elf *e,
+	const char *path, char *msg, size_t msgsz)
+{
+	struct pin *p = atomic_load_explicit(&pinned, memory_order_acquire);
+	char home[PATH_MAX + 16] = "";
+	int chose = 0;
+
+	if (!p) {
+		struct pin *mine = calloc(1, sizeof *mine);
+		if (!mine) {
+			snprintf(msg, msgsz, "out of memory; passed through");
+			return PYPIN_PIN_FALLBACK;
+		}
+		if (choose(mine, v, e, path) != 0) {
+			free(mine);
+			snprintf(msg, msgsz, "no libpython found to pin; passed through");
+			return PYPIN_PIN_FALLBACK;
+		}
+		struct pin *none = NULL;
+		if (atomic_compare_exchange_strong(&pinned, &none, mine)) {
+			p = mine;
+			chose = 1;
+		} else {
+			free(mine);
+			p = none;          /* another thread chose first */
+		}
+	}
+
+	if ((v->need == PYPIN_NEED_SELF && strcmp(p->tag, v->tag) != 0) ||
+	    (v->need != PYPIN_NEED_SELF && !fits(v, p->tag))) {
+		snprintf(msg, msgsz,
+			 "pypin: %s %s %s, but this process already runs Python %s (%s); "
+			 "one interpreter per process",
+			 path, v->need == PYPIN_NEED_SELF ? "is" : "needs", v->name, p->tag,
+			 p->path);
+		return PYPIN_PIN_REFUSE;
+	}
+
+	int state = atomic_load_explicit(&p->state, memory_order_acquire);
+	if (state == CHOSEN) {
+		activate(p, home, sizeof home);
+		state = atomic_load_explicit(&p->state, memory_order_acquire);
+	} else if (!chose) {
+		snprintf(msg, msgsz, "Python %s already pinned (%s)", p->tag, p->real);
+		return state == READY ? PYPIN_PIN_OK : PYPIN_PIN_FALLBACK;
+	}
+	if (state != READY) {
+		snprintf(msg, msgsz, "could not pin %s; passed through", p->path);
+		return PYPIN_PIN_FALLBACK;
+	}
+	snprintf(msg, msgsz, "pinned %s (%s, %s%s)", p->real[0] ? p->real : p->path,
+		 how_word(p->how), p->why, home);
+	return PYPIN_PIN_OK;
+}

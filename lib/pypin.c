@@ -1,0 +1,119 @@
+/* pypin: deciding what to do with one dlopen call.  See pypin.h. */
+#include "pypin.h"
+#include "config.h"
+#include "elf.h"
+#include "log.h"
+#include "pin.h"
+#include "search.h"
+#include "verdict.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <unistd.h>
+
+struct pypin_real pypin_real;
+
+#define TLS __thread __attribute__((tls_model("initial-exec")))
+
+static TLS int depth;
+static TLS int error_pending;
+static TLS char error_msg[PATH_MAX + 256];
+
+void pypin_enter(void) { depth++; }
+void pypin_leave(void) { depth--; }
+
+void pypin_init(const struct pypin_real *real)
+{
+	pypin_real = *real;
+	pypin_config_load();
+}
+
+static void *refused(const char *file, int mode)
+{
+	(void)file;
+	(void)mode;
+	return NULL;
+}
+
+static int passes_through(const char *file, int mode)
+{
+	return pypin_config.disable || depth > 0 || !file || !*file ||
+	       (mode & RTLD_NOLOAD) || !(mode & (RTLD_LAZY | RTLD_NOW));
+}
+
+/* Returns 1 when the call must be refused (error_msg says why). */
+static int decide(const char *file, const void *caller)
+{
+	char path[PATH_MAX], what[PYPIN_NAME_MAX + 96], msg[sizeof error_msg];
+	struct pypin_verdict v;
+	struct pypin_elf e;
+	enum pypin_elf_status s;
+	int fd, refuse = 0;
+
+	if (pypin_is_loaded(file)) {
+		pypin_debug("%s: already loaded; passed through", file);
+		return 0;
+	}
+	fd = pypin_open_library(file, caller, path, sizeof path);
+	if (fd < 0) {
+		pypin_debug("%s: no regular file found; passed through", file);
+		return 0;
+	}
+	s = pypin_elf_open(&e, fd);
+	if (s == PYPIN_ELF_OK) {
+		s = pypin_verdict(&e, pypin_pinned() ? PYPIN_SCAN_NEEDED : PYPIN_SCAN_FULL, &v);
+		if (s == PYPIN_ELF_OK && v.need != PYPIN_NEED_NONE) {
+			enum pypin_pin_result r = pypin_pin(&v, &e, path, msg, sizeof msg);
+			refuse = r == PYPIN_PIN_REFUSE;
+			if (refuse) {
+				snprintf(error_msg, sizeof error_msg, "%s", msg);
+				error_pending = 1;
+			}
+			pypin_debug("%s: %s; %s%s", path,
+				    pypin_verdict_describe(&v, what, sizeof what),
+				    refuse ? "refused: " : "", msg);
+		} else if (s == PYPIN_ELF_OK) {
+			pypin_debug("%s: %s; passed through", path, pypin_pinned() ?
+				    "names no libpython" : "needs no Python");
+		}
+		pypin_elf_close(&e);
+	}
+	if (s != PYPIN_ELF_OK)
+		pypin_debug("%s: %s; passed through", path, pypin_elf_strerror(s));
+	close(fd);
+	return refuse;
+}
+
+pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
+{
+	int saved = errno;
+	pypin_dlopen_fn fn = pypin_real.dlopen;
+
+	error_pending = 0;
+	if (!fn) {
+		snprintf(error_msg, sizeof error_msg, "pypin: the real dlopen was not found");
+		error_pending = 1;
+		return refused;
+	}
+	if (!passes_through(file, mode)) {
+		depth++;
+		if (decide(file, caller))
+			fn = refused;
+		depth--;
+	}
+	errno = saved;
+	return fn;
+}
+
+char *pypin_dlerror(void)
+{
+	if (error_pending) {
+		error_pending = 0;
+		if (pypin_real.dlerror)
+			pypin_real.dlerror();      /* an older error is superseded */
+		return error_msg;
+	}
+	return pypin_real.dlerror ? pypin_real.dlerror() : NULL;
+}

@@ -1,0 +1,37 @@
+/* pypin: the interface between the interposer (preload/) and the logic (lib/).
+ *
+ * The interposer resolves the real functions once and hands them to pypin_init().
+ * Its dlopen() asks pypin_prepare() which function to hand the call to, then
+ * tail-calls it, so that the real dlopen sees the host's return address. */
+#ifndef PYPIN_PYPIN_H
+#define PYPIN_PYPIN_H
+
+typedef void *(*pypin_dlopen_fn)(const char *file, int mode);
+typedef char *(*pypin_dlerror_fn)(void);
+
+struct pypin_real {
+	pypin_dlopen_fn dlopen;
+	pypin_dlerror_fn dlerror;
+};
+
+/* The functions pypin hands over to (from dlsym(RTLD_NEXT, …)). */
+extern struct pypin_real pypin_real;
+
+/* Records the real functions and reads the settings.  Call once. */
+void pypin_init(const struct pypin_real *real);
+
+/* Inspects what dlopen(file, mode) called from caller would load and, when it
+ * needs Python, pins a libpython first.  Returns the function to finish the call
+ * with: the real dlopen, or one that returns NULL after a refusal (whose reason
+ * pypin_dlerror() then reports).  Keeps errno. */
+pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller);
+
+/* dlerror(3): pypin's pending refusal on this thread, else the real one. */
+char *pypin_dlerror(void);
+
+/* Per-thread depth of pypin's own loads; while it is non-zero, dlopen calls on
+ * this thread pass straight through. */
+void pypin_enter(void);
+void pypin_leave(void);
+
+#endif

@@ -1,0 +1,32 @@
+/* pypin: which file the loader would open, and where it looks.
+ *
+ * glibc's dlopen(3) searches a bare name (no '/') through the search path of the
+ * object that called it: that object's DT_RPATH chain, LD_LIBRARY_PATH, its
+ * DT_RUNPATH, then the system directories.  dlinfo(RTLD_DI_SERINFO) reports that
+ * path for any loaded object; these functions use it so that pypin inspects the
+ * same file the real dlopen will load.  (The ld.so.cache is not part of it: a
+ * library found only through the cache is not inspected, and passes through.)
+ */
+#ifndef PYPIN_SEARCH_H
+#define PYPIN_SEARCH_H
+
+#include <stddef.h>
+
+/* Opens, read-only and without blocking, the file dlopen(file) called from the
+ * code at address caller would load.  Only regular files are opened.  Returns
+ * the descriptor and the path in path[pathsz], or -1. */
+int pypin_open_library(const char *file, const void *caller, char *path, size_t pathsz);
+
+/* Calls fn for each directory in the search path of the object that contains
+ * address addr, in the loader's order, until fn returns non-zero.  Returns 0,
+ * or -1 if the path could not be had. */
+int pypin_search_dirs(const void *addr, int (*fn)(const char *dir, void *ctx), void *ctx);
+
+/* Whether an object opened under this name is already loaded: the same path, or
+ * for a bare name the same file name in any directory. */
+int pypin_is_loaded(const char *file);
+
+/* Opens path read-only, non-blocking, close-on-exec, if it is a regular file. */
+int pypin_open_regular(const char *path);
+
+#endif

@@ -1,0 +1,18 @@
+/* pypin's unit tests (Check).  Each check_<area>.c provides one suite; the
+ * tests run from tests/, with fixtures in build/. */
+#ifndef CHECK_PYPIN_H
+#define CHECK_PYPIN_H
+
+#include <check.h>
+
+Suite *elf_suite(void);
+Suite *verdict_suite(void);
+Suite *libpython_suite(void);
+Suite *config_suite(void);
+
+#define FIXTURE(name) "build/" name
+#define EMBED FIXTURE("tst-embed-mod1.so")
+#define NOLINK FIXTURE("tst-embed-nolink-mod1.so")
+#define PLAIN FIXTURE("tst-plain-mod1.so")
+
+#endif

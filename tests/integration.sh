@@ -1,0 +1,176 @@
+#!/bin/sh
+# Integration tests: small real hosts load real plugins, with and without pypin.
+# Every case that shows pypin fixing something first shows the same case
+# failing without it, so that no case can pass vacuously.
+. "$(dirname "$0")/lib.sh"
+
+H=$BUILD/host
+EMBED=$BUILD/tst-embed-mod1.so
+RESULT="RESULT numpy=55 pandas=\[('a', 4), ('b', 2)\] decimal=0.3 json={\"x\": \[1, 2\]} ctypes=7 prefix=/usr"
+SYSLIBPYTHON=$(/usr/bin/python3.11 -c 'import sysconfig as s, os; print(os.path.join(s.get_config_var("LIBDIR"), s.get_config_var("INSTSONAME")))')
+
+# --- 1. plugins that list libpython ------------------------------------------
+
+for flags in now lazy "now deepbind"; do
+	f=$(printf -- '-f %s ' $flags)
+	t_begin "DT_NEEDED libpython, RTLD_LOCAL|$flags: fails without pypin"
+	run $H $f "$EMBED"
+	if out_has 'undefined symbol: Py' && ! out_has '^RESULT'; then t_pass; else t_fail "expected an undefined Py symbol"; fi
+	t_begin "DT_NEEDED libpython, RTLD_LOCAL|$flags: works with pypin"
+	run_pypin $H $f "$EMBED"
+	expect_ok "$RESULT"
+done
+
+t_begin "Python started in the plugin's constructor: fails without pypin"
+run $H "$BUILD/tst-embed-ctor-mod1.so"
+if out_has 'undefined symbol: Py' && out_has 'constructor: plugin_run returned 1'; then t_pass; else t_fail "expected the constructor to fail"; fi
+t_begin "Python started in the plugin's constructor: works with pypin"
+run_pypin $H "$BUILD/tst-embed-ctor-mod1.so"
+out_has 'constructor: plugin_run returned 0' && expect_ok "$RESULT"
+
+# --- 2. plugins that only need the symbols ------------------------------------
+
+NOLINK=$BUILD/tst-embed-nolink-mod1.so
+t_begin "undefined Py symbols, no libpython: dlopen fails without pypin"
+run $H "$NOLINK"
+expect_fail "undefined symbol: _\{0,1\}Py"
+t_begin "undefined Py symbols, no libpython: works with pypin (default libpython)"
+run_pypin env PYPIN_DEBUG=1 $H "$NOLINK"
+expect_ok "$RESULT"
+t_begin "undefined Py symbols: PYPIN_LIBPYTHON names the libpython"
+run_pypin env PYPIN_DEBUG=1 PYPIN_LIBPYTHON="$SYSLIBPYTHON" $H "$NOLINK"
+out_has "pinned $SYSLIBPYTHON (loaded, PYPIN_LIBPYTHON" && expect_ok "$RESULT"
+t_begin "undefined Py symbols: PYPIN_LIBPYTHON of another version is passed over"
+run_pypin env PYPIN_DEBUG=1 PYPIN_LIBPYTHON="$BUILD/fake/libpython3.99.so.1.0" $H "$EMBED"
+out_has 'is Python 3.99, not 3.11; passed over' && expect_ok "$RESULT"
+
+SHIM=$BUILD/tst-embed-shim-mod1.so
+t_begin "stable-ABI shim libpython3.so only: fails without pypin"
+run $H "$SHIM"
+if out_has 'undefined symbol: Py' && ! out_has '^RESULT'; then t_pass; else t_fail "expected an undefined Py symbol"; fi
+t_begin "stable-ABI shim libpython3.so only: works with pypin"
+run_pypin $H "$SHIM"
+expect_ok "$RESULT"
+
+# --- 3. one interpreter, pinned ----------------------------------------------
+
+t_begin "dlclose: libpython is unmapped without pypin"
+run $H -e none -m "$EMBED"
+expect_ok 'mapped: no libpython'
+t_begin "dlclose: libpython stays pinned with pypin, and serves the next load"
+run_pypin $H -n 3 -m "$EMBED"
+if [ "$(grep -c '^RESULT' "$t_out/out")" -eq 3 ]; then expect_ok "mapped: $SYSLIBPYTHON"; else t_fail "expected 3 results"; fi
+
+t_begin "Python linked into the host: pypin loads nothing"
+run_pypin env PYPIN_DEBUG=1 $BUILD/host-pylinked -m "$NOLINK"
+out_has 'already mapped' && expect_ok "$RESULT"
+t_begin "Python linked statically into the executable: pypin loads nothing"
+run_pypin env PYPIN_DEBUG=1 /usr/bin/python3.11 -c "import ctypes; ctypes.CDLL('$BUILD/tst-weak-mod1.so'); ctypes.CDLL('$NOLINK').plugin_run()"
+if out_has 'present, already in the process' && ! out_has 'loaded,'; then t_pass; else t_fail "expected Python to be found in the process"; fi
+
+CONFLICT=$BUILD/tst-conflict-mod1.so
+t_begin "another Python version: without pypin both libpythons get mapped"
+run $H -e none -k -m "$EMBED" "$CONFLICT"
+if out_has 'libpython3.99' && out_has 'libpython3.11'; then t_pass; else t_fail "expected two libpythons"; fi
+t_begin "another Python version: refused with pypin, dlerror names both"
+run_pypin $H -e none -k -m "$EMBED" "$CONFLICT"
+if out_has "dlopen $CONFLICT failed: pypin: $CONFLICT needs libpython3.99.so.1.0, but this process already runs Python 3.11 ($SYSLIBPYTHON)" &&
+   ! out_has 'mapped: .*libpython3.99'; then t_pass; else t_fail "expected a refusal"; fi
+
+# --- 4. transparent for everything else ----------------------------------------
+
+t_begin "corner cases: dlopen(NULL), \"\", RTLD_NOLOAD, bad mode, missing files, errno, dlerror"
+run $H -p "$BUILD/tst-plain-mod1.so"
+cp "$t_out/out" "$t_out/plain"
+run_pypin $H -p "$BUILD/tst-plain-mod1.so"
+if [ "$t_rc" -eq 0 ] && cmp -s "$t_out/plain" "$t_out/out"; then t_pass; else
+	diff "$t_out/plain" "$t_out/out" > "$t_out/diff"; mv "$t_out/diff" "$t_out/out"; t_fail "differs from the plain loader"; fi
+
+t_begin "the same corner cases for a plugin that needs Python"
+run $H -p "$NOLINK"
+sed 's/^\(lib[^:]*\|noload-present\|after-failed-dlsym\): .*/\1: (differs by design)/' "$t_out/out" > "$t_out/plain"
+run_pypin $H -p "$NOLINK"
+sed -i 's/^\(lib[^:]*\|noload-present\|after-failed-dlsym\): .*/\1: (differs by design)/' "$t_out/out"
+if cmp -s "$t_out/plain" "$t_out/out"; then t_pass; else t_fail "differs from the plain loader"; fi
+
+RP=$BUILD/runpath
+t_begin "bare names through the host's RUNPATH (\$ORIGIN): without pypin"
+run $RP/host tst-runpath-mod1.so tst-runpath-mod2.so
+if out_has 'tst-runpath-mod1.so: plugin_run returned 0' && out_has 'undefined symbol: Py'; then t_pass; else t_fail "expected mod1 to load and mod2's Python to fail"; fi
+t_begin "bare names through the host's RUNPATH (\$ORIGIN): with pypin"
+run_pypin $RP/host tst-runpath-mod1.so tst-runpath-mod2.so
+out_has 'tst-runpath-mod1.so: plugin_run returned 0' && expect_ok "$RESULT"
+
+t_begin "a library that needs no Python is not altered (weak Py reference stays unbound)"
+run_pypin env PYPIN_DEBUG=1 $H "$BUILD/tst-weak-mod1.so"
+out_has 'needs no Python; passed through' && expect_ok 'plugin_run returned 0'
+
+# --- 5. threads ----------------------------------------------------------------
+
+t_begin "dlopen nested in a constructor: fails without pypin"
+run env TST_NESTED="$NOLINK" $H "$BUILD/tst-ctor-mod1.so"
+expect_ok 'nested dlopen .* failed: .*undefined symbol'
+t_begin "dlopen nested in a constructor: works with pypin"
+run_pypin env TST_NESTED="$NOLINK" $H "$BUILD/tst-ctor-mod1.so"
+out_has 'nested: plugin_run returned 0' && expect_ok "$RESULT"
+
+t_begin "dlopen on another thread while a constructor runs: fails without pypin"
+run env TST_NESTED="$EMBED" $H -s "$BUILD/tst-ctor-mod1.so" "$NOLINK"
+expect_fail 'undefined symbol'
+t_begin "dlopen on another thread while a constructor runs: works with pypin"
+run_pypin env TST_NESTED="$EMBED" $H -s "$BUILD/tst-ctor-mod1.so" "$NOLINK"
+if [ "$(grep -c '^RESULT' "$t_out/out")" -eq 2 ]; then expect_ok 'nested: plugin_run returned 0'; else t_fail "expected 2 results"; fi
+
+t_begin "8 threads load and unload plugins at once: fails without pypin"
+run env TST_CODE='import numpy, _json' $H -t 8 -n 25 "$BUILD/tst-plain-mod1.so" "$NOLINK" "$BUILD/tst-plain-mod2.so"
+expect_fail 'threads: [1-9][0-9]* errors'
+t_begin "8 threads load and unload plugins at once: no errors with pypin"
+run_pypin env TST_CODE='import numpy, _json' $H -t 8 -n 25 "$BUILD/tst-plain-mod1.so" "$NOLINK" "$BUILD/tst-plain-mod2.so"
+expect_ok 'threads: 0 errors'
+
+# --- 6. interpreter home ---------------------------------------------------------
+
+VENV=$BUILD/foreign-venv
+HOME_CODE='import sys; print("prefix=" + sys.prefix); import numpy; print("numpy ok")'
+t_begin "another installation first on PATH: the crude preload runs with its prefix"
+run env PATH="$VENV/bin:$PATH" LD_PRELOAD="$SYSLIBPYTHON" TST_CODE="$HOME_CODE" $H "$EMBED"
+if out_has "prefix=$VENV" && out_has "No module named 'numpy'"; then t_pass; else t_fail "expected the venv's prefix and no numpy"; fi
+t_begin "another installation first on PATH: pypin keeps libpython's own home"
+run_pypin env PATH="$VENV/bin:$PATH" TST_CODE="$HOME_CODE" $H "$EMBED"
+out_has 'prefix=/usr$' && expect_ok 'numpy ok'
+t_begin "PYPIN_PYTHON names the interpreter's home (a venv)"
+run_pypin env PYPIN_PYTHON="$VENV/bin/python3" TST_CODE='import sys; print("prefix=" + sys.prefix)' $H "$EMBED"
+expect_ok "prefix=$VENV\$"
+
+# --- 7. debug output, disabling ---------------------------------------------------
+
+t_begin "silent by default"
+run_pypin $H "$NOLINK"
+if [ "$t_rc" -eq 0 ] && ! out_has 'pypin'; then t_pass; else t_fail "pypin wrote something"; fi
+t_begin "PYPIN_DEBUG=1: one line per decision, prefixed pypin[PID]:"
+run_pypin env PYPIN_DEBUG=1 $H "$NOLINK"
+if out_has '^pypin\[[0-9][0-9]*\]: .*tst-embed-nolink-mod1.so: needs Python symbols (6 undefined, e.g. Py[A-Za-z_]*); pinned .*libpython3.11.so.1.0 (loaded, ' &&
+   out_has '^pypin\[[0-9][0-9]*\]: .*_json.*: names no libpython; passed through'; then t_pass; else t_fail "expected decision lines"; fi
+t_begin "PYPIN_DEBUG with a bad value is warned about"
+run_pypin env PYPIN_DEBUG=maybe $H "$BUILD/tst-plain-mod1.so"
+expect_ok 'pypin\[[0-9]*\]: warning: PYPIN_DEBUG=maybe is not a boolean'
+t_begin "PYPIN_DISABLE=1 passes everything through"
+run_pypin env PYPIN_DISABLE=1 $H "$NOLINK"
+expect_fail "undefined symbol: _\{0,1\}Py"
+
+# --- 8. small and closed ----------------------------------------------------------
+
+t_begin "libpypin.so exports only dlopen and dlerror"
+exports=$(nm -D --defined-only "$LIBPYPIN" | awk '{print $3}' | sort | tr '\n' ' ')
+if [ "$exports" = "dlerror dlopen " ]; then t_pass; else t_fail "exports: $exports"; fi
+t_begin "libpypin.so depends on libc only"
+needed=$(readelf -d "$LIBPYPIN" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+if [ "$needed" = "libc.so.6 " ]; then t_pass; else t_fail "needs: $needed"; fi
+t_begin "every setting is documented"
+missing=
+for v in $(sed -n 's/.*{ "\(PYPIN_[A-Z]*\)".*/\1/p' "$TOP/lib/config.c"); do
+	grep -q "$v" "$TOP/docs/HOW-IT-DECIDES.md" || missing="$missing $v"
+done
+if [ -z "$missing" ]; then t_pass; else t_fail "not in docs:$missing"; fi
+
+t_end

@@ -1,0 +1,114 @@
+# pypin's tests, included by the top-level Makefile.
+#
+# Fixtures are built against Debian's Python on purpose (FIXTURE_PYTHON), not
+# whichever python3 comes first on PATH.  Helper libraries are named
+# tst-<topic>-mod<N>.so after glibc's tests.
+
+FIXTURE_PYTHON ?= /usr/bin/python3.11
+FIXTURE_PYCONFIG ?= $(FIXTURE_PYTHON)-config
+PY_INCLUDES = $(shell $(FIXTURE_PYCONFIG) --includes)
+PY_LIBDIR = $(shell $(FIXTURE_PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')
+PY_LDVERSION = $(shell $(FIXTURE_PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LDVERSION"))')
+PY_LIBS = -L$(PY_LIBDIR) -lpython$(PY_LDVERSION)
+
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
+
+B := tests/build
+FIX := tests/fixtures
+FIXTURE_CFLAGS := -O1 -g -fPIC -Wall
+
+# Libraries for the integration tests.
+PLUGINS := $(B)/tst-plain-mod1.so $(B)/tst-plain-mod2.so \
+	$(B)/tst-embed-mod1.so $(B)/tst-embed-ctor-mod1.so $(B)/tst-embed-nolink-mod1.so \
+	$(B)/tst-embed-shim-mod1.so $(B)/shim/libpython3.so \
+	$(B)/fake/libpython3.99.so.1.0 $(B)/tst-conflict-mod1.so \
+	$(B)/tst-ctor-mod1.so $(B)/tst-weak-mod1.so \
+	$(B)/runpath/plugins/tst-runpath-mod1.so $(B)/runpath/plugins/tst-runpath-mod2.so
+HOSTS := $(B)/host $(B)/host-pylinked $(B)/runpath/host
+# Objects the ELF reader is tested on.
+ELF_FIXTURES := $(B)/elf/ttext.so $(B)/elf/sysv-hash.so $(B)/elf/exec $(B)/elf/static
+
+FIXTURES := $(PLUGINS) $(HOSTS) $(ELF_FIXTURES) $(B)/foreign-venv/bin/python3
+
+$(B) $(B)/elf $(B)/shim $(B)/fake $(B)/runpath/plugins:
+	mkdir -p $@
+
+$(B)/host: $(FIX)/host.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -rdynamic -o $@ $< -pthread
+# The same host, linked to libpython itself: Python is in the process already.
+$(B)/host-pylinked: $(FIX)/host.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -rdynamic -o $@ $< -pthread -Wl,--no-as-needed $(PY_LIBS)
+# A host that finds its plugins through its own RUNPATH ($ORIGIN/plugins).
+$(B)/runpath/host: $(FIX)/host.c | $(B)/runpath/plugins
+	$(CC) $(FIXTURE_CFLAGS) -rdynamic -o $@ $< -pthread \
+		-Wl,--enable-new-dtags,-rpath,'$$ORIGIN/plugins'
+
+$(B)/tst-plain-mod1.so $(B)/tst-plain-mod2.so $(B)/runpath/plugins/tst-runpath-mod1.so: \
+		$(FIX)/tst-plain.c | $(B) $(B)/runpath/plugins
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -lm
+$(B)/tst-weak-mod1.so: $(FIX)/tst-weak.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $<
+$(B)/tst-ctor-mod1.so: $(FIX)/tst-ctor.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $<
+
+# Embedding plugins: DT_NEEDED libpython; in a constructor; no libpython at all
+# (undefined Py symbols, like PyO3's extension-module builds); the shim only.
+$(B)/tst-embed-mod1.so $(B)/runpath/plugins/tst-runpath-mod2.so: $(FIX)/tst-embed.c | $(B) $(B)/runpath/plugins
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS) -pthread
+$(B)/tst-embed-ctor-mod1.so: $(FIX)/tst-embed.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -DRUN_IN_CONSTRUCTOR -shared -o $@ $< \
+		-Wl,--no-as-needed $(PY_LIBS) -pthread
+$(B)/tst-embed-nolink-mod1.so: $(FIX)/tst-embed.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -pthread
+$(B)/shim/libpython3.so: $(FIX)/empty.c | $(B)/shim
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -Wl,-soname,libpython3.so \
+		-Wl,--no-as-needed $(PY_LIBS)
+$(B)/tst-embed-shim-mod1.so: $(FIX)/tst-embed.c $(B)/shim/libpython3.so | $(B)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -pthread \
+		-Wl,--no-as-needed -L$(B)/shim -lpython3 -Wl,-rpath,'$$ORIGIN/shim'
+
+# Another Python version, for refusals.
+$(B)/fake/libpython3.99.so.1.0: $(FIX)/fake-libpython.c | $(B)/fake
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -Wl,-soname,libpython3.99.so.1.0
+$(B)/tst-conflict-mod1.so: $(FIX)/tst-plain.c $(B)/fake/libpython3.99.so.1.0 | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -lm -Wl,--no-as-needed \
+		$(B)/fake/libpython3.99.so.1.0 -Wl,-rpath,'$$ORIGIN/fake'
+
+# ELF layouts: file offsets that differ from addresses; DT_HASH only; an
+# executable; a static binary.
+$(B)/elf/ttext.so: $(FIX)/tst-embed.c | $(B)/elf
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,-Ttext-segment=0x200000
+$(B)/elf/sysv-hash.so: $(FIX)/tst-embed.c | $(B)/elf
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--hash-style=sysv
+$(B)/elf/exec: | $(B)/elf
+	printf 'int main(void){return 0;}\n' | $(CC) -O1 -no-pie -o $@ -x c -
+$(B)/elf/static: | $(B)/elf
+	printf 'int main(void){return 0;}\n' | $(CC) -O1 -static -o $@ -x c -
+
+# Another installation, put first on PATH by the interpreter-home test.
+$(B)/foreign-venv/bin/python3: | $(B)
+	$(FIXTURE_PYTHON) -m venv --without-pip $(B)/foreign-venv
+
+# --- unit tests -----------------------------------------------------------
+
+UNIT_SRC := tests/check_main.c tests/check_elf.c tests/check_verdict.c \
+	tests/check_libpython.c tests/check_config.c
+$(B)/check_pypin: $(UNIT_SRC) tests/check_pypin.h lib/libpypin-core.a | $(B)
+	$(CC) $(PYPIN_CPPFLAGS) -std=gnu11 -g -O1 $(WARNINGS) $(SANFLAGS) $(CHECK_CFLAGS) \
+		-o $@ $(UNIT_SRC) $(addprefix lib/,$(notdir $(LIB_SRC))) $(CHECK_LIBS)
+
+check-unit: $(B)/check_pypin $(FIXTURES) preload/libpypin.so
+	cd tests && $(TEST_WRAPPER) ./build/check_pypin
+
+check-integration: all $(FIXTURES)
+	@status=0; for t in tests/integration.sh; do \
+		TEST_WRAPPER="$(TEST_WRAPPER)" sh $$t || status=1; done; exit $$status
+
+check: all $(FIXTURES) $(B)/check_pypin
+	@sh tests/run-all.sh
+
+tests-clean:
+	rm -rf $(B)
+
+.PHONY: check check-unit check-integration tests-clean
