@@ -258,6 +258,12 @@ enum pypin_elf_status pypin_elf_open(struct pypin_elf *e, int fd)
 	e->symtab_off = table_off(e, symtab, sizeof(ElfW(Sym)));
 	e->gnu_hash_off = table_off(e, gnu_hash, 16);
 	e->hash_off = table_off(e, hash, 8);
+	if ((symtab != PYPIN_ELF_NONE && e->symtab_off == PYPIN_ELF_NONE) ||
+	    (gnu_hash != PYPIN_ELF_NONE && e->gnu_hash_off == PYPIN_ELF_NONE) ||
+	    (hash != PYPIN_ELF_NONE && e->hash_off == PYPIN_ELF_NONE)) {
+		s = PYPIN_ELF_BAD;            /* a table the loader could not read either */
+		goto fail;
+	}
 	/* Without a symbol count from a hash table, assume the common layout in
 	 * which .dynstr directly follows .dynsym. */
 	if (symtab != PYPIN_ELF_NONE && strtab != PYPIN_ELF_NONE && strtab > symtab)

@@ -1,0 +1,396 @@
+/* Unit tests for lib/elf.c: real layouts, and copies of a real plugin made
+ * truncated, corrupt or foreign.  Every case must end in a status, never a
+ * crash or an out-of-bounds read (run under SANITIZE=address,undefined). */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check_pypin.h"
+#include "elf.h"
+#include "search.h"
+#include "verdict.h"
+
+/* --- helpers -------------------------------------------------------------- */
+
+static enum pypin_elf_status scan_path(const char *path, struct pypin_verdict *v)
+{
+	struct pypin_elf e;
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_msg(fd >= 0, "open %s: %s", path, strerror(errno));
+	enum pypin_elf_status s = pypin_elf_open(&e, fd);
+	if (s == PYPIN_ELF_OK) {
+		struct pypin_verdict tmp;
+		s = pypin_verdict(&e, PYPIN_SCAN_FULL, v ? v : &tmp);
+		pypin_elf_close(&e);
+	}
+	close(fd);
+	return s;
+}
+
+struct blob {
+	unsigned char *p;
+	size_t n;
+};
+
+static struct blob slurp(const char *path)
+{
+	struct blob b;
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	b.n = (size_t)st.st_size;
+	b.p = malloc(b.n);
+	ck_assert_ptr_nonnull(b.p);
+	ck_assert_int_eq(read(fd, b.p, b.n), (ssize_t)b.n);
+	close(fd);
+	return b;
+}
+
+static char spilled[64];
+static void unspill(void) { unlink(spilled); }
+
+/* Writes a test file (one per test process, removed when it exits). */
+static const char *spill(const void *p, size_t n)
+{
+	char *path = spilled;
+	if (!*path) {
+		snprintf(path, sizeof spilled, "/tmp/pypin-check-%d.so", (int)getpid());
+		atexit(unspill);
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, p, n), (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+static ElfW(Ehdr) *ehdr(struct blob b) { return (ElfW(Ehdr) *)b.p; }
+static ElfW(Phdr) *phdr(struct blob b, unsigned i)
+{
+	return (ElfW(Phdr) *)(b.p + ehdr(b)->e_phoff) + i;
+}
+static ElfW(Phdr) *find_phdr(struct blob b, unsigned type)
+{
+	for (unsigned i = 0; i < ehdr(b)->e_phnum; i++)
+		if (phdr(b, i)->p_type == type)
+			return phdr(b, i);
+	ck_abort_msg("no program header of type %u", type);
+	return NULL;
+}
+/* The fixtures are ordinary links: the dynamic section's file offset is valid. */
+static ElfW(Dyn) *dyn(struct blob b) { return (ElfW(Dyn) *)(b.p + find_phdr(b, PT_DYNAMIC)->p_offset); }
+static ElfW(Dyn) *find_dyn(struct blob b, long tag)
+{
+	for (ElfW(Dyn) *d = dyn(b); d->d_tag != DT_NULL; d++)
+		if (d->d_tag == tag)
+			return d;
+	ck_abort_msg("no dynamic tag %ld", tag);
+	return NULL;
+}
+
+/* --- real layouts ----------------------------------------------------------- */
+
+START_TEST(plain_library)
+{
+	struct pypin_verdict v;
+	ck_assert_int_eq(scan_path(PLAIN, &v), PYPIN_ELF_OK);
+	ck_assert_int_eq(v.need, PYPIN_NEED_NONE);
+}
+END_TEST
+
+START_TEST(needed_names)
+{
+	struct pypin_elf e;
+	int fd = open(EMBED, O_RDONLY), python = 0;
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_uint_ge(e.nneeded, 2);
+	for (unsigned i = 0; i < e.nneeded; i++)
+		python |= strcmp(pypin_elf_str(&e, e.needed[i]), "libpython3.11.so.1.0") == 0;
+	ck_assert(python);
+	ck_assert_ptr_null(pypin_elf_str(&e, e.strsz));
+	ck_assert_ptr_null(pypin_elf_str(&e, PYPIN_ELF_NONE));
+	pypin_elf_close(&e);
+	close(fd);
+}
+END_TEST
+
+/* -Wl,-Ttext-segment=0x200000: addresses and file offsets differ. */
+START_TEST(offsets_differ_from_addresses)
+{
+	struct blob b = slurp(FIXTURE("elf/ttext.so"));
+	int differ = 0;
+	for (unsigned i = 0; i < ehdr(b)->e_phnum; i++)
+		if (phdr(b, i)->p_type == PT_LOAD)
+			differ |= phdr(b, i)->p_vaddr != phdr(b, i)->p_offset;
+	ck_assert_msg(differ, "the fixture should have vaddr != offset");
+	free(b.p);
+
+	struct pypin_verdict v;
+	ck_assert_int_eq(scan_path(FIXTURE("elf/ttext.so"), &v), PYPIN_ELF_OK);
+	ck_assert_int_eq(v.need, PYPIN_NEED_ANY);
+	ck_assert_uint_ge(v.nsyms, 5);
+}
+END_TEST
+
+static int count_all(const struct pypin_elf_sym *s, void *ctx)
+{
+	(void)s;
+	++*(unsigned *)ctx;
+	return 0;
+}
+
+START_TEST(sysv_hash_only)
+{
+	struct pypin_verdict v;
+	struct pypin_elf e;
+	unsigned n = 0;
+	int fd = open(FIXTURE("elf/sysv-hash.so"), O_RDONLY);
+
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_uint_eq(e.gnu_hash_off, PYPIN_ELF_NONE);
+	ck_assert_uint_ne(e.hash_off, PYPIN_ELF_NONE);
+	ck_assert_int_eq(pypin_elf_each_symbol(&e, count_all, &n), PYPIN_ELF_OK);
+	ck_assert_uint_gt(n, 5);
+	ck_assert_int_eq(pypin_verdict(&e, PYPIN_SCAN_FULL, &v), PYPIN_ELF_OK);
+	ck_assert_int_eq(v.need, PYPIN_NEED_ANY);
+	pypin_elf_close(&e);
+	close(fd);
+}
+END_TEST
+
+START_TEST(no_hash_table_at_all)
+{
+	struct blob b = slurp(NOLINK);
+	struct pypin_verdict v;
+	find_dyn(b, DT_GNU_HASH)->d_tag = DT_DEBUG;
+	ck_assert_int_eq(scan_path(spill(b.p, b.n), &v), PYPIN_ELF_OK);
+	ck_assert_int_eq(v.need, PYPIN_NEED_ANY);     /* .dynstr follows .dynsym */
+	free(b.p);
+}
+END_TEST
+
+START_TEST(executables_are_not_shared_objects)
+{
+	ck_assert_int_eq(scan_path(FIXTURE("elf/exec"), NULL), PYPIN_ELF_NOTDSO);
+	ck_assert_int_eq(scan_path(FIXTURE("elf/static"), NULL), PYPIN_ELF_NOTDSO);
+}
+END_TEST
+
+/* --- not ELF, or not for us ------------------------------------------------------ */
+
+START_TEST(not_elf)
+{
+	static const char text[] = "INPUT(libc.so.6)\n";
+	ck_assert_int_eq(scan_path(spill(text, sizeof text - 1), NULL), PYPIN_ELF_NOTELF);
+	ck_assert_int_eq(scan_path(spill("", 0), NULL), PYPIN_ELF_NOTELF);
+	ck_assert_int_eq(scan_path(spill("\177EL", 3), NULL), PYPIN_ELF_NOTELF);
+}
+END_TEST
+
+START_TEST(foreign_elf)
+{
+	static const struct { int at; unsigned char value; } edits[] = {
+		{ EI_CLASS, ELFCLASS32 }, { EI_DATA, ELFDATA2MSB }, { EI_VERSION, 0 },
+		{ offsetof(ElfW(Ehdr), e_machine), EM_AARCH64 == 183 ? 40 : 183 },
+	};
+	for (unsigned i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+		struct blob b = slurp(PLAIN);
+		b.p[edits[i].at] = edits[i].value;
+		ck_assert_int_eq(scan_path(spill(b.p, b.n), NULL), PYPIN_ELF_FOREIGN);
+		free(b.p);
+	}
+}
+END_TEST
+
+START_TEST(special_files)
+{
+	struct pypin_elf e;
+	int fd = open("/", O_RDONLY);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_NOTREG);
+	close(fd);
+	fd = open("/dev/zero", O_RDONLY);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_NOTREG);
+	close(fd);
+
+	char fifo[64];
+	snprintf(fifo, sizeof fifo, "/tmp/pypin-check-fifo-%d", (int)getpid());
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(pypin_open_regular(fifo), -1);     /* and does not block */
+	ck_assert_int_eq(pypin_open_regular("/dev/zero"), -1);
+	ck_assert_int_eq(pypin_open_regular("/"), -1);
+	unlink(fifo);
+}
+END_TEST
+
+START_TEST(unreadable_file)
+{
+	const char *path = spill("\177ELF", 4);
+	ck_assert_int_eq(chmod(path, 0), 0);
+	if (getuid() == 0)
+		ck_assert_int_eq(setuid(65534), 0);   /* root reads everything */
+	ck_assert_int_eq(pypin_open_regular(path), -1);
+}
+END_TEST
+
+/* --- truncated and corrupt copies of a real plugin ---------------------------------- */
+
+START_TEST(truncated_everywhere)
+{
+	struct blob b = slurp(NOLINK);
+	ElfW(Ehdr) *eh = ehdr(b);
+	size_t cuts[] = { 0, 1, 4, 16, sizeof *eh - 1, sizeof *eh,
+		eh->e_phoff + sizeof(ElfW(Phdr)) / 2, eh->e_phoff + eh->e_phnum * sizeof(ElfW(Phdr)) - 1,
+		find_phdr(b, PT_DYNAMIC)->p_offset + 8, find_dyn(b, DT_STRTAB)->d_un.d_ptr + 3,
+		b.n / 2, b.n - 1 };
+	for (unsigned i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+		enum pypin_elf_status s = scan_path(spill(b.p, cuts[i]), NULL);
+		ck_assert_msg(s != PYPIN_ELF_OK || cuts[i] > b.n / 3,
+			      "cut at %zu read as OK", cuts[i]);
+	}
+	/* Every length up to the end of the dynamic tables, in steps. */
+	for (size_t n = 0; n < b.n; n += 61)
+		scan_path(spill(b.p, n), NULL);
+	free(b.p);
+}
+END_TEST
+
+typedef void (*edit_fn)(struct blob b);
+
+static void huge_phnum(struct blob b) { ehdr(b)->e_phnum = 0xffff; }
+static void zero_phnum(struct blob b) { ehdr(b)->e_phnum = 0; }
+static void phoff_past_end(struct blob b) { ehdr(b)->e_phoff = b.n - 8; }
+static void phoff_overflow(struct blob b) { ehdr(b)->e_phoff = UINT64_MAX - 16; }
+static void bad_phentsize(struct blob b) { ehdr(b)->e_phentsize = 12; }
+static void dynamic_outside_loads(struct blob b) { find_phdr(b, PT_DYNAMIC)->p_vaddr = 0x7fff0000000; }
+static void dynamic_size_overflow(struct blob b) { find_phdr(b, PT_DYNAMIC)->p_filesz = UINT64_MAX; }
+static void load_offset_overflow(struct blob b)
+{
+	for (unsigned i = 0; i < ehdr(b)->e_phnum; i++)
+		if (phdr(b, i)->p_type == PT_LOAD)
+			phdr(b, i)->p_offset = UINT64_MAX - 4096;
+}
+static void strtab_outside_file(struct blob b) { find_dyn(b, DT_STRTAB)->d_un.d_ptr = 0x7fff0000000; }
+static void strsz_huge(struct blob b) { find_dyn(b, DT_STRSZ)->d_un.d_val = UINT64_MAX; }
+static void strsz_zero(struct blob b) { find_dyn(b, DT_STRSZ)->d_un.d_val = 0; }
+static void symtab_outside_file(struct blob b) { find_dyn(b, DT_SYMTAB)->d_un.d_ptr = 0x7fff0000000; }
+static void syment_wrong(struct blob b) { find_dyn(b, DT_SYMENT)->d_un.d_val = 7; }
+static void gnu_hash_garbage(struct blob b)
+{
+	ElfW(Addr) at = find_dyn(b, DT_GNU_HASH)->d_un.d_ptr;   /* addr == offset here */
+	memset(b.p + at, 0xff, 16);
+}
+static void needed_past_strtab(struct blob b) { find_dyn(b, DT_NEEDED)->d_un.d_val = UINT64_MAX; }
+static void no_dt_null(struct blob b)
+{
+	ElfW(Phdr) *p = find_phdr(b, PT_DYNAMIC);
+	ElfW(Dyn) *d = dyn(b);
+	for (size_t i = 0; i < p->p_filesz / sizeof *d; i++)
+		if (d[i].d_tag == DT_NULL)
+			d[i].d_tag = DT_DEBUG;
+}
+
+START_TEST(corrupt_headers_and_tables)
+{
+	static const struct { const char *name; edit_fn edit; } cases[] = {
+		{ "e_phnum huge", huge_phnum }, { "e_phnum zero", zero_phnum },
+		{ "e_phoff past the end", phoff_past_end }, { "e_phoff overflows", phoff_overflow },
+		{ "e_phentsize wrong", bad_phentsize },
+		{ "PT_DYNAMIC outside every PT_LOAD", dynamic_outside_loads },
+		{ "PT_DYNAMIC size overflows", dynamic_size_overflow },
+		{ "PT_LOAD offsets overflow", load_offset_overflow },
+		{ "DT_STRTAB outside the file", strtab_outside_file },
+		{ "DT_STRSZ huge", strsz_huge }, { "DT_STRSZ zero", strsz_zero },
+		{ "DT_SYMTAB outside the file", symtab_outside_file },
+		{ "DT_SYMENT wrong", syment_wrong },
+		{ "DT_GNU_HASH garbage", gnu_hash_garbage },
+		{ "no DT_NULL", no_dt_null },
+	};
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct blob b = slurp(NOLINK);
+		cases[i].edit(b);
+		enum pypin_elf_status s = scan_path(spill(b.p, b.n), NULL);
+		ck_assert_msg(s != PYPIN_ELF_OK, "%s: read as OK", cases[i].name);
+		free(b.p);
+	}
+}
+END_TEST
+
+START_TEST(bad_strings_are_skipped)
+{
+	struct blob b = slurp(EMBED);
+	struct pypin_verdict v;
+	needed_past_strtab(b);
+	/* The first DT_NEEDED now points nowhere; the others still count. */
+	ck_assert_int_eq(scan_path(spill(b.p, b.n), &v), PYPIN_ELF_OK);
+	free(b.p);
+}
+END_TEST
+
+START_TEST(unterminated_string)
+{
+	struct blob b = slurp(EMBED);
+	struct pypin_elf e;
+	ElfW(Dyn) *sz = find_dyn(b, DT_STRSZ);
+	const char *tab = (const char *)b.p + find_dyn(b, DT_STRTAB)->d_un.d_ptr;
+	uint64_t last = sz->d_un.d_val - 2;
+	while (last > 0 && tab[last - 1] != '\0')
+		last--;
+	sz->d_un.d_val -= 1;                          /* cut the final NUL */
+	int fd = open(spill(b.p, b.n), O_RDONLY);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_ptr_null(pypin_elf_str(&e, last));
+	ck_assert_ptr_nonnull(pypin_elf_str(&e, 1));
+	pypin_elf_close(&e);
+	close(fd);
+	free(b.p);
+}
+END_TEST
+
+START_TEST(vaddr_translation_checks_overflow)
+{
+	struct pypin_elf e = { .nloads = 1 };
+	uint64_t off;
+	e.loads[0] = (struct pypin_elf_load){ .vaddr = 0x1000, .off = 0x10, .filesz = 0x100 };
+	ck_assert_int_eq(pypin_elf_vaddr_to_off(&e, 0x1000, 0x100, &off), 0);
+	ck_assert_uint_eq(off, 0x10);
+	ck_assert_int_eq(pypin_elf_vaddr_to_off(&e, 0x10ff, 1, &off), 0);
+	ck_assert_int_eq(pypin_elf_vaddr_to_off(&e, 0x10ff, 2, &off), -1);
+	ck_assert_int_eq(pypin_elf_vaddr_to_off(&e, 0xfff, 1, &off), -1);
+	ck_assert_int_eq(pypin_elf_vaddr_to_off(&e, 0x1001, UINT64_MAX, &off), -1);
+	e.loads[0].off = UINT64_MAX;
+	ck_assert_int_eq(pypin_elf_vaddr_to_off(&e, 0x1001, 1, &off), -1);
+}
+END_TEST
+
+Suite *elf_suite(void)
+{
+	Suite *s = suite_create("elf");
+	TCase *tc = tcase_create("layouts");
+	tcase_add_test(tc, plain_library);
+	tcase_add_test(tc, needed_names);
+	tcase_add_test(tc, offsets_differ_from_addresses);
+	tcase_add_test(tc, sysv_hash_only);
+	tcase_add_test(tc, no_hash_table_at_all);
+	tcase_add_test(tc, executables_are_not_shared_objects);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hostile");
+	tcase_add_test(tc, not_elf);
+	tcase_add_test(tc, foreign_elf);
+	tcase_add_test(tc, special_files);
+	tcase_add_test(tc, unreadable_file);
+	tcase_add_test(tc, truncated_everywhere);
+	tcase_add_test(tc, corrupt_headers_and_tables);
+	tcase_add_test(tc, bad_strings_are_skipped);
+	tcase_add_test(tc, unterminated_string);
+	tcase_add_test(tc, vaddr_translation_checks_overflow);
+	suite_add_tcase(s, tc);
+	return s;
+}

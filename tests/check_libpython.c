@@ -1,0 +1,125 @@
+/* Unit tests for lib/libpython.c: finding and judging libpython files. */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_pypin.h"
+#include "libpython.h"
+
+#define SYSTEM_LIBPYTHON PYPIN_DEFAULT_LIBPYTHON
+#define FAKE FIXTURE("fake/libpython3.99.so.1.0")
+
+static void need_system(void)
+{
+	if (!*SYSTEM_LIBPYTHON)
+		ck_abort_msg("built without a default libpython (DEFAULT_LIBPYTHON)");
+}
+
+START_TEST(identify)
+{
+	char tag[PYPIN_TAG_MAX];
+	need_system();
+	ck_assert_int_eq(pypin_libpython_identify(SYSTEM_LIBPYTHON, tag, sizeof tag), 0);
+	ck_assert_str_eq(tag, "3.11");
+	ck_assert_int_eq(pypin_libpython_identify(FAKE, tag, sizeof tag), 0);
+	ck_assert_str_eq(tag, "3.99");
+	ck_assert_int_eq(pypin_libpython_identify(PLAIN, tag, sizeof tag), -1);
+	ck_assert_int_eq(pypin_libpython_identify(FIXTURE("shim/libpython3.so"), tag, sizeof tag), -1);
+	ck_assert_int_eq(pypin_libpython_identify("/nonexistent", tag, sizeof tag), -1);
+	ck_assert_int_eq(pypin_libpython_identify("/", tag, sizeof tag), -1);
+}
+END_TEST
+
+START_TEST(serves)
+{
+	struct pypin_elf e;
+	int fd = open(NOLINK, O_RDONLY);
+	need_system();
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert(pypin_libpython_serves(SYSTEM_LIBPYTHON, &e));
+	ck_assert(!pypin_libpython_serves(FAKE, &e));
+	ck_assert(!pypin_libpython_serves("/nonexistent", &e));
+	pypin_elf_close(&e);
+	close(fd);
+}
+END_TEST
+
+START_TEST(beside_expands_origin)
+{
+	struct pypin_elf e;
+	char out[PATH_MAX], cwd[PATH_MAX], want[PATH_MAX + 64];
+	int fd = open(FIXTURE("tst-conflict-mod1.so"), O_RDONLY);
+
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_int_eq(pypin_libpython_beside(&e, FIXTURE("tst-conflict-mod1.so"),
+		"libpython3.99.so.1.0", out, sizeof out), 0);
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	snprintf(want, sizeof want, "%s/build/fake/libpython3.99.so.1.0", cwd);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(pypin_libpython_beside(&e, FIXTURE("tst-conflict-mod1.so"),
+		"libpython3.11.so.1.0", out, sizeof out), -1);
+	/* LD_LIBRARY_PATH counts too. */
+	setenv("LD_LIBRARY_PATH", "/nonexistent:build/fake", 1);
+	ck_assert_int_eq(pypin_libpython_beside(&e, "/elsewhere/x.so",
+		"libpython3.99.so.1.0", out, sizeof out), 0);
+	ck_assert_str_eq(out, "build/fake/libpython3.99.so.1.0");
+	pypin_elf_close(&e);
+	close(fd);
+}
+END_TEST
+
+START_TEST(newest)
+{
+	struct pypin_elf e;
+	char out[PATH_MAX], tag[PYPIN_TAG_MAX];
+	int fd = open(NOLINK, O_RDONLY);
+
+	need_system();
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_int_eq(pypin_libpython_newest((void *)pypin_libpython_newest, &e, out,
+		sizeof out, tag, sizeof tag), 0);
+	ck_assert_msg(strncmp(tag, "3.", 2) == 0, "tag %s", tag);
+	ck_assert(pypin_libpython_serves(out, &e));
+	/* The fake 3.99 is newer but defines nothing the plugin needs. */
+	setenv("LD_LIBRARY_PATH", "build/fake", 1);
+	ck_assert_int_eq(pypin_libpython_newest((void *)pypin_libpython_newest, &e, out,
+		sizeof out, tag, sizeof tag), 0);
+	ck_assert_str_ne(tag, "3.99");
+	pypin_elf_close(&e);
+	close(fd);
+}
+END_TEST
+
+START_TEST(program_of_installation)
+{
+	char out[PATH_MAX];
+	need_system();
+	ck_assert_int_eq(pypin_libpython_program(SYSTEM_LIBPYTHON, "3.11", out, sizeof out), 0);
+	ck_assert_str_eq(out, "/usr/bin/python3.11");
+	ck_assert_int_eq(pypin_libpython_program(FAKE, "3.99", out, sizeof out), -1);
+	ck_assert_int_eq(pypin_libpython_program("/nonexistent/lib/libpython3.11.so.1.0",
+		"3.11", out, sizeof out), -1);
+	if (access("/root/.pyenv/versions/3.11.7/bin/python3.11", X_OK) == 0) {
+		ck_assert_int_eq(pypin_libpython_program(
+			"/root/.pyenv/versions/3.11.7/lib/libpython3.11.so.1.0", "3.11", out,
+			sizeof out), 0);
+		ck_assert_str_eq(out, "/root/.pyenv/versions/3.11.7/bin/python3.11");
+	}
+}
+END_TEST
+
+Suite *libpython_suite(void)
+{
+	Suite *s = suite_create("libpython");
+	TCase *tc = tcase_create("files");
+	tcase_add_test(tc, identify);
+	tcase_add_test(tc, serves);
+	tcase_add_test(tc, beside_expands_origin);
+	tcase_add_test(tc, newest);
+	tcase_add_test(tc, program_of_installation);
+	suite_add_tcase(s, tc);
+	return s;
+}
