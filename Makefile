@@ -19,6 +19,7 @@ bindir ?= $(exec_prefix)/bin
 libdir ?= $(exec_prefix)/lib
 pkglibdir ?= $(libdir)/pypin
 mandir ?= $(prefix)/share/man
+sysconfdir ?= /etc
 docdir ?= $(prefix)/share/doc/pypin
 
 CC ?= cc
@@ -41,7 +42,8 @@ SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif
 
 PYPIN_CPPFLAGS := -D_GNU_SOURCE -iquote lib -DPYPIN_VERSION='"$(VERSION)"' \
-	-DPYPIN_DEFAULT_LIBPYTHON='"$(DEFAULT_LIBPYTHON)"'
+	-DPYPIN_DEFAULT_LIBPYTHON='"$(DEFAULT_LIBPYTHON)"' \
+	-DPYPIN_CONFIG_FILE='"$(sysconfdir)/pypin.conf"'
 PYPIN_CFLAGS := -std=gnu11 -fPIC -fvisibility=hidden $(WARNINGS)
 
 LIB_SRC := lib/config.c lib/elf.c lib/libpython.c lib/log.c lib/pin.c lib/pypin.c \

@@ -1,19 +1,29 @@
-/* pypin: settings, from the environment.  See config.h. */
+/* pypin: settings, from the environment and from /etc/pypin.conf.
+ * See config.h. */
 #include "config.h"
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 #include <sys/auxv.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { OPT_DEBUG, OPT_DISABLE, OPT_LIBPYTHON, OPT_PYTHON };
 
 const struct pypin_option pypin_options[] = {
-	{ "PYPIN_DEBUG", PYPIN_OPT_BOOL,
+	[OPT_DEBUG] = { "PYPIN_DEBUG", "debug", PYPIN_OPT_BOOL,
 	  "write one line per decision to stderr, prefixed pypin[PID]:" },
-	{ "PYPIN_DISABLE", PYPIN_OPT_BOOL,
+	[OPT_DISABLE] = { "PYPIN_DISABLE", "disable", PYPIN_OPT_BOOL,
 	  "pass every dlopen straight through" },
-	{ "PYPIN_LIBPYTHON", PYPIN_OPT_PATH,
+	[OPT_LIBPYTHON] = { "PYPIN_LIBPYTHON", "libpython", PYPIN_OPT_PATH,
 	  "the libpython to pin when the process has none yet" },
-	{ "PYPIN_PYTHON", PYPIN_OPT_PATH,
+	[OPT_PYTHON] = { "PYPIN_PYTHON", "python", PYPIN_OPT_PATH,
 	  "the python executable (or venv's bin/python) whose installation the "
 	  "pinned interpreter uses as its home" },
 	{ 0 },
@@ -39,35 +49,140 @@ int pypin_parse_bool(const char *s, int *out)
 	return -1;
 }
 
-static void load_bool(const char *env, int *out)
+/* Stores one setting.  `where` is "" for the environment, or "FILE:LINE: " (and
+ * then the file's key is named).  Returns 0, or -1 for a bad value (warned
+ * about, not applied). */
+static int apply(struct pypin_config *c, int opt, const char *value, const char *where,
+	char *buf)
 {
-	const char *s = secure_getenv(env);
+	const struct pypin_option *o = &pypin_options[opt];
+	const char *name = *where ? o->key : o->env;
 
-	if (!s || !*s)
-		return;
-	if (pypin_parse_bool(s, out) != 0)
-		pypin_warn("%s=%s is not a boolean (1/true/yes/on or 0/false/no/off); ignored",
-			   env, s);
-}
-
-static const char *load_path(const char *env)
-{
-	const char *s = secure_getenv(env);
-
-	if (!s || !*s)
-		return NULL;
-	if (s[0] != '/') {
-		pypin_warn("%s=%s is not an absolute path; ignored", env, s);
-		return NULL;
+	if (o->type == PYPIN_OPT_BOOL) {
+		int v;
+		if (pypin_parse_bool(value, &v) != 0) {
+			pypin_warn("%s%s=%s is not a boolean (1/true/yes/on or "
+				   "0/false/no/off); ignored", where, name, value);
+			return -1;
+		}
+		*(opt == OPT_DEBUG ? &c->debug : &c->disable) = v;
+		return 0;
 	}
-	return s;
+	if (value[0] != '/') {
+		pypin_warn("%s%s=%s is not an absolute path; ignored", where, name, value);
+		return -1;
+	}
+	if (buf) {
+		if (strlen(value) >= PATH_MAX) {
+			pypin_warn("%s%s is too long; ignored", where, name);
+			return -1;
+		}
+		value = strcpy(buf, value);
+	}
+	*(opt == OPT_LIBPYTHON ? &c->libpython : &c->python) = value;
+	return 0;
 }
 
 void pypin_config_load(void)
 {
 	pypin_config.secure = getauxval(AT_SECURE) != 0;
-	load_bool("PYPIN_DEBUG", &pypin_config.debug);
-	load_bool("PYPIN_DISABLE", &pypin_config.disable);
-	pypin_config.libpython = load_path("PYPIN_LIBPYTHON");
-	pypin_config.python = load_path("PYPIN_PYTHON");
+	for (int i = 0; pypin_options[i].env; i++) {
+		const char *s = secure_getenv(pypin_options[i].env);
+		if (s && *s && apply(&pypin_config, i, s, "", NULL) == 0)
+			pypin_config.from_env |= 1u << i;
+	}
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+			   end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+static void parse_line(struct pypin_config *c, char *line, const char *path, unsigned n)
+{
+	char where[PATH_MAX + 32], *eq, *key, *value;
+	int opt;
+
+	snprintf(where, sizeof where, "%s:%u: ", path, n);
+	line = trim(line);
+	if (!*line || *line == '#')
+		return;
+	eq = strchr(line, '=');
+	if (!eq) {
+		pypin_warn("%sexpected 'key = value'; line ignored", where);
+		return;
+	}
+	*eq = '\0';
+	key = trim(line);
+	value = trim(eq + 1);
+	for (opt = 0; pypin_options[opt].env; opt++)
+		if (strcmp(key, pypin_options[opt].key) == 0)
+			break;
+	if (!pypin_options[opt].env) {
+		pypin_warn("%sunknown key '%s'; line ignored", where, key);
+		return;
+	}
+	if (c->from_env & (1u << opt))
+		return;                       /* the environment wins */
+	apply(c, opt, value, where, opt == OPT_LIBPYTHON ? c->libpython_buf :
+		  opt == OPT_PYTHON ? c->python_buf : NULL);
+}
+
+int pypin_config_read(struct pypin_config *c, const char *path)
+{
+	struct stat st;
+	char line[PATH_MAX + 64];
+	unsigned n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	/* Only a file that only root can change may steer what is loaded. */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		pypin_warn("%s: not a regular file owned by root and writable only by it; "
+			   "ignored", path);
+		close(fd);
+		return -1;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		n++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			int ch;
+			pypin_warn("%s:%u: line too long; ignored", path, n);
+			while ((ch = getc(f)) != EOF && ch != '\n')
+				;
+			continue;
+		}
+		parse_line(c, line, path, n);
+	}
+	fclose(f);
+	return 0;
+}
+
+static pthread_once_t file_once = PTHREAD_ONCE_INIT;
+
+static void load_file(void)
+{
+	int saved = errno;
+	pypin_config_read(&pypin_config, PYPIN_CONFIG_FILE);
+	errno = saved;
+}
+
+void pypin_config_load_file(void)
+{
+	pthread_once(&file_once, load_file);
 }

@@ -1,16 +1,28 @@
-/* pypin: settings, from the environment.
+/* pypin: settings, from the environment and from /etc/pypin.conf.
  *
- * Every setting is named once, in pypin_options[] (config.c); the launcher
- * and docs/ use the same names.  Variables are read with secure_getenv(3), so in
- * secure-execution mode (setuid and setgid programs) none of them counts.
+ * Every setting is named once, in pypin_options[] (config.c), with its variable
+ * and its key in the file; the launcher and docs/ use the same names.
+ *
+ * The environment is read at start-up with secure_getenv(3), so in
+ * secure-execution mode (setuid and setgid programs) none of it counts.  The
+ * file is read lazily, the first time a dlopen call needs a decision, and only
+ * when it is a regular file owned by root and writable by nobody else; a
+ * setting from the environment wins over the same setting in the file.
  */
 #ifndef PYPIN_CONFIG_H
 #define PYPIN_CONFIG_H
+
+#include <limits.h>
+
+#ifndef PYPIN_CONFIG_FILE
+#define PYPIN_CONFIG_FILE "/etc/pypin.conf"
+#endif
 
 enum pypin_option_type { PYPIN_OPT_BOOL, PYPIN_OPT_PATH };
 
 struct pypin_option {
 	const char *env;              /* PYPIN_DEBUG */
+	const char *key;              /* debug, in the file */
 	enum pypin_option_type type;
 	const char *help;
 };
@@ -23,12 +35,21 @@ struct pypin_config {
 	const char *libpython;        /* PYPIN_LIBPYTHON, or NULL */
 	const char *python;           /* PYPIN_PYTHON, or NULL */
 	int secure;                   /* running in secure-execution mode */
+	unsigned from_env;            /* bit i: pypin_options[i] came from the environment */
+	char libpython_buf[PATH_MAX], python_buf[PATH_MAX];   /* values from the file */
 };
 
 extern struct pypin_config pypin_config;
 
-/* Reads the settings once; cheap, touches no file. */
+/* Reads the environment; cheap, touches no file.  Called once at start-up. */
 void pypin_config_load(void);
+
+/* Reads the configuration file once per process (later calls return at once). */
+void pypin_config_load_file(void);
+
+/* Applies the file at path to c (settings the environment gave stay).  Returns
+ * 0 when it was read, -1 when it is absent or not trusted.  For tests. */
+int pypin_config_read(struct pypin_config *c, const char *path);
 
 /* Parses 1/true/yes/on and 0/false/no/off (any case).  Returns 0 and sets *out,
  * or -1 for anything else. */

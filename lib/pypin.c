@@ -39,8 +39,11 @@ static void *refused(const char *file, int mode)
 
 static int passes_through(const char *file, int mode)
 {
-	return pypin_config.disable || depth > 0 || !file || !*file ||
-	       (mode & RTLD_NOLOAD) || !(mode & (RTLD_LAZY | RTLD_NOW));
+	if (depth > 0 || !file || !*file || (mode & RTLD_NOLOAD) ||
+	    !(mode & (RTLD_LAZY | RTLD_NOW)))
+		return 1;
+	pypin_config_load_file();
+	return pypin_config.disable;
 }
 
 /* Returns 1 when the call must be refused (error_msg says why). */

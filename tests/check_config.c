@@ -1,6 +1,10 @@
 /* Unit tests for lib/config.c. */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check_pypin.h"
 #include "config.h"
@@ -49,8 +53,86 @@ START_TEST(options_table)
 	for (const struct pypin_option *o = pypin_options; o->env; o++, n++) {
 		ck_assert_str_eq(o->env, want[n]);
 		ck_assert_ptr_nonnull(o->help);
+		ck_assert_ptr_nonnull(o->key);
 	}
 	ck_assert_uint_eq(n, sizeof want / sizeof *want);
+}
+END_TEST
+
+static const char *write_conf(const char *text, mode_t mode)
+{
+	static char path[64];
+	snprintf(path, sizeof path, "/tmp/pypin-check-%d.conf", (int)getpid());
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, mode), 0);
+	return path;
+}
+
+START_TEST(file_settings)
+{
+	struct pypin_config c = { 0 };
+	const char *path = write_conf(
+		"# pypin settings\n"
+		"\n"
+		"debug = yes\n"
+		"  disable=off  \n"
+		"libpython = /opt/py/lib/libpython3.11.so.1.0\n"
+		"python\t=\t/opt/venv/bin/python\n"
+		"colour = blue\n"
+		"no equals sign\n", 0644);
+	ck_assert_int_eq(pypin_config_read(&c, path), 0);
+	ck_assert_int_eq(c.debug, 1);
+	ck_assert_int_eq(c.disable, 0);
+	ck_assert_str_eq(c.libpython, "/opt/py/lib/libpython3.11.so.1.0");
+	ck_assert_str_eq(c.python, "/opt/venv/bin/python");
+	unlink(path);
+}
+END_TEST
+
+START_TEST(file_bad_values_are_not_applied)
+{
+	struct pypin_config c = { .disable = 1 };
+	const char *path = write_conf("disable = perhaps\nlibpython = relative.so\n", 0644);
+	ck_assert_int_eq(pypin_config_read(&c, path), 0);
+	ck_assert_int_eq(c.disable, 1);
+	ck_assert_ptr_null(c.libpython);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(environment_wins_over_file)
+{
+	setenv("PYPIN_LIBPYTHON", "/from/env/libpython3.11.so.1.0", 1);
+	setenv("PYPIN_DEBUG", "0", 1);
+	pypin_config_load();
+	const char *path = write_conf("libpython = /from/file/libpython3.11.so.1.0\n"
+				      "debug = 1\npython = /from/file/python\n", 0644);
+	ck_assert_int_eq(pypin_config_read(&pypin_config, path), 0);
+	ck_assert_str_eq(pypin_config.libpython, "/from/env/libpython3.11.so.1.0");
+	ck_assert_int_eq(pypin_config.debug, 0);
+	ck_assert_str_eq(pypin_config.python, "/from/file/python");
+	unlink(path);
+}
+END_TEST
+
+START_TEST(untrusted_files_are_ignored)
+{
+	struct pypin_config c = { 0 };
+	const char *path = write_conf("debug = 1\n", 0664);
+	ck_assert_int_eq(pypin_config_read(&c, path), -1);
+	ck_assert_int_eq(pypin_config_read(&c, write_conf("debug = 1\n", 0646)), -1);
+	if (getuid() == 0) {
+		ck_assert_int_eq(chmod(path, 0644), 0);
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_int_eq(pypin_config_read(&c, path), -1);
+	}
+	ck_assert_int_eq(c.debug, 0);
+	ck_assert_int_eq(pypin_config_read(&c, "/nonexistent/pypin.conf"), -1);
+	ck_assert_int_eq(pypin_config_read(&c, "/"), -1);
+	unlink(path);
 }
 END_TEST
 
@@ -61,6 +143,10 @@ Suite *config_suite(void)
 	tcase_add_test(tc, booleans);
 	tcase_add_test(tc, environment);
 	tcase_add_test(tc, options_table);
+	tcase_add_test(tc, file_settings);
+	tcase_add_test(tc, file_bad_values_are_not_applied);
+	tcase_add_test(tc, environment_wins_over_file);
+	tcase_add_test(tc, untrusted_files_are_ignored);
 	suite_add_tcase(s, tc);
 	return s;
 }
