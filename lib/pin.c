@@ -182,12 +182,19 @@ static int choose(struct pin *p, const struct pypin_verdict *v,
 /* --- Making it global --------------------------------------------------- */
 
 /* Points the interpreter at its own installation (or PYPIN_PYTHON's), unless it
- * is already initialized.  Once per process; other threads wait for it. */
+ * is already initialized.  Once per process; other threads wait for it.  Every
+ * dl* call comes before the once: a thread may wait here while another holds
+ * the loader lock (a constructor), so the step it waits for must not need it. */
 static void set_home(void *h, const struct pin *p, char *buf, size_t bufsz)
 {
-	int expected = 0;
-	char program[PATH_MAX];
+	int (*is_init)(void) = (int (*)(void))dlsym(h, "Py_IsInitialized");
+	wchar_t *(*decode)(const char *, size_t *) =
+		(wchar_t *(*)(const char *, size_t *))dlsym(h, "Py_DecodeLocale");
+	void (*set_name)(const wchar_t *) =
+		(void (*)(const wchar_t *))dlsym(h, "Py_SetProgramName");
 	const char *name = pypin_config.python;
+	char program[PATH_MAX];
+	int expected = 0;
 
 	buf[0] = '\0';
 	if (!atomic_compare_exchange_strong(&home_state, &expected, 1)) {
@@ -195,12 +202,6 @@ static void set_home(void *h, const struct pin *p, char *buf, size_t bufsz)
 			sched_yield();
 		return;
 	}
-	int (*is_init)(void) = (int (*)(void))dlsym(h, "Py_IsInitialized");
-	wchar_t *(*decode)(const char *, size_t *) =
-		(wchar_t *(*)(const char *, size_t *))dlsym(h, "Py_DecodeLocale");
-	void (*set_name)(const wchar_t *) =
-		(void (*)(const wchar_t *))dlsym(h, "Py_SetProgramName");
-
 	if (!is_init || !decode || !set_name || is_init())
 		goto done;
 	if (!name && pypin_libpython_program(p->real, p->tag, program, sizeof program) == 0)

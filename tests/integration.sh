@@ -68,6 +68,14 @@ t_begin "Python linked statically into the executable: pypin loads nothing"
 run_pypin env PYPIN_DEBUG=1 /usr/bin/python3.11 -c "import ctypes; ctypes.CDLL('$BUILD/tst-weak-mod1.so'); ctypes.CDLL('$NOLINK').plugin_run()"
 if out_has 'present, already in the process' && ! out_has 'loaded,'; then t_pass; else t_fail "expected Python to be found in the process"; fi
 
+t_begin "host dlopens libpython itself RTLD_LOCAL: a plugin's Py symbols stay unresolved"
+run $H -e none -k "$SYSLIBPYTHON" "$NOLINK"
+expect_fail "undefined symbol: _\{0,1\}Py"
+t_begin "host dlopens libpython itself RTLD_LOCAL: pypin makes that same libpython global"
+run_pypin env PYPIN_DEBUG=1 $H -e none -k -m "$SYSLIBPYTHON" "$NOLINK"
+if out_has "is libpython3.11.so.1.0; pinned $SYSLIBPYTHON (loaded, the library opened" &&
+   [ "$(grep -c '^mapped: ' "$t_out/out")" -eq 1 ]; then expect_ok; else t_fail "expected the host's libpython to be pinned"; fi
+
 CONFLICT=$BUILD/tst-conflict-mod1.so
 t_begin "another Python version: without pypin both libpythons get mapped"
 run $H -e none -k -m "$EMBED" "$CONFLICT"
@@ -125,8 +133,8 @@ t_begin "8 threads load and unload plugins at once: fails without pypin"
 run env TST_CODE='import numpy, _json' $H -t 8 -n 25 "$BUILD/tst-plain-mod1.so" "$NOLINK" "$BUILD/tst-plain-mod2.so"
 expect_fail 'threads: [1-9][0-9]* errors'
 t_begin "8 threads load and unload plugins at once: no errors with pypin"
-run_pypin env TST_CODE='import numpy, _json' $H -t 8 -n 25 "$BUILD/tst-plain-mod1.so" "$NOLINK" "$BUILD/tst-plain-mod2.so"
-expect_ok 'threads: 0 errors'
+run_pypin env TST_CODE='import numpy, _json' $H -t 8 -n 25 -m "$BUILD/tst-plain-mod1.so" "$NOLINK" "$BUILD/tst-plain-mod2.so"
+if [ "$(grep -c '^mapped: .*libpython' "$t_out/out")" -eq 1 ]; then expect_ok 'threads: 0 errors'; else t_fail "expected exactly one libpython mapped"; fi
 
 # --- 6. interpreter home ---------------------------------------------------------
 
