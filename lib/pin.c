@@ -25,10 +25,11 @@ enum how {
 	PRESENT,     /* Python is already in the global scope: nothing to do */
 };
 
-enum state { CHOSEN, READY, FAILED };
+enum state { CHOSEN, PUBLISHING, READY, FAILED };
 
-/* Written once by the thread that chooses, before it is published; `real` and
- * `state` are written by whoever makes it ready, before state is set. */
+/* Written once by the thread that chooses, before it is published.  Any thread
+ * may then load it; the first to finish writes `real` (state PUBLISHING) and
+ * then sets READY, or FAILED. */
 struct pin {
 	enum how how;
 	char path[PATH_MAX];          /* file, soname, or the object Python lives in */
@@ -185,7 +186,8 @@ static int choose(struct pin *p, const struct pypin_verdict *v,
  * is already initialized.  Once per process; other threads wait for it.  Every
  * dl* call comes before the once: a thread may wait here while another holds
  * the loader lock (a constructor), so the step it waits for must not need it. */
-static void set_home(void *h, const struct pin *p, char *buf, size_t bufsz)
+static void set_home(void *h, const struct pin *p, const char *real, char *buf,
+	size_t bufsz)
 {
 	int (*is_init)(void) = (int (*)(void))dlsym(h, "Py_IsInitialized");
 	wchar_t *(*decode)(const char *, size_t *) =
@@ -204,7 +206,7 @@ static void set_home(void *h, const struct pin *p, char *buf, size_t bufsz)
 	}
 	if (!is_init || !decode || !set_name || is_init())
 		goto done;
-	if (!name && pypin_libpython_program(p->real, p->tag, program, sizeof program) == 0)
+	if (!name && pypin_libpython_program(real, p->tag, program, sizeof program) == 0)
 		name = program;
 	if (!name)
 		goto done;
@@ -217,14 +219,29 @@ done:
 	atomic_store(&home_state, 2);
 }
 
+/* Moves p from CHOSEN to its final state, once; later callers wait for it. */
+static void publish(struct pin *p, enum state final, const char *real)
+{
+	int expected = CHOSEN;
+
+	if (atomic_compare_exchange_strong(&p->state, &expected, PUBLISHING)) {
+		snprintf(p->real, sizeof p->real, "%s", real);
+		atomic_store_explicit(&p->state, final, memory_order_release);
+		return;
+	}
+	while (atomic_load_explicit(&p->state, memory_order_acquire) == PUBLISHING)
+		sched_yield();
+}
+
 static void activate(struct pin *p, char *home, size_t homesz)
 {
 	int mode = RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE;
 	struct link_map *map = NULL;
+	const char *real = p->path;
 
 	home[0] = '\0';
 	if (p->how == PRESENT) {
-		atomic_store_explicit(&p->state, READY, memory_order_release);
+		publish(p, READY, real);
 		return;
 	}
 	if (p->how == PROMOTE)
@@ -233,20 +250,16 @@ static void activate(struct pin *p, char *home, size_t homesz)
 	void *h = pypin_real.dlopen(p->path, mode);
 	if (!h) {
 		const char *err = pypin_real.dlerror();
-		pypin_leave();
 		pypin_debug("cannot %s %s: %s", p->how == PROMOTE ? "promote" : "load",
 			    p->path, err ? err : "unknown error");
-		atomic_store_explicit(&p->state, FAILED, memory_order_release);
-		return;
+		publish(p, FAILED, real);
+	} else {
+		if (dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map && map->l_name && *map->l_name)
+			real = map->l_name;
+		set_home(h, p, real, home, homesz);
+		publish(p, READY, real);
 	}
-	if (dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map && map->l_name &&
-	    strlen(map->l_name) < sizeof p->real)
-		strcpy(p->real, map->l_name);
-	else
-		strcpy(p->real, p->path);
-	set_home(h, p, home, homesz);
 	pypin_leave();
-	atomic_store_explicit(&p->state, READY, memory_order_release);
 }
 
 static const char *how_word(enum how how)
@@ -282,6 +295,10 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 		}
 	}
 
+	if (atomic_load_explicit(&p->state, memory_order_acquire) == FAILED) {
+		snprintf(msg, msgsz, "pinning %s failed earlier; passed through", p->path);
+		return PYPIN_PIN_FALLBACK;
+	}
 	if ((v->need == PYPIN_NEED_SELF && strcmp(p->tag, v->tag) != 0) ||
 	    (v->need != PYPIN_NEED_SELF && !fits(v, p->tag))) {
 		snprintf(msg, msgsz,
@@ -293,7 +310,7 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 	}
 
 	int state = atomic_load_explicit(&p->state, memory_order_acquire);
-	if (state == CHOSEN) {
+	if (state == CHOSEN || state == PUBLISHING) {
 		activate(p, home, sizeof home);
 		state = atomic_load_explicit(&p->state, memory_order_acquire);
 	} else if (!chose) {
