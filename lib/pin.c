@@ -41,6 +41,12 @@ struct pin {
 
 static _Atomic(struct pin *) pinned;
 
+/* A pin that failed to load is withdrawn so that a later library can choose
+ * again; its record is not freed (other threads may still read it), so only
+ * so many are withdrawn. */
+#define MAX_WITHDRAWN 8
+static atomic_int withdrawn;
+
 /* Setting the interpreter's program name: 0 not yet, 1 under way, 2 done. */
 static atomic_int home_state;
 
@@ -253,6 +259,10 @@ static void activate(struct pin *p, char *home, size_t homesz)
 		pypin_debug("cannot %s %s: %s", p->how == PROMOTE ? "promote" : "load",
 			    p->path, err ? err : "unknown error");
 		publish(p, FAILED, real);
+		if (atomic_fetch_add(&withdrawn, 1) < MAX_WITHDRAWN) {
+			struct pin *expected = p;
+			atomic_compare_exchange_strong(&pinned, &expected, NULL);
+		}
 	} else {
 		if (dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map && map->l_name && *map->l_name)
 			real = map->l_name;

@@ -85,6 +85,19 @@ run_pypin $H -e none -k -m "$EMBED" "$CONFLICT"
 if out_has "dlopen $CONFLICT failed: pypin: $CONFLICT needs libpython3.99.so.1.0, but this process already runs Python 3.11 ($SYSLIBPYTHON)" &&
    ! out_has 'mapped: .*libpython3.99'; then t_pass; else t_fail "expected a refusal"; fi
 
+t_begin "a libpython that cannot be found: the same error as the plain loader"
+run $H "$BUILD/tst-missing-mod1.so"
+cp "$t_out/out" "$t_out/plain"
+run_pypin $H "$BUILD/tst-missing-mod1.so"
+if [ "$t_rc" -ne 0 ] && cmp -s "$t_out/plain" "$t_out/out" && out_has 'libpython3.98.so.1.0: cannot open shared object file'; then t_pass; else t_fail "differs from the plain loader"; fi
+
+t_begin "a plugin after one whose libpython is missing: fails without pypin"
+run $H "$BUILD/tst-missing-mod1.so" "$NOLINK"
+expect_fail "tst-embed-nolink-mod1.so: undefined symbol"
+t_begin "a plugin after one whose libpython is missing: pypin pins for it"
+run_pypin $H "$BUILD/tst-missing-mod1.so" "$NOLINK"
+if out_has 'libpython3.98.so.1.0: cannot open shared object file' && out_has "$RESULT"; then t_pass; else t_fail "expected the second plugin to work"; fi
+
 # --- 4. transparent for everything else ----------------------------------------
 
 t_begin "corner cases: dlopen(NULL), \"\", RTLD_NOLOAD, bad mode, missing files, errno, dlerror"

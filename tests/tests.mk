@@ -23,7 +23,7 @@ PLUGINS := $(B)/tst-plain-mod1.so $(B)/tst-plain-mod2.so \
 	$(B)/tst-embed-mod1.so $(B)/tst-embed-ctor-mod1.so $(B)/tst-embed-nolink-mod1.so \
 	$(B)/tst-embed-shim-mod1.so $(B)/shim/libpython3.so \
 	$(B)/fake/libpython3.99.so.1.0 $(B)/tst-conflict-mod1.so \
-	$(B)/tst-ctor-mod1.so $(B)/tst-weak-mod1.so \
+	$(B)/tst-ctor-mod1.so $(B)/tst-weak-mod1.so $(B)/tst-missing-mod1.so \
 	$(B)/runpath/plugins/tst-runpath-mod1.so $(B)/runpath/plugins/tst-runpath-mod2.so
 HOSTS := $(B)/host $(B)/host-pylinked $(B)/runpath/host
 # Objects the ELF reader is tested on.
@@ -74,6 +74,14 @@ $(B)/fake/libpython3.99.so.1.0: $(FIX)/fake-libpython.c | $(B)/fake
 $(B)/tst-conflict-mod1.so: $(FIX)/tst-plain.c $(B)/fake/libpython3.99.so.1.0 | $(B)
 	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -lm -Wl,--no-as-needed \
 		$(B)/fake/libpython3.99.so.1.0 -Wl,-rpath,'$$ORIGIN/fake'
+
+# Needs a libpython3.98 that is nowhere to be found at run time.
+$(B)/tst-missing-mod1.so: $(FIX)/tst-plain.c $(FIX)/fake-libpython.c | $(B)
+	mkdir -p $(B)/gone
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $(B)/gone/libpython3.98.so.1.0 $(FIX)/fake-libpython.c \
+		-Wl,-soname,libpython3.98.so.1.0
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -lm -Wl,--no-as-needed $(B)/gone/libpython3.98.so.1.0
+	rm -rf $(B)/gone
 
 # ELF layouts: file offsets that differ from addresses; DT_HASH only; an
 # executable; a static binary.
