@@ -3,7 +3,8 @@
  * Every setting is named once, in pypin_options[] (config.c), with its variable
  * and its key in the file; the launcher and docs/ use the same names.
  *
- * The environment is read at start-up with secure_getenv(3), so in
+ * The environment is read on the first dlopen or dlerror call, with
+ * secure_getenv(3), so in
  * secure-execution mode (setuid and setgid programs) none of it counts.  The
  * file is read lazily, the first time a dlopen call needs a decision, and only
  * when it is a regular file owned by root and writable by nobody else; a
@@ -41,7 +42,7 @@ struct pypin_config {
 
 extern struct pypin_config pypin_config;
 
-/* Reads the environment; cheap, touches no file.  Called once at start-up. */
+/* Reads the environment; cheap, touches no file and takes no lock.  Once. */
 void pypin_config_load(void);
 
 /* Reads the configuration file once per process (later calls return at once). */

@@ -253,9 +253,9 @@ static void activate(struct pin *p, char *home, size_t homesz)
 	if (p->how == PROMOTE)
 		mode |= RTLD_NOLOAD;
 	pypin_enter();
-	void *h = pypin_real.dlopen(p->path, mode);
+	void *h = pypin_real_dlopen()(p->path, mode);
 	if (!h) {
-		const char *err = pypin_real.dlerror();
+		const char *err = pypin_real_dlerror()();
 		pypin_debug("cannot %s %s: %s", p->how == PROMOTE ? "promote" : "load",
 			    p->path, err ? err : "unknown error");
 		publish(p, FAILED, real);

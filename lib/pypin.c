@@ -10,10 +10,14 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
 
-struct pypin_real pypin_real;
+static _Atomic(pypin_dlopen_fn) real_dlopen;
+static _Atomic(pypin_dlerror_fn) real_dlerror;
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
 #define TLS __thread __attribute__((tls_model("initial-exec")))
 
@@ -24,10 +28,21 @@ static TLS char error_msg[PATH_MAX + 256];
 void pypin_enter(void) { depth++; }
 void pypin_leave(void) { depth--; }
 
-void pypin_init(const struct pypin_real *real)
+void pypin_init(pypin_dlopen_fn dlopen_fn, pypin_dlerror_fn dlerror_fn)
 {
-	pypin_real = *real;
-	pypin_config_load();
+	pthread_once(&config_once, pypin_config_load);   /* no loader call inside */
+	atomic_store_explicit(&real_dlerror, dlerror_fn, memory_order_release);
+	atomic_store_explicit(&real_dlopen, dlopen_fn, memory_order_release);
+}
+
+pypin_dlopen_fn pypin_real_dlopen(void)
+{
+	return atomic_load_explicit(&real_dlopen, memory_order_acquire);
+}
+
+pypin_dlerror_fn pypin_real_dlerror(void)
+{
+	return atomic_load_explicit(&real_dlerror, memory_order_acquire);
 }
 
 static void *refused(const char *file, int mode)
@@ -92,7 +107,7 @@ static int decide(const char *file, const void *caller)
 pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 {
 	int saved = errno;
-	pypin_dlopen_fn fn = pypin_real.dlopen;
+	pypin_dlopen_fn fn = pypin_real_dlopen();
 
 	error_pending = 0;
 	if (!fn) {
@@ -112,11 +127,13 @@ pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 
 char *pypin_dlerror(void)
 {
+	pypin_dlerror_fn real = pypin_real_dlerror();
+
 	if (error_pending) {
 		error_pending = 0;
-		if (pypin_real.dlerror)
-			pypin_real.dlerror();      /* an older error is superseded */
+		if (real)
+			real();                    /* an older error is superseded */
 		return error_msg;
 	}
-	return pypin_real.dlerror ? pypin_real.dlerror() : NULL;
+	return real ? real() : NULL;
 }

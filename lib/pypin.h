@@ -1,24 +1,23 @@
 /* pypin: the interface between the interposer (preload/) and the logic (lib/).
  *
- * The interposer resolves the real functions once and hands them to pypin_init().
- * Its dlopen() asks pypin_prepare() which function to hand the call to, then
- * tail-calls it, so that the real dlopen sees the host's return address. */
+ * The interposer finds the real functions on first use and hands them to
+ * pypin_init().  Its dlopen() asks pypin_prepare() which function to hand the
+ * call to, then tail-calls it, so that the real dlopen sees the host's return
+ * address. */
 #ifndef PYPIN_PYPIN_H
 #define PYPIN_PYPIN_H
 
 typedef void *(*pypin_dlopen_fn)(const char *file, int mode);
 typedef char *(*pypin_dlerror_fn)(void);
 
-struct pypin_real {
-	pypin_dlopen_fn dlopen;
-	pypin_dlerror_fn dlerror;
-};
+/* Records the real functions (from dlsym(RTLD_NEXT, …)) and reads the settings
+ * from the environment.  Takes no lock that the loader could be waiting on:
+ * several threads may call it at once, with the same functions. */
+void pypin_init(pypin_dlopen_fn real_dlopen, pypin_dlerror_fn real_dlerror);
 
-/* The functions pypin hands over to (from dlsym(RTLD_NEXT, …)). */
-extern struct pypin_real pypin_real;
-
-/* Records the real functions and reads the settings.  Call once. */
-void pypin_init(const struct pypin_real *real);
+/* The real functions, or NULL before pypin_init(). */
+pypin_dlopen_fn pypin_real_dlopen(void);
+pypin_dlerror_fn pypin_real_dlerror(void);
 
 /* Inspects what dlopen(file, mode) called from caller would load and, when it
  * needs Python, pins a libpython first.  Returns the function to finish the call

@@ -8,48 +8,42 @@
  * RPATH/RUNPATH/$ORIGIN to search, and that caller must stay the host.  This
  * file is compiled with -O2 -foptimize-sibling-calls for that reason, and the
  * RUNPATH integration test fails if the hand-over is not a tail call.
+ *
+ * There is no constructor: a process that never calls dlopen pays for nothing
+ * but mapping this library.
  */
 #include <dlfcn.h>
-#include <pthread.h>
 
 #include "log.h"
 #include "pypin.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
+/* Finds the real functions on first use.  No lock and no once: the first call
+ * may come from a constructor, under the loader's lock, while another thread
+ * is here waiting for that lock in dlsym.  Each caller finds the same answer. */
 static void resolve(void)
 {
-	struct pypin_real real = {
-		.dlopen = (pypin_dlopen_fn)dlsym(RTLD_NEXT, "dlopen"),
-		.dlerror = (pypin_dlerror_fn)dlsym(RTLD_NEXT, "dlerror"),
-	};
-
-	if (!real.dlopen || !real.dlerror || real.dlopen == dlopen || real.dlerror == dlerror) {
-		pypin_warn("cannot find the real dlopen and dlerror; every dlopen will fail");
-		real.dlopen = NULL;
-		real.dlerror = NULL;
+	if (pypin_real_dlopen())
+		return;
+	pypin_dlopen_fn real_dlopen = (pypin_dlopen_fn)dlsym(RTLD_NEXT, "dlopen");
+	pypin_dlerror_fn real_dlerror = (pypin_dlerror_fn)dlsym(RTLD_NEXT, "dlerror");
+	if (!real_dlopen || !real_dlerror || real_dlopen == dlopen || real_dlerror == dlerror) {
+		pypin_warn("cannot find the real dlopen and dlerror; dlopen will fail");
+		return;
 	}
-	pypin_init(&real);
-}
-
-/* Another library's constructor may call dlopen before this one runs: both
- * paths go through the same once. */
-__attribute__((constructor)) static void pypin_constructor(void)
-{
-	pthread_once(&once, resolve);
+	pypin_init(real_dlopen, real_dlerror);
 }
 
 EXPORT void *dlopen(const char *file, int mode)
 {
-	pthread_once(&once, resolve);
+	resolve();
 	pypin_dlopen_fn fn = pypin_prepare(file, mode, __builtin_return_address(0));
 	return fn(file, mode);
 }
 
 EXPORT char *dlerror(void)
 {
-	pthread_once(&once, resolve);
+	resolve();
 	return pypin_dlerror();
 }
