@@ -1,0 +1,122 @@
+#!/bin/sh
+# Odd and malicious files handed to dlopen by a host under pypin: for each, the
+# host must get exactly what the plain loader gives it (the same result and the
+# same dlerror text), within a time bound.  Most inputs are damaged copies of a
+# library that needs no Python (p-*) and of one that needs Python symbols
+# (n-*); pypin reads both as far as it can.  A damaged n-* copy that the loader
+# still maps fails for want of Python without pypin and may work with it: that
+# difference is pypin's purpose, and the only one allowed.
+. "$(dirname "$0")/lib.sh"
+T_TIMEOUT=30
+
+H=$BUILD/host
+NOLINK=$BUILD/tst-embed-nolink-mod1.so
+D=$t_out/files
+mkdir -p "$D"
+
+# Damaged copies, made with Python's struct module on a parsed copy of the ELF.
+for base in "$BUILD/tst-plain-mod1.so:p-" "$NOLINK:n-"; do
+/usr/bin/python3 - "${base%:*}" "$D" "${base##*:}" <<'EOF'
+import os, struct, sys
+src, d, prefix = sys.argv[1], sys.argv[2], sys.argv[3]
+data = open(src, 'rb').read()
+eh = struct.unpack_from('<16sHHIQQQIHHHHHH', data, 0)
+phoff, phentsize, phnum = eh[5], eh[9], eh[10]
+phdrs = [struct.unpack_from('<IIQQQQQQ', data, phoff + i * phentsize) for i in range(phnum)]
+dyn_off = next(p[2] for p in phdrs if p[0] == 2)           # PT_DYNAMIC p_offset
+def dyn_entries(b):
+    i = 0
+    while True:
+        tag, val = struct.unpack_from('<qQ', b, dyn_off + 16 * i)
+        yield i, tag, val
+        if tag == 0:
+            return
+        i += 1
+def write(name, b):
+    open(os.path.join(d, prefix + name), 'wb').write(b)
+def set_dyn(name, tag, value):
+    b = bytearray(data)
+    for i, t, v in dyn_entries(data):
+        if t == tag:
+            struct.pack_into('<qQ', b, dyn_off + 16 * i, t, value)
+            break
+    write(name, b)
+def patch(name, off, fmt, value):
+    b = bytearray(data)
+    struct.pack_into(fmt, b, off, value)
+    write(name, b)
+
+write('empty.so', b'')
+for n in (3, 16, 63, 64, phoff + phentsize // 2, phoff + phnum * phentsize, dyn_off + 8,
+          len(data) // 2, len(data) - 1):
+    write('cut-%d.so' % n, data[:n])
+patch('phnum-huge.so', 0x38, '<H', 0xffff)
+patch('shnum-huge.so', 0x3c, '<H', 0xffff)
+patch('phoff-overflow.so', 0x20, '<Q', 2**64 - 16)
+patch('phoff-past-end.so', 0x20, '<Q', len(data) + 4096)
+patch('class32.so', 4, 'B', 1)
+patch('big-endian.so', 5, 'B', 2)
+patch('machine.so', 0x12, '<H', 183)
+set_dyn('strtab-outside.so', 5, 0x7fff00000000)               # DT_STRTAB
+set_dyn('strsz-huge.so', 10, 2**64 - 1)                       # DT_STRSZ
+set_dyn('symtab-outside.so', 6, 0x7fff00000000)               # DT_SYMTAB
+strsz = next(v for _, t, v in dyn_entries(data) if t == 10)
+set_dyn('unterminated.so', 10, strsz - 1)
+b = bytearray(data)
+for i, t, v in dyn_entries(data):
+    if t == 0:
+        struct.pack_into('<qQ', b, dyn_off + 16 * i, 21, 0)    # DT_NULL -> DT_DEBUG
+write('no-dt-null.so', b)
+EOF
+done
+printf '/* GNU ld script */\nGROUP ( libc.so.6 )\n' > "$D/text.so"
+head -c 4096 /dev/zero > "$D/zeros.so"
+
+cp "$BUILD/elf/exec" "$D/executable.so"
+cp "$BUILD/elf/static" "$D/static.so"
+mkdir "$D/directory.so"
+cp "$NOLINK" "$D/mode000.so" && chmod 000 "$D/mode000.so"
+ln -s loop-b.so "$D/loop-a.so" && ln -s loop-a.so "$D/loop-b.so"
+chmod 755 "$t_out" "$D"
+
+# Compares the host's output for one file with and without pypin.
+same_as_plain() {
+	t_begin "$1"
+	shift
+	run "$@"
+	plain_rc=$t_rc
+	cp "$t_out/out" "$t_out/plain"
+	run env LD_PRELOAD="$LIBPYPIN" PYPIN_DEBUG=0 "$@"
+	if [ "$t_rc" -eq 124 ] || [ "$t_rc" -eq 137 ]; then t_fail "hung under pypin"; return; fi
+	if [ "$t_rc" -eq 0 ] && [ "$plain_rc" -ne 0 ] &&
+	   grep -q 'undefined symbol: _\{0,1\}Py' "$t_out/plain"; then
+		t_pass                         # a damaged plugin pypin could still serve
+		return
+	fi
+	if [ "$t_rc" -ne "$plain_rc" ] || ! cmp -s "$t_out/plain" "$t_out/out"; then
+		{ echo "plain loader (status $plain_rc):"; cat "$t_out/plain"
+		  echo "under pypin (status $t_rc):"; cat "$t_out/out"; } > "$t_out/diff"
+		mv "$t_out/diff" "$t_out/out"
+		t_fail "differs from the plain loader"
+		return
+	fi
+	t_pass
+}
+
+for f in "$D"/*.so /dev/zero /dev/null; do
+	case $f in
+	*/mode000.so) continue ;;
+	esac
+	same_as_plain "$(basename "$f")" $H -e none "$f"
+done
+
+# Root reads every file: the unreadable file is tried as nobody.
+if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+	same_as_plain "mode000.so (as nobody)" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups $H -e none "$D/mode000.so"
+else
+	t_begin "mode000.so (as nobody)"
+	t_skip "needs root and setpriv to drop privileges"
+fi
+
+t_end
