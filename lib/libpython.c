@@ -189,8 +189,13 @@ int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_pa
 
 #define MAX_CANDIDATES 32
 
+struct candidate {
+	char path[PATH_MAX];
+	unsigned minor, order;        /* order: the loader's directory order */
+};
+
 struct newest {
-	struct { char path[PATH_MAX]; unsigned minor; } c[MAX_CANDIDATES];
+	struct candidate c[MAX_CANDIDATES];
 	unsigned n;
 };
 
@@ -220,16 +225,26 @@ static int scan_dir(const char *dir, void *ctx)
 	if (!d)
 		return 0;
 	while ((de = readdir(d)) && nw->n < MAX_CANDIDATES) {
+		struct candidate *c = &nw->c[nw->n];
 		if (!plain_minor(de->d_name, &minor))
 			continue;
-		int n = snprintf(nw->c[nw->n].path, PATH_MAX, "%s/%s", dir, de->d_name);
-		if (n > 0 && n < PATH_MAX) {
-			nw->c[nw->n].minor = minor;
-			nw->n++;
+		int n = snprintf(c->path, sizeof c->path, "%s/%s", dir, de->d_name);
+		if (n > 0 && (size_t)n < sizeof c->path) {
+			c->minor = minor;
+			c->order = nw->n++;
 		}
 	}
 	closedir(d);
 	return 0;
+}
+
+/* Newest first; among equals, the loader's directory order. */
+static int cmp_candidates(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	if (x->minor != y->minor)
+		return x->minor > y->minor ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 int pypin_libpython_newest(const void *addr, const struct pypin_elf *plugin,
@@ -240,32 +255,18 @@ int pypin_libpython_newest(const void *addr, const struct pypin_elf *plugin,
 
 	if (!nw)
 		return -1;
-	if (pypin_search_dirs(addr, scan_dir, nw) != 0)
-		goto out;
-	/* Newest first; among equals, the loader's directory order. */
-	for (unsigned done = 0; done < nw->n; done++) {
-		unsigned best = done;
-		for (unsigned i = done + 1; i < nw->n; i++)
-			if (nw->c[i].minor > nw->c[best].minor)
-				best = i;
-		if (best != done) {
-			char tmp[PATH_MAX];
-			unsigned m = nw->c[best].minor;
-			memcpy(tmp, nw->c[best].path, PATH_MAX);
-			memmove(&nw->c[done + 1], &nw->c[done],
-				(best - done) * sizeof nw->c[0]);
-			memcpy(nw->c[done].path, tmp, PATH_MAX);
-			nw->c[done].minor = m;
-		}
-		if (pypin_libpython_identify(nw->c[done].path, tag, tagsz) == 0 &&
-		    (!plugin || pypin_libpython_serves(nw->c[done].path, plugin)) &&
-		    strlen(nw->c[done].path) < outsz) {
-			strcpy(out, nw->c[done].path);
-			rc = 0;
-			break;
+	if (pypin_search_dirs(addr, scan_dir, nw) == 0) {
+		qsort(nw->c, nw->n, sizeof nw->c[0], cmp_candidates);
+		for (unsigned i = 0; i < nw->n && rc != 0; i++) {
+			const char *path = nw->c[i].path;
+			if (pypin_libpython_identify(path, tag, tagsz) == 0 &&
+			    (!plugin || pypin_libpython_serves(path, plugin)) &&
+			    strlen(path) < outsz) {
+				strcpy(out, path);
+				rc = 0;
+			}
 		}
 	}
-out:
 	free(nw);
 	return rc;
 }
