@@ -70,8 +70,12 @@ preload/libpypin.so: preload/preload.o lib/libpypin-core.a preload/libpypin.map
 		-Wl,--version-script=preload/libpypin.map -Wl,-z,nodelete \
 		-Wl,--no-undefined -Wl,-soname,libpypin.so
 
+# The launcher, with the install paths filled in (again at install time, so
+# that `make install prefix=…` never installs a stale path).
+SUBST = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@pkglibdir@|$(pkglibdir)|g'
+
 scripts/pypin: scripts/pypin.in Makefile
-	sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@pkglibdir@|$(pkglibdir)|g' $< > $@
+	$(SUBST) $< > $@
 	chmod +x $@
 
 # --- tests ----------------------------------------------------------------
@@ -83,7 +87,8 @@ include tests/tests.mk
 install: all
 	install -d $(DESTDIR)$(pkglibdir) $(DESTDIR)$(bindir) $(DESTDIR)$(docdir)
 	install -m 644 preload/libpypin.so $(DESTDIR)$(pkglibdir)/libpypin.so
-	install -m 755 scripts/pypin $(DESTDIR)$(bindir)/pypin
+	$(SUBST) scripts/pypin.in > $(DESTDIR)$(bindir)/pypin
+	chmod 755 $(DESTDIR)$(bindir)/pypin
 	install -m 644 README.md docs/*.md $(DESTDIR)$(docdir)
 
 uninstall:

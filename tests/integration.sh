@@ -194,4 +194,16 @@ for v in $(sed -n 's/.*{ "\(PYPIN_[A-Z]*\)".*/\1/p' "$TOP/lib/config.c"); do
 done
 if [ -z "$missing" ]; then t_pass; else t_fail "not in docs:$missing"; fi
 
+t_begin "make install and uninstall honour DESTDIR and prefix"
+dest=$t_out/dest
+run make -s -C "$TOP" install DESTDIR="$dest" prefix=/opt/pypin-test
+if [ "$t_rc" -eq 0 ] && [ -f "$dest/opt/pypin-test/lib/pypin/libpypin.so" ] &&
+   grep -q "^PKGLIBDIR='/opt/pypin-test/lib/pypin'" "$dest/opt/pypin-test/bin/pypin"; then
+	run make -s -C "$TOP" uninstall DESTDIR="$dest" prefix=/opt/pypin-test
+	left=$(find "$dest" -type f | head -n 3)
+	if [ -z "$left" ]; then t_pass; else t_fail "left behind: $left"; fi
+else
+	t_fail "install did not put the library and launcher in place"
+fi
+
 t_end
