@@ -80,6 +80,11 @@ scripts/pypin: scripts/pypin.in Makefile
 
 # --- tests ----------------------------------------------------------------
 
+# Fragments add their own targets; CHECK_DEPS lists what `make check` needs
+# built besides the fixtures of tests/tests.mk.
+CHECK_DEPS :=
+-include tests/fuzz/fuzz.mk
+-include bench/bench.mk
 include tests/tests.mk
 
 # --- install --------------------------------------------------------------

@@ -17,7 +17,8 @@ fi
 [ $rc -eq 0 ] || [ $# -eq 3 ] || failed=$((failed + 1))
 
 # Integration suites: last line "SUITE: N passed, N failed[, N skipped]"
-for suite in tests/integration.sh tests/hostile.sh tests/launcher.sh tests/system.sh tests/pyo3/run.sh; do
+for suite in tests/integration.sh tests/hostile.sh tests/fuzz.sh tests/stress.sh \
+	tests/launcher.sh tests/system.sh tests/man.sh tests/pyo3/run.sh; do
 	[ -f "$suite" ] || continue
 	sh "$suite" > "$log" 2>&1
 	rc=$?

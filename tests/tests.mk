@@ -113,7 +113,7 @@ check-integration: all $(FIXTURES)
 	@status=0; for t in tests/integration.sh; do \
 		TEST_WRAPPER="$(TEST_WRAPPER)" sh $$t || status=1; done; exit $$status
 
-check: all $(FIXTURES) $(B)/check_pypin
+check: all $(FIXTURES) $(B)/check_pypin $(CHECK_DEPS)
 	@sh tests/run-all.sh
 
 tests-clean:
