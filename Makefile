@@ -51,7 +51,7 @@ LIB_SRC := lib/config.c lib/elf.c lib/libpython.c lib/log.c lib/pin.c lib/pypin.
 LIB_OBJ := $(LIB_SRC:.c=.o)
 LIB_HDR := $(wildcard lib/*.h)
 
-all: preload/libpypin.so scripts/pypin
+all: preload/libpypin.so tools/pypin-inspect scripts/pypin
 
 $(LIB_OBJ): %.o: %.c $(LIB_HDR) Makefile
 	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(PYPIN_CFLAGS) $(CFLAGS) -c -o $@ $<
@@ -69,6 +69,11 @@ preload/libpypin.so: preload/preload.o lib/libpypin-core.a preload/libpypin.map
 	$(CC) -shared -o $@ preload/preload.o lib/libpypin-core.a $(LDFLAGS) \
 		-Wl,--version-script=preload/libpypin.map -Wl,-z,nodelete \
 		-Wl,--no-undefined -Wl,-soname,libpypin.so
+
+# What `pypin explain` and `pypin check` run.
+tools/pypin-inspect: tools/inspect.c lib/libpypin-core.a $(LIB_HDR) Makefile
+	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(CFLAGS) -o $@ \
+		tools/inspect.c lib/libpypin-core.a $(LDFLAGS) -ldl
 
 # The launcher, with the install paths filled in (again at install time, so
 # that `make install prefix=…` never installs a stale path).
@@ -92,16 +97,18 @@ include tests/tests.mk
 install: all
 	install -d $(DESTDIR)$(pkglibdir) $(DESTDIR)$(bindir) $(DESTDIR)$(docdir)
 	install -m 644 preload/libpypin.so $(DESTDIR)$(pkglibdir)/libpypin.so
+	install -m 755 tools/pypin-inspect $(DESTDIR)$(pkglibdir)/pypin-inspect
 	$(SUBST) scripts/pypin.in > $(DESTDIR)$(bindir)/pypin
 	chmod 755 $(DESTDIR)$(bindir)/pypin
 	install -m 644 README.md docs/*.md $(DESTDIR)$(docdir)
 
 uninstall:
-	rm -f $(DESTDIR)$(pkglibdir)/libpypin.so $(DESTDIR)$(bindir)/pypin
+	rm -f $(DESTDIR)$(pkglibdir)/libpypin.so $(DESTDIR)$(pkglibdir)/pypin-inspect \
+		$(DESTDIR)$(bindir)/pypin
 	-rmdir $(DESTDIR)$(pkglibdir)
 	rm -rf $(DESTDIR)$(docdir)
 
 clean: tests-clean
-	rm -f lib/*.o lib/*.a preload/*.o preload/*.so scripts/pypin
+	rm -f lib/*.o lib/*.a preload/*.o preload/*.so tools/pypin-inspect scripts/pypin
 
 .PHONY: all install uninstall clean

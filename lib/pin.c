@@ -186,6 +186,24 @@ static int choose(struct pin *p, const struct pypin_verdict *v,
 	return -1;
 }
 
+int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
+	const char *path, char *lib, size_t libsz, char *tag, size_t tagsz,
+	const char **why)
+{
+	struct pin *p = calloc(1, sizeof *p);
+	int rc = -1;
+
+	if (p && choose(p, v, e, path) == 0 && strlen(p->path) < libsz &&
+	    strlen(p->tag) < tagsz) {
+		strcpy(lib, p->path);
+		strcpy(tag, p->tag);
+		*why = p->why;
+		rc = 0;
+	}
+	free(p);
+	return rc;
+}
+
 /* --- Making it global --------------------------------------------------- */
 
 /* Points the interpreter at its own installation (or PYPIN_PYTHON's), unless it

@@ -34,6 +34,14 @@ enum pypin_pin_result {
 enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypin_elf *e,
 	const char *path, char *msg, size_t msgsz);
 
+/* Which libpython pypin_pin() would choose for v in this process, without
+ * loading anything (for `pypin explain`).  Returns 0 with its path (a file, or a
+ * soname for the loader's search, or where Python already lives), its version
+ * tag and the rule that chose it; -1 when none would be found. */
+int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
+	const char *path, char *lib, size_t libsz, char *tag, size_t tagsz,
+	const char **why);
+
 /* Whether a libpython is pinned and global (then only DT_NEEDED matters). */
 int pypin_pinned(void);
 

@@ -59,6 +59,18 @@ expect_fail() {
 	t_pass
 }
 
+# expect STATUS [PATTERN]...: the last run exited with STATUS and its output
+# matches every PATTERN.
+expect() {
+	t_want=$1
+	shift
+	if [ "$t_rc" -ne "$t_want" ]; then t_fail "exit status $t_rc, expected $t_want"; return 1; fi
+	for t_pat; do
+		out_has "$t_pat" || { t_fail "output lacks '$t_pat'"; return 1; }
+	done
+	t_pass
+}
+
 t_end() {
 	if [ "$t_skipped" -gt 0 ]; then
 		printf '%s: %d passed, %d failed, %d skipped\n' "$t_suite" "$t_passed" "$t_failed" "$t_skipped"

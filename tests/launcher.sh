@@ -1,0 +1,149 @@
+#!/bin/sh
+# The launcher scripts/pypin: running a command, its options and errors, and
+# the diagnostics `pypin explain` and `pypin check`.  Cases that show pypin
+# fixing something show the same case failing without it.
+. "$(dirname "$0")/lib.sh"
+
+PYPIN=$TOP/scripts/pypin
+H=$BUILD/host
+EMBED=$BUILD/tst-embed-mod1.so
+NOLINK=$BUILD/tst-embed-nolink-mod1.so
+PLAIN=$BUILD/tst-plain-mod1.so
+SYSLIBPYTHON=$(/usr/bin/python3.11 -c 'import sysconfig as s, os; print(os.path.join(s.get_config_var("LIBDIR"), s.get_config_var("INSTSONAME")))')
+VERSION=$(sed -n 's/^VERSION := //p' "$TOP/Makefile")
+
+# --- 1. running a command ------------------------------------------------------
+
+t_begin "a plugin without libpython: the host fails without the launcher"
+run $H "$NOLINK"
+expect_fail "undefined symbol: _\{0,1\}Py"
+t_begin "a plugin without libpython: pypin -- HOST works"
+run "$PYPIN" -- $H "$NOLINK"
+expect_ok 'RESULT numpy=55'
+t_begin "pypin HOST works without --"
+run "$PYPIN" $H "$EMBED"
+expect_ok 'RESULT numpy=55'
+
+t_begin "LD_PRELOAD: the library first, other entries kept, no duplicate"
+run env LD_PRELOAD="$PLAIN:$LIBPYPIN" "$PYPIN" sh -c 'printf "%s\n" "$LD_PRELOAD"'
+expect_ok "^$LIBPYPIN $PLAIN\$"
+t_begin "-d turns on the decision lines"
+run "$PYPIN" -d $H "$NOLINK"
+expect_ok '^pypin\[[0-9]*\]: .*tst-embed-nolink-mod1.so: needs Python symbols'
+t_begin "--libpython and --python become absolute PYPIN_* paths"
+dir=${SYSLIBPYTHON%/*}
+run sh -c "cd '$dir' && '$PYPIN' --libpython '${SYSLIBPYTHON##*/}' --python=../../bin/python3.11 \
+	sh -c 'echo \"\$PYPIN_LIBPYTHON \$PYPIN_PYTHON\"'"
+expect_ok "^$SYSLIBPYTHON $dir/../../bin/python3.11\$"
+t_begin "--libpython pins that libpython"
+run "$PYPIN" -d --libpython "$SYSLIBPYTHON" $H "$NOLINK"
+expect_ok "pinned .*libpython3.11.so.1.0 (loaded, PYPIN_LIBPYTHON"
+
+t_begin "--help names every option and command"
+run "$PYPIN" --help
+missing=
+for word in --debug --python --libpython --lib --help --version explain check \
+	install-system uninstall-system; do
+	out_has "$word" || missing="$missing $word"
+done
+if [ "$t_rc" -eq 0 ] && [ -z "$missing" ]; then t_pass; else t_fail "status $t_rc, missing:$missing"; fi
+t_begin "--version prints the Makefile's version"
+run "$PYPIN" --version
+expect_ok "^pypin $VERSION\$"
+
+t_begin "no command: usage error"
+run "$PYPIN"
+expect 2 '^pypin: error: no command given'
+t_begin "an unknown option: usage error"
+run "$PYPIN" --frobnicate true
+expect 2 '^pypin: error: unknown option --frobnicate'
+t_begin "an option without its argument: usage error"
+run "$PYPIN" --python
+expect 2 '^pypin: error: --python needs an argument'
+t_begin "--python that is no executable: an error naming it"
+run "$PYPIN" --python /nonexistent/python true
+expect 2 '^pypin: error: not an executable: /nonexistent/python (--python)$'
+t_begin "a command that does not exist: 127, named"
+run "$PYPIN" no-such-command-here
+expect 127 '^pypin: error: command not found: no-such-command-here$'
+t_begin "-- runs a program named like a command"
+mkdir -p "$t_out/bin"
+printf '#!/bin/sh\necho "the program explain: $*"\n' > "$t_out/bin/explain"
+chmod +x "$t_out/bin/explain"
+run env PATH="$t_out/bin:$PATH" "$PYPIN" -- explain x
+expect_ok '^the program explain: x$'
+
+t_begin "an installed launcher never takes the library from the current directory"
+dest=$t_out/dest
+make -s -C "$TOP" install DESTDIR="$dest" prefix=/opt/pypin-test >/dev/null 2>&1
+cp "$LIBPYPIN" "$t_out/libpypin.so"
+run sh -c "cd '$t_out' && '$dest/opt/pypin-test/bin/pypin' true"
+expect 127 '^pypin: error: library not found: /opt/pypin-test/lib/pypin/libpypin.so$'
+
+# --- 2. explain ------------------------------------------------------------------
+
+t_begin "explain: a plugin that names libpython"
+run "$PYPIN" explain "$EMBED"
+expect 0 "^$EMBED\$" '^  Python dependency: DT_NEEDED libpython3.11.so.1.0 (Python 3.11)$' \
+	"^  pypin would pin:   $SYSLIBPYTHON (Python 3.11; the build-time default)\$" \
+	"^  without pypin: .*undefined symbol: Py"
+t_begin "explain: a plugin with undefined Py symbols only (extension-module)"
+run "$PYPIN" explain "$NOLINK"
+expect 0 '^  Python dependency: no libpython named; undefined Py symbols only$' \
+	'^  undefined Py symbols: 6 (the first: Py' '^  without pypin:     dlopen fails'
+t_begin "explain: a plugin linked to the stable-ABI shim, with its RUNPATH"
+run "$PYPIN" explain "$BUILD/tst-embed-shim-mod1.so"
+expect 0 'DT_NEEDED libpython3.so (the stable-ABI shim' '^  RUNPATH:           \$ORIGIN/shim$'
+t_begin "explain: a libpython found beside the plugin (its RUNPATH)"
+run "$PYPIN" explain "$BUILD/tst-conflict-mod1.so"
+expect_ok "^  pypin would pin:   $BUILD/fake/libpython3.99.so.1.0 (Python 3.99; beside the library)\$"
+t_begin "explain: --libpython is what pypin would pin"
+run "$PYPIN" --libpython "$SYSLIBPYTHON" explain "$NOLINK"
+expect_ok "^  pypin would pin:   $SYSLIBPYTHON (Python 3.11; PYPIN_LIBPYTHON)\$"
+t_begin "explain: a library that needs no Python"
+run "$PYPIN" explain "$PLAIN"
+expect 0 '^  Python dependency: none$' '^  pypin would pin:   nothing$'
+t_begin "explain reads the file without loading it (no constructor runs)"
+run env TST_CODE='print("constructor ran")' "$PYPIN" explain "$BUILD/tst-embed-ctor-mod1.so"
+if [ "$t_rc" -eq 0 ] && ! out_has 'constructor'; then t_pass; else t_fail "status $t_rc or the plugin ran"; fi
+t_begin "explain: not an ELF file is an error naming the file and cause"
+run "$PYPIN" explain "$TOP/README.md"
+expect 1 "^pypin: error: $TOP/README.md: not an ELF file"
+t_begin "explain: a missing file is an error naming it"
+run "$PYPIN" explain "$t_out/none.so"
+expect 1 "^pypin: error: $t_out/none.so: No such file or directory\$"
+t_begin "explain: no plugin given: usage error"
+run "$PYPIN" explain
+expect 2 '^pypin: error: usage: pypin explain PLUGIN$'
+
+# --- 3. check --------------------------------------------------------------------
+
+t_begin "check: a plugin that names libpython fails without pypin, works with it"
+run "$PYPIN" check "$EMBED"
+expect 0 '^without pypin: FAILED$' 'numpy: Original error was: .*undefined symbol: Py' \
+	'^with pypin:    ok$' '^  numpy [0-9.]* (/usr/lib/python3/dist-packages/numpy/' '^hint: pypin fixes it'
+t_begin "check: an extension-module plugin fails at dlopen without pypin"
+run "$PYPIN" check "$NOLINK" _ctypes json
+expect 0 '^  dlopen failed: .*undefined symbol: _\{0,1\}Py' '^with pypin:    ok$' \
+	'^  _ctypes [0-9.]* (' '^  json [0-9.]* ('
+t_begin "check: Python started in the plugin's constructor"
+run "$PYPIN" check "$BUILD/tst-embed-ctor-mod1.so" _ctypes
+expect 0 '^without pypin: FAILED$' '_ctypes: ImportError: .*undefined symbol: Py' '^with pypin:    ok$'
+t_begin "check: without numpy for the interpreter, _ctypes is the default"
+run "$PYPIN" --python "$BUILD/foreign-venv/bin/python3" check "$EMBED"
+expect 0 "prefix $BUILD/foreign-venv\$" '^  _ctypes: ImportError: .*undefined symbol: Py' \
+	'^  _ctypes [0-9.]* ('
+t_begin "check: a module that is not installed fails even with pypin, with a hint"
+run "$PYPIN" check "$EMBED" no_such_module_here
+expect 1 '^with pypin:    FAILED$' '^hint: a module is not installed'
+t_begin "check: a library that needs no Python"
+run "$PYPIN" check "$PLAIN"
+expect 1 '^hint: the plugin needs no Python'
+t_begin "check: a module name that is not one is refused"
+run "$PYPIN" check "$EMBED" 'os; import sys'
+expect 2 "^pypin: error: 'os; import sys' is not a module name\$"
+t_begin "check: a missing plugin is an error naming it"
+run "$PYPIN" check "$t_out/none.so"
+expect 1 "^pypin: error: $t_out/none.so: No such file"
+
+t_end

@@ -1,0 +1,566 @@
+/* pypin-inspect: the diagnostics behind `pypin explain` and `pypin check`.
+ *
+ *   pypin-inspect explain PLUGIN
+ *       What pypin would do with PLUGIN, read from the file alone.
+ *   pypin-inspect check [--lib LIBPYPIN] PLUGIN [MODULE]...
+ *       Loads PLUGIN the way an unmodified host would, starts the interpreter
+ *       and imports the modules: once without pypin, once with it.
+ *   pypin-inspect trial --plain|--pypin FD PLUGIN [MODULE]...
+ *       One such trial in this process (check runs it twice); the results go
+ *       to descriptor FD, a line each: '+' success, '-' failure, ' ' detail.
+ *
+ * It shares lib/ with libpypin.so, so explain's answer is the library's own.
+ * Exit status: 0 done (check: it works with pypin), 1 failed, 2 usage.
+ */
+#include "config.h"
+#include "elf.h"
+#include "libpython.h"
+#include "pin.h"
+#include "search.h"
+#include "verdict.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#define LIBPYPIN_NAME "libpypin.so"
+
+static const char usage[] =
+	"Usage: pypin-inspect explain PLUGIN\n"
+	"       pypin-inspect check [--lib LIBPYPIN] PLUGIN [MODULE]...\n"
+	"Run through pypin(1): `pypin explain` and `pypin check`.\n";
+
+static int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pypin: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+/* Opens PLUGIN as given (a path, relative to the current directory when it has
+ * no '/'): explain and check are about a file, not a search. */
+static int open_plugin(const char *arg, char *path, size_t pathsz)
+{
+	char real[PATH_MAX];
+	int fd;
+
+	errno = 0;
+	if (!realpath(arg, real) || strlen(real) >= pathsz) {
+		error("%s: %s", arg, errno ? strerror(errno) : "path too long");
+		return -1;
+	}
+	strcpy(path, real);
+	errno = 0;
+	fd = pypin_open_regular(path);
+	if (fd < 0)
+		error("%s: %s", arg, errno ? strerror(errno) : "not a regular file");
+	return fd;
+}
+
+/* --- explain ------------------------------------------------------------- */
+
+struct py_symbols {
+	unsigned n;
+	const char *first;
+};
+
+static int count_py(const struct pypin_elf_sym *s, void *ctx)
+{
+	struct py_symbols *c = ctx;
+
+	if (!s->defined && s->bind == STB_GLOBAL && pypin_is_python_symbol(s->name) &&
+	    c->n++ == 0)
+		c->first = s->name;
+	return 0;
+}
+
+static void print_dependency(const struct pypin_verdict *v)
+{
+	fputs("  Python dependency: ", stdout);
+	switch (v->need) {
+	case PYPIN_NEED_NONE:
+		puts("none");
+		break;
+	case PYPIN_NEED_SELF:
+		printf("it is %s itself (Python %s)\n", v->name, v->tag);
+		break;
+	case PYPIN_NEED_VERSION:
+		if (strcmp(v->tag, "3") == 0)
+			printf("DT_NEEDED %s (the stable-ABI shim: any Python 3)\n", v->name);
+		else
+			printf("DT_NEEDED %s (Python %s)\n", v->name, v->tag);
+		break;
+	case PYPIN_NEED_ANY:
+		puts("no libpython named; undefined Py symbols only");
+		break;
+	}
+}
+
+static void print_needed(const struct pypin_elf *e)
+{
+	fputs("  DT_NEEDED:         ", stdout);
+	for (unsigned i = 0; i < e->nneeded; i++) {
+		const char *name = pypin_elf_str(e, e->needed[i]);
+		printf("%s%s", i ? " " : "", name ? name : "(bad string)");
+	}
+	puts(e->nneeded ? "" : "none");
+}
+
+static void print_paths(const struct pypin_elf *e)
+{
+	const char *rpath = pypin_elf_str(e, e->rpath);
+	const char *runpath = pypin_elf_str(e, e->runpath);
+
+	printf("  RPATH:             %s%s\n", rpath ? rpath : "none",
+	       rpath && runpath ? " (ignored: RUNPATH is set)" : "");
+	printf("  RUNPATH:           %s\n", runpath ? runpath : "none");
+}
+
+/* What the plain loader does with it. */
+static void print_without(const struct pypin_verdict *v, const struct py_symbols *c)
+{
+	fputs("  without pypin:     ", stdout);
+	switch (v->need) {
+	case PYPIN_NEED_NONE:
+		puts("nothing changes: a library that needs no Python passes through");
+		break;
+	case PYPIN_NEED_SELF:
+		printf("a host that loads it RTLD_LOCAL keeps its symbols local: C extension "
+		       "modules fail with 'undefined symbol: Py...'\n");
+		break;
+	case PYPIN_NEED_VERSION:
+		printf("it loads, but %s stays local to it: C extension modules its Python "
+		       "code imports (numpy, _ctypes, ...) fail with 'undefined symbol: Py...'\n",
+		       v->name);
+		break;
+	case PYPIN_NEED_ANY:
+		printf("dlopen fails unless the process already has Python in its global "
+		       "scope ('undefined symbol: %s')\n", c->first ? c->first : v->sym);
+		break;
+	}
+}
+
+static void print_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
+	const char *path)
+{
+	char lib[PATH_MAX], tag[PYPIN_TAG_MAX];
+	const char *why;
+
+	fputs("  pypin would pin:   ", stdout);
+	if (v->need == PYPIN_NEED_NONE)
+		puts("nothing");
+	else if (pypin_config.disable)
+		puts("nothing: pypin is disabled (PYPIN_DISABLE or 'disable' in "
+		     PYPIN_CONFIG_FILE ")");
+	else if (pypin_pin_plan(v, e, path, lib, sizeof lib, tag, sizeof tag, &why) != 0)
+		puts("nothing: no libpython found that fits; the plugin loads as without pypin");
+	else
+		printf("%s (Python %s; %s)\n", lib, tag, why);
+}
+
+static int explain(const char *arg)
+{
+	char path[PATH_MAX];
+	struct pypin_verdict v;
+	struct py_symbols c = { 0 };
+	struct pypin_elf e;
+	enum pypin_elf_status s;
+	int fd = open_plugin(arg, path, sizeof path);
+
+	if (fd < 0)
+		return 1;
+	s = pypin_elf_open(&e, fd);
+	if (s == PYPIN_ELF_OK) {
+		s = pypin_verdict(&e, PYPIN_SCAN_FULL, &v);
+		if (s == PYPIN_ELF_OK)
+			s = pypin_elf_each_undefined(&e, count_py, &c);
+		if (s != PYPIN_ELF_OK)
+			pypin_elf_close(&e);
+	}
+	if (s != PYPIN_ELF_OK) {
+		close(fd);
+		return error("%s: %s; pypin passes it through and the loader decides", path,
+			     pypin_elf_strerror(s));
+	}
+	printf("%s\n", path);
+	print_dependency(&v);
+	print_needed(&e);
+	print_paths(&e);
+	if (c.n)
+		printf("  undefined Py symbols: %u (the first: %s)\n", c.n, c.first);
+	else
+		puts("  undefined Py symbols: none");
+	print_plan(&v, &e, path);
+	print_without(&v, &c);
+	pypin_elf_close(&e);
+	close(fd);
+	return 0;
+}
+
+/* --- trial: one process, loading the plugin as a host would -------------- */
+
+struct python {
+	int (*is_initialized)(void);
+	void (*initialize_ex)(int);
+	int (*gil_ensure)(void);
+	void (*gil_release)(int);
+	int (*run)(const char *, void *);
+	const char *(*version)(void);
+	wchar_t *(*decode)(const char *, size_t *);
+	void (*set_program_name)(const wchar_t *);
+};
+
+/* Looks sym up in the plugin's own scope first (where its libpython is when it
+ * names one), then in the global scope (where pypin puts it). */
+static void *lookup(void *h, const char *sym)
+{
+	void *p = dlsym(h, sym);
+	return p ? p : dlsym(RTLD_DEFAULT, sym);
+}
+
+static int find_python(void *h, struct python *py)
+{
+	*(void **)&py->is_initialized = lookup(h, "Py_IsInitialized");
+	*(void **)&py->initialize_ex = lookup(h, "Py_InitializeEx");
+	*(void **)&py->gil_ensure = lookup(h, "PyGILState_Ensure");
+	*(void **)&py->gil_release = lookup(h, "PyGILState_Release");
+	*(void **)&py->run = lookup(h, "PyRun_SimpleStringFlags");
+	*(void **)&py->version = lookup(h, "Py_GetVersion");
+	*(void **)&py->decode = lookup(h, "Py_DecodeLocale");
+	*(void **)&py->set_program_name = lookup(h, "Py_SetProgramName");
+	return py->is_initialized && py->initialize_ex && py->gil_ensure &&
+	       py->gil_release && py->run && py->version ? 0 : -1;
+}
+
+/* Without pypin, give the interpreter the home pypin would give it (the
+ * libpython's own installation, or PYPIN_PYTHON), so that the two trials
+ * differ only in where libpython's symbols are. */
+static void set_home(const struct python *py)
+{
+	char program[PATH_MAX], tag[PYPIN_TAG_MAX];
+	const char *name = pypin_config.python, *version = py->version();
+	size_t n = strspn(version, "0123456789.");
+	Dl_info info;
+
+	if (!py->decode || !py->set_program_name)
+		return;
+	if (!name && n < sizeof tag && dladdr((void *)py->initialize_ex, &info) &&
+	    info.dli_fname) {
+		memcpy(tag, version, n);
+		tag[n] = '\0';
+		if (strchr(tag, '.') != strrchr(tag, '.'))       /* 3.11.2 -> 3.11 */
+			*strrchr(tag, '.') = '\0';
+		if (pypin_libpython_program(info.dli_fname, tag, program, sizeof program) == 0)
+			name = program;
+	}
+	wchar_t *w = name ? py->decode(name, NULL) : NULL;
+	if (w)
+		py->set_program_name(w);                 /* kept: the interpreter uses it */
+}
+
+/* Python's half of the trial: import each module and report to descriptor fd.
+ * The module names were checked to be dotted identifiers. */
+static const char trial_script[] =
+	"def _pypin_trial(fd, names):\n"
+	"    import importlib, importlib.util, os, sys\n"
+	"    def say(s):\n"
+	"        os.write(fd, (s.replace('\\n', ' ') + '\\n').encode('utf-8', 'replace'))\n"
+	"    say(' Python %s, prefix %s' % (sys.version.split()[0], sys.prefix))\n"
+	"    if not names:\n"
+	"        names = ['numpy'] if importlib.util.find_spec('numpy') else ['_ctypes']\n"
+	"    for n in names:\n"
+	"        try:\n"
+	"            m = importlib.import_module(n)\n"
+	"        except BaseException as e:\n"
+	"            lines = [l.strip() for l in str(e).splitlines() if l.strip()]\n"
+	"            lines = [l for l in lines if not l.startswith('IMPORTANT:')] or ['']\n"
+	"            say('-%s: %s: %s' % (n, type(e).__name__, lines[0]))\n"
+	"            for l in lines[1:]:\n"
+	"                if 'undefined symbol' in l or l.startswith('Original error'):\n"
+	"                    say(' %s: %s' % (n, l))\n"
+	"        else:\n"
+	"            v = getattr(m, '__version__', None)\n"
+	"            f = getattr(m, '__file__', None) or 'built in'\n"
+	"            say('+%s%s (%s)' % (n, ' ' + v if isinstance(v, str) else '', f))\n";
+
+static int trial(int plain, int fd, const char *plugin, char **modules, int nmodules)
+{
+	struct python py;
+	FILE *out = fdopen(fd, "w");
+	char *call;
+	size_t len;
+	FILE *code;
+
+	if (!out)
+		return 1;
+	setvbuf(out, NULL, _IONBF, 0);
+
+	void *h = dlopen(plugin, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		const char *err = dlerror();
+		fprintf(out, "-dlopen failed: %s\n", err ? err : "unknown error");
+		return 1;
+	}
+	fprintf(out, " dlopen(RTLD_NOW | RTLD_LOCAL): ok\n");
+	if (find_python(h, &py) != 0) {
+		fprintf(out, "-no Python reachable from the plugin (no Py_InitializeEx in its "
+			"scope or the global one)\n");
+		return 1;
+	}
+	if (!py.is_initialized()) {
+		if (plain)
+			set_home(&py);
+		py.initialize_ex(0);
+	}
+
+	/* trial_script, then the call with the descriptor and the names. */
+	code = open_memstream(&call, &len);
+	if (!code)
+		return 1;
+	fprintf(code, "%s_pypin_trial(%d, [", trial_script, fd);
+	for (int i = 0; i < nmodules; i++)
+		fprintf(code, "%s'%s'", i ? ", " : "", modules[i]);
+	fputs("])\ndel _pypin_trial\n", code);
+	fclose(code);
+
+	int gil = py.gil_ensure();
+	int rc = py.run(call, NULL);
+	py.gil_release(gil);
+	free(call);
+	if (rc != 0)
+		fprintf(out, "-the trial script itself failed (see the traceback above)\n");
+	return 0;
+}
+
+/* --- check: both trials, side by side ------------------------------------ */
+
+/* A dotted Python identifier (ASCII): safe to quote into the trial script. */
+static int module_name_ok(const char *s)
+{
+	int start = 1;
+
+	for (; *s; s++) {
+		if (*s == '.' && !start)
+			start = 1;
+		else if (*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			 (!start && *s >= '0' && *s <= '9'))
+			start = 0;
+		else
+			return 0;
+	}
+	return !start;
+}
+
+/* LD_PRELOAD without any libpypin.so, with lib in front when lib is given. */
+static int set_preload(const char *lib)
+{
+	const char *old = getenv("LD_PRELOAD");
+	char *val, *copy, *tok, *save;
+	size_t n = (old ? strlen(old) : 0) + (lib ? strlen(lib) : 0) + 2;
+
+	val = calloc(1, n);
+	copy = strdup(old ? old : "");
+	if (!val || !copy)
+		return -1;
+	if (lib)
+		strcpy(val, lib);
+	for (tok = strtok_r(copy, " :", &save); tok; tok = strtok_r(NULL, " :", &save)) {
+		const char *base = strrchr(tok, '/');
+		if (strcmp(base ? base + 1 : tok, LIBPYPIN_NAME) == 0)
+			continue;
+		if (*val)
+			strcat(val, " ");
+		strcat(val, tok);
+	}
+	int rc = *val ? setenv("LD_PRELOAD", val, 1) : unsetenv("LD_PRELOAD");
+	free(val);
+	free(copy);
+	return rc;
+}
+
+struct outcome {
+	int ok;
+	char text[16384];
+	size_t len;
+};
+
+/* Whether a line of the trial's report starts with mark. */
+static int has_line(const char *text, char mark)
+{
+	for (const char *line = text; *line; line++) {
+		if (*line == mark)
+			return 1;
+		line = strchr(line, '\n');
+		if (!line)
+			break;
+	}
+	return 0;
+}
+
+static void run_trial(const char *self, const char *lib, const char *plugin,
+	char **modules, int nmodules, struct outcome *o)
+{
+	char fdarg[16];
+	int pipefd[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	o->ok = 0;
+	o->len = 0;
+	o->text[0] = '\0';
+	if (pipe(pipefd) != 0) {
+		snprintf(o->text, sizeof o->text, "-pipe: %s\n", strerror(errno));
+		o->len = strlen(o->text);
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		const char **argv = calloc((size_t)nmodules + 6, sizeof *argv);
+		int i = 0;
+
+		close(pipefd[0]);
+		snprintf(fdarg, sizeof fdarg, "%d", pipefd[1]);
+		if (!argv || set_preload(lib) != 0)
+			_exit(127);
+		if (!lib)
+			setenv("PYPIN_DISABLE", "1", 1);   /* also when installed system-wide */
+		argv[i++] = "pypin-inspect";
+		argv[i++] = "trial";
+		argv[i++] = lib ? "--pypin" : "--plain";
+		argv[i++] = fdarg;
+		argv[i++] = plugin;
+		for (int m = 0; m < nmodules; m++)
+			argv[i++] = modules[m];
+		execv(self, (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while (pid > 0 && o->len < sizeof o->text - 1 &&
+	       ((n = read(pipefd[0], o->text + o->len, sizeof o->text - 1 - o->len)) > 0 ||
+		(n < 0 && errno == EINTR)))
+		o->len += n > 0 ? (size_t)n : 0;
+	o->text[o->len] = '\0';
+	close(pipefd[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		snprintf(o->text + o->len, sizeof o->text - o->len, "-could not run the trial\n");
+		return;
+	}
+	if (WIFSIGNALED(status)) {
+		snprintf(o->text + o->len, sizeof o->text - o->len, "-crashed: %s\n",
+			 strsignal(WTERMSIG(status)));
+		return;
+	}
+	o->ok = has_line(o->text, '+') && !has_line(o->text, '-');
+}
+
+static void print_outcome(const char *title, const struct outcome *o)
+{
+	const char *line = o->text;
+
+	printf("%s %s\n", title, o->ok ? "ok" : "FAILED");
+	while (*line) {
+		const char *end = strchr(line, '\n');
+		int n = end ? (int)(end - line) : (int)strlen(line);
+		printf("  %.*s\n", n > 0 ? n - 1 : 0, n > 0 ? line + 1 : "");
+		line += n + (end != NULL);
+	}
+}
+
+static const char *hint(const struct outcome *plain, const struct outcome *pinned)
+{
+	if (pinned->ok && !plain->ok)
+		return "pypin fixes it: run the host as 'pypin -- HOST [ARG]...', or install "
+		       "pypin system-wide with 'pypin install-system'";
+	if (pinned->ok)
+		return "it works without pypin too: nothing for pypin to fix in this plugin";
+	if (strstr(pinned->text, "No module named"))
+		return "a module is not installed where this interpreter looks (see its "
+		       "prefix above): name a python or venv that has it with --python";
+	if (strstr(pinned->text, "-dlopen failed"))
+		return "the plugin itself does not load: see 'pypin explain PLUGIN'";
+	if (strstr(pinned->text, "no Python reachable"))
+		return "the plugin needs no Python: pypin leaves it alone";
+	if (strstr(pinned->text, "undefined symbol"))
+		return "a symbol is missing even with pypin: the module may have been built "
+		       "for another Python than the one pinned (see 'pypin explain PLUGIN')";
+	return "see the failure above; 'pypin -d' shows pypin's decisions";
+}
+
+static int check(const char *lib, const char *arg, char **modules, int nmodules)
+{
+	char self[PATH_MAX], path[PATH_MAX];
+	struct outcome *plain, *pinned;
+	int fd, rc;
+
+	for (int i = 0; i < nmodules; i++)
+		if (!module_name_ok(modules[i])) {
+			error("'%s' is not a module name", modules[i]);
+			return 2;
+		}
+	if (!lib || lib[0] != '/' || access(lib, R_OK) != 0)
+		return error("%s: the library to check with: %s", lib ? lib : "(none)",
+			     lib && lib[0] != '/' ? "not an absolute path" : strerror(errno));
+	fd = open_plugin(arg, path, sizeof path);
+	if (fd < 0)
+		return 1;
+	close(fd);
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return error("/proc/self/exe: %s", strerror(errno));
+	self[n] = '\0';
+
+	plain = malloc(sizeof *plain);
+	pinned = malloc(sizeof *pinned);
+	if (!plain || !pinned)
+		return error("out of memory");
+	printf("pypin check: %s\n", path);
+	run_trial(self, NULL, path, modules, nmodules, plain);
+	print_outcome("without pypin:", plain);
+	run_trial(self, lib, path, modules, nmodules, pinned);
+	print_outcome("with pypin:   ", pinned);
+	printf("hint: %s\n", hint(plain, pinned));
+	rc = pinned->ok ? 0 : 1;
+	free(plain);
+	free(pinned);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *lib = NULL;
+
+	pypin_config_load();
+	pypin_config_load_file();
+	if (argc >= 3 && strcmp(argv[1], "explain") == 0 && argc == 3)
+		return explain(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "check") == 0) {
+		int i = 2;
+		if (strcmp(argv[i], "--lib") == 0 && argc > i + 2) {
+			lib = argv[i + 1];
+			i += 2;
+		}
+		return check(lib, argv[i], argv + i + 1, argc - i - 1);
+	}
+	if (argc >= 5 && strcmp(argv[1], "trial") == 0) {
+		int fd = atoi(argv[3]);
+		return trial(strcmp(argv[2], "--plain") == 0, fd, argv[4], argv + 5, argc - 5);
+	}
+	fputs(usage, stderr);
+	return 2;
+}
