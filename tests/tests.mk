@@ -24,14 +24,15 @@ PLUGINS := $(B)/tst-plain-mod1.so $(B)/tst-plain-mod2.so \
 	$(B)/tst-embed-shim-mod1.so $(B)/shim/libpython3.so \
 	$(B)/fake/libpython3.99.so.1.0 $(B)/tst-conflict-mod1.so \
 	$(B)/tst-ctor-mod1.so $(B)/tst-weak-mod1.so $(B)/tst-missing-mod1.so \
-	$(B)/runpath/plugins/tst-runpath-mod1.so $(B)/runpath/plugins/tst-runpath-mod2.so
+	$(B)/runpath/plugins/tst-runpath-mod1.so $(B)/runpath/plugins/tst-runpath-mod2.so \
+	$(B)/hostile/libpython3.11.so.1.0
 HOSTS := $(B)/host $(B)/host-pylinked $(B)/runpath/host
 # Objects the ELF reader is tested on.
 ELF_FIXTURES := $(B)/elf/ttext.so $(B)/elf/sysv-hash.so $(B)/elf/exec $(B)/elf/static
 
 FIXTURES := $(PLUGINS) $(HOSTS) $(ELF_FIXTURES) $(B)/foreign-venv/bin/python3
 
-$(B) $(B)/elf $(B)/shim $(B)/fake $(B)/runpath/plugins:
+$(B) $(B)/elf $(B)/shim $(B)/fake $(B)/hostile $(B)/runpath/plugins:
 	mkdir -p $@
 
 $(B)/host: $(FIX)/host.c | $(B)
@@ -74,6 +75,10 @@ $(B)/fake/libpython3.99.so.1.0: $(FIX)/fake-libpython.c | $(B)/fake
 $(B)/tst-conflict-mod1.so: $(FIX)/tst-plain.c $(B)/fake/libpython3.99.so.1.0 | $(B)
 	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -lm -Wl,--no-as-needed \
 		$(B)/fake/libpython3.99.so.1.0 -Wl,-rpath,'$$ORIGIN/fake'
+
+# Claims to be libpython3.11 and leaves a mark when loaded (secure mode).
+$(B)/hostile/libpython3.11.so.1.0: $(FIX)/hostile-libpython.c | $(B)/hostile
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -Wl,-soname,libpython3.11.so.1.0
 
 # Needs a libpython3.98 that is nowhere to be found at run time.
 $(B)/tst-missing-mod1.so: $(FIX)/tst-plain.c $(FIX)/fake-libpython.c | $(B)

@@ -1,0 +1,242 @@
+#!/bin/sh
+# System-wide mode, tested where only this test can see it: a private mount
+# namespace with overlays on /etc and /usr/local, so `make install` and
+# `pypin install-system` write there and the real system is never touched.
+#
+#  - install-system / uninstall-system: atomic, idempotent, other entries kept,
+#    bad libraries refused; unmodified hosts work with no environment set;
+#  - /etc/pypin.conf steers a system-wide pypin;
+#  - secure-execution mode: a setuid-root host run by nobody with a hostile
+#    PYPIN_LIBPYTHON or LD_LIBRARY_PATH does not load the hostile library.
+#
+# Skipped (exit 77) only when the namespace or the overlays cannot be made.
+
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${PYPIN_TEST_NAMESPACE:-}" ]; then
+	why=
+	if [ "$(id -u)" != 0 ]; then
+		why="needs root to create a mount namespace"
+	elif ! unshare -m --propagation private true 2>/dev/null; then
+		why="unshare -m failed: mount namespaces are not available here"
+	fi
+	if [ -z "$why" ]; then
+		PYPIN_TEST_NAMESPACE=$(readlink /proc/self/ns/mnt)
+		export PYPIN_TEST_NAMESPACE
+		exec unshare -m --propagation private sh "$0" "$@"
+	fi
+	. "$here/lib.sh"
+	t_begin "system-wide mode"
+	t_skip "$why"
+	t_end
+fi
+
+. "$here/lib.sh"
+
+# Never go on in the namespace we were started in.
+if [ "$(readlink /proc/self/ns/mnt)" = "$PYPIN_TEST_NAMESPACE" ]; then
+	echo "system: not in a private mount namespace; stopping" >&2
+	exit 1
+fi
+
+# Overlays on /etc and /usr/local, a tmpfs on /mnt for the setuid case (the
+# test's own directory is not reachable by nobody).
+ov=$t_out/ov
+mkdir -p "$ov"
+trap 'umount -l /etc /usr/local /mnt "$ov" 2>/dev/null; rm -rf "$t_out"' EXIT
+overlay() {
+	mkdir -p "$ov/$2/upper" "$ov/$2/work" &&
+		mount -t overlay "pypin-test-$2" \
+			-o "lowerdir=$1,upperdir=$ov/$2/upper,workdir=$ov/$2/work" "$1"
+}
+if ! mount -t tmpfs -o mode=700 pypin-test "$ov" || ! overlay /etc etc ||
+   ! overlay /usr/local usr-local || ! mount -t tmpfs -o mode=755 pypin-test-suid /mnt; then
+	t_begin "system-wide mode"
+	t_skip "could not mount the overlays in the private namespace"
+	t_end
+fi
+
+PRELOAD=/etc/ld.so.preload
+rm -f "$PRELOAD" /etc/pypin.conf
+H=$BUILD/host
+EMBED=$BUILD/tst-embed-mod1.so
+NOLINK=$BUILD/tst-embed-nolink-mod1.so
+RESULT='RESULT numpy=55'
+# An unmodified host, started with no environment at all.
+bare() { run env -i PATH=/usr/bin:/bin "$@"; }
+
+t_begin "make install prefix=/usr/local (in the namespace)"
+run make -s -C "$TOP" install prefix=/usr/local
+INSTALLED=/usr/local/lib/pypin/libpypin.so
+PYPIN=/usr/local/bin/pypin
+if [ "$t_rc" -eq 0 ] && [ -f "$INSTALLED" ] && [ -x "$PYPIN" ]; then t_pass; else t_fail "not installed"; fi
+
+# --- 1. install-system, uninstall-system -----------------------------------------
+
+t_begin "before install-system: an unmodified host fails"
+bare $H "$NOLINK"
+expect_fail "undefined symbol: _\{0,1\}Py"
+
+t_begin "install-system adds the installed library"
+run $PYPIN install-system
+expect 0 "^pypin: installed: $INSTALLED added to $PRELOAD\$"
+t_begin "... and $PRELOAD holds exactly that entry, mode 644, owned by root"
+if [ "$(cat $PRELOAD)" = "$INSTALLED" ] && [ "$(stat -c '%a %u' $PRELOAD)" = "644 0" ]; then
+	t_pass
+else
+	t_fail "$PRELOAD: $(stat -c '%a %u' $PRELOAD): $(cat $PRELOAD)"
+fi
+t_begin "after install-system: the unmodified host works with no environment"
+bare $H "$NOLINK"
+expect_ok "$RESULT"
+t_begin "after install-system: a plugin that names libpython works too"
+bare $H "$EMBED"
+expect_ok "$RESULT"
+t_begin "install-system again: already installed, file untouched"
+before=$(stat -c '%i %Y' $PRELOAD)
+run $PYPIN install-system
+if [ "$(stat -c '%i %Y' $PRELOAD)" = "$before" ]; then expect 0 '^pypin: already installed'
+else t_fail "the file was rewritten"; fi
+t_begin "no temporary file left in /etc"
+left=$(ls -a /etc | grep '^ld\.so\.preload\.' || true)
+if [ -z "$left" ]; then t_pass; else t_fail "left: $left"; fi
+
+t_begin "uninstall-system removes the entry and the file it leaves empty"
+run $PYPIN uninstall-system
+if [ ! -e $PRELOAD ]; then expect 0 "^pypin: uninstalled"; else t_fail "$PRELOAD still there"; fi
+t_begin "after uninstall-system: the unmodified host fails again"
+bare $H "$NOLINK"
+expect_fail "undefined symbol: _\{0,1\}Py"
+t_begin "uninstall-system again: not installed"
+run $PYPIN uninstall-system
+expect 0 '^pypin: not installed'
+
+t_begin "other entries and comments are kept, and come back unchanged"
+printf '# preloaded for every process\n/lib/x86_64-linux-gnu/libm.so.6\n' > $PRELOAD
+cp $PRELOAD "$t_out/orig"
+run $PYPIN install-system
+if [ "$t_rc" -eq 0 ] && [ "$(sed -n 3p $PRELOAD)" = "$INSTALLED" ] &&
+   [ "$(head -n 2 $PRELOAD)" = "$(cat "$t_out/orig")" ]; then
+	run $PYPIN uninstall-system
+	if cmp -s $PRELOAD "$t_out/orig"; then t_pass; else t_fail "not restored: $(cat $PRELOAD)"; fi
+else
+	t_fail "after install: $(cat $PRELOAD)"
+fi
+rm -f $PRELOAD
+
+t_begin "another libpypin.so entry is replaced, others on its line kept"
+mkdir -p /usr/local/lib/pypin-old
+cp "$INSTALLED" /usr/local/lib/pypin-old/libpypin.so
+printf '/usr/local/lib/pypin-old/libpypin.so /lib/x86_64-linux-gnu/libm.so.6\n' > $PRELOAD
+run $PYPIN install-system
+if [ "$(cat $PRELOAD)" = "/lib/x86_64-linux-gnu/libm.so.6
+$INSTALLED" ]; then expect 0 '^pypin: replacing 1 other libpypin.so entry'
+else t_fail "got: $(cat $PRELOAD)"; fi
+rm -f $PRELOAD
+
+t_begin "--lib names the library to install"
+run $PYPIN --lib /usr/local/lib/pypin-old/libpypin.so install-system
+if [ "$(cat $PRELOAD)" = /usr/local/lib/pypin-old/libpypin.so ]; then expect 0
+else t_fail "got: $(cat $PRELOAD)"; fi
+rm -f $PRELOAD
+
+# --- 2. refusals --------------------------------------------------------------------
+
+refused() {  # refused PATTERN: the last run was refused and /etc is unchanged
+	if [ -e $PRELOAD ]; then t_fail "$PRELOAD was written"; else expect 1 "$1"; fi
+}
+mkdir -p /usr/local/lib/bad
+t_begin "refused: a library owned by another user"
+cp "$INSTALLED" /usr/local/lib/bad/libpypin.so
+chown nobody /usr/local/lib/bad/libpypin.so
+run $PYPIN --lib /usr/local/lib/bad/libpypin.so install-system
+refused 'is not owned by root or is writable by others'
+t_begin "refused: a library that others can write"
+chown 0 /usr/local/lib/bad/libpypin.so
+chmod 666 /usr/local/lib/bad/libpypin.so
+run $PYPIN --lib /usr/local/lib/bad/libpypin.so install-system
+refused 'is not owned by root or is writable by others'
+t_begin "refused: a library in a directory that others can write"
+chmod 644 /usr/local/lib/bad/libpypin.so
+chmod 777 /usr/local/lib/bad
+run $PYPIN --lib /usr/local/lib/bad/libpypin.so install-system
+refused 'is not owned by root or is writable by others'
+chmod 755 /usr/local/lib/bad
+t_begin "refused: a library that does not load cleanly (undefined symbol)"
+printf 'extern int pypin_test_missing(void);\nint f(void) { return pypin_test_missing(); }\n' |
+	${CC:-cc} -shared -fPIC -Wl,-z,now -o /usr/local/lib/bad/libpypin.so -x c -
+run $PYPIN --lib /usr/local/lib/bad/libpypin.so install-system
+refused 'does not load cleanly in a trial process: .*pypin_test_missing'
+t_begin "refused: not an ELF file"
+echo 'not a library' > /usr/local/lib/bad/libpypin.so
+run $PYPIN --lib /usr/local/lib/bad/libpypin.so install-system
+refused 'does not load cleanly in a trial process'
+t_begin "refused: a missing library"
+run $PYPIN --lib /usr/local/lib/none/libpypin.so install-system
+refused 'library not found: /usr/local/lib/none/libpypin.so'
+t_begin "refused: not root"
+run setpriv --reuid=65534 --regid=65534 --clear-groups $PYPIN install-system
+refused 'install-system changes /etc/ld.so.preload and must run as root'
+
+# --- 3. /etc/pypin.conf ---------------------------------------------------------------
+
+run $PYPIN install-system
+t_begin "pypin.conf: debug = yes turns on the decision lines system-wide"
+printf '# system-wide pypin\ndebug = yes\n' > /etc/pypin.conf
+bare $H "$NOLINK"
+expect_ok '^pypin\[[0-9]*\]: .*tst-embed-nolink-mod1.so: needs Python symbols'
+t_begin "pypin.conf: the environment overrides it"
+run env -i PATH=/usr/bin:/bin PYPIN_DEBUG=0 $H "$NOLINK"
+if [ "$t_rc" -eq 0 ] && ! out_has '^pypin\['; then t_pass; else t_fail "status $t_rc or debug lines"; fi
+t_begin "pypin.conf: disable = yes turns pypin off (the host fails as without it)"
+printf 'disable = yes\n' > /etc/pypin.conf
+bare $H "$NOLINK"
+expect_fail "undefined symbol: _\{0,1\}Py"
+t_begin "pypin.conf: a file others can write is ignored, with a warning"
+chmod 666 /etc/pypin.conf
+bare $H "$NOLINK"
+expect_ok "warning: /etc/pypin.conf: not a regular file owned by root"
+rm -f /etc/pypin.conf
+
+# --- 4. secure-execution mode -----------------------------------------------------------
+
+# In /mnt (tmpfs, mode 755): a setuid-root copy of the host and a plain copy,
+# the plugins, the hostile libpython, and a directory where it leaves its mark.
+S=/mnt
+cp $H $S/host-setuid && chmod 4755 $S/host-setuid
+cp $H $S/host-plain && chmod 755 $S/host-plain
+cp "$NOLINK" "$EMBED" $S/
+mkdir $S/hostile $S/mark && chmod 1777 $S/mark
+cp "$BUILD/hostile/libpython3.11.so.1.0" $S/hostile/
+HOSTILE=$S/hostile/libpython3.11.so.1.0
+MARK=$S/mark/loaded
+as_nobody() {
+	rm -f $MARK
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env -i PATH=/usr/bin:/bin TST_MARKER=$MARK "$@"
+}
+marked() { [ -e $MARK ]; }
+
+t_begin "not setuid, as nobody: PYPIN_LIBPYTHON steers what pypin loads (the hostile file)"
+as_nobody PYPIN_LIBPYTHON=$HOSTILE $S/host-plain -m $S/tst-embed-nolink-mod1.so
+if marked && out_has "^mapped: $HOSTILE\$"; then t_pass; else t_fail "the hostile library was not loaded"; fi
+t_begin "setuid root, run by nobody: PYPIN_LIBPYTHON is ignored"
+as_nobody PYPIN_LIBPYTHON=$HOSTILE PYPIN_DEBUG=1 $S/host-setuid -m $S/tst-embed-nolink-mod1.so
+if marked || out_has "^mapped: $HOSTILE\$"; then
+	t_fail "the hostile library was loaded"
+elif out_has '^pypin\['; then
+	t_fail "PYPIN_DEBUG was obeyed"
+else
+	expect 0 "$RESULT" "^mapped: .*/libpython3.11.so.1.0\$"
+fi
+t_begin "setuid root: LD_LIBRARY_PATH and PYTHONPATH do not choose the libpython"
+as_nobody LD_LIBRARY_PATH=$S/hostile PYTHONPATH=$S/hostile $S/host-setuid -m $S/tst-embed-mod1.so
+if marked; then t_fail "the hostile library was loaded"; else expect_ok "$RESULT"; fi
+t_begin "setuid root: PYTHONHOME does not choose the libpython (Python itself obeys it)"
+as_nobody PYTHONHOME=$S/hostile $S/host-setuid -m $S/tst-embed-nolink-mod1.so
+if marked; then t_fail "the hostile library was loaded"; else t_pass; fi
+t_begin "setuid root: PYPIN_DISABLE is ignored too"
+as_nobody PYPIN_DISABLE=1 $S/host-setuid $S/tst-embed-nolink-mod1.so
+expect_ok "$RESULT"
+
+$PYPIN uninstall-system >/dev/null
+t_end
