@@ -94,6 +94,8 @@ include tests/tests.mk
 
 # --- install --------------------------------------------------------------
 
+MANPAGES := docs/pypin.1 docs/pypin.conf.5 docs/libpypin.7
+
 install: all
 	install -d $(DESTDIR)$(pkglibdir) $(DESTDIR)$(bindir) $(DESTDIR)$(docdir)
 	install -m 644 preload/libpypin.so $(DESTDIR)$(pkglibdir)/libpypin.so
@@ -101,12 +103,17 @@ install: all
 	$(SUBST) scripts/pypin.in > $(DESTDIR)$(bindir)/pypin
 	chmod 755 $(DESTDIR)$(bindir)/pypin
 	install -m 644 README.md docs/*.md $(DESTDIR)$(docdir)
+	for page in $(MANPAGES); do \
+		sec=$${page##*.}; install -d $(DESTDIR)$(mandir)/man$$sec && \
+		install -m 644 $$page $(DESTDIR)$(mandir)/man$$sec/ || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(pkglibdir)/libpypin.so $(DESTDIR)$(pkglibdir)/pypin-inspect \
 		$(DESTDIR)$(bindir)/pypin
 	-rmdir $(DESTDIR)$(pkglibdir)
 	rm -rf $(DESTDIR)$(docdir)
+	for page in $(MANPAGES); do rm -f $(DESTDIR)$(mandir)/man$${page##*.}/$${page#docs/}; done
 
 clean: tests-clean
 	rm -f lib/*.o lib/*.a preload/*.o preload/*.so tools/pypin-inspect scripts/pypin

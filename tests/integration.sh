@@ -198,6 +198,7 @@ t_begin "make install and uninstall honour DESTDIR and prefix"
 dest=$t_out/dest
 run make -s -C "$TOP" install DESTDIR="$dest" prefix=/opt/pypin-test
 if [ "$t_rc" -eq 0 ] && [ -f "$dest/opt/pypin-test/lib/pypin/libpypin.so" ] &&
+   [ -x "$dest/opt/pypin-test/lib/pypin/pypin-inspect" ] &&
    grep -q "^PKGLIBDIR='/opt/pypin-test/lib/pypin'" "$dest/opt/pypin-test/bin/pypin"; then
 	run make -s -C "$TOP" uninstall DESTDIR="$dest" prefix=/opt/pypin-test
 	left=$(find "$dest" -type f | head -n 3)
