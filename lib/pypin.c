@@ -1,5 +1,6 @@
 /* pypin: deciding what to do with one dlopen call.  See pypin.h. */
 #include "pypin.h"
+#include "cache.h"
 #include "config.h"
 #include "elf.h"
 #include "log.h"
@@ -13,17 +14,16 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static _Atomic(pypin_dlopen_fn) real_dlopen;
 static _Atomic(pypin_dlerror_fn) real_dlerror;
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
-#define TLS __thread __attribute__((tls_model("initial-exec")))
-
-static TLS int depth;
-static TLS int error_pending;
-static TLS char error_msg[PATH_MAX + 256];
+static PYPIN_TLS int depth;
+static PYPIN_TLS int error_pending;
+static PYPIN_TLS char error_msg[PATH_MAX + 256];
 
 void pypin_enter(void) { depth++; }
 void pypin_leave(void) { depth--; }
@@ -52,15 +52,6 @@ static void *refused(const char *file, int mode)
 	return NULL;
 }
 
-static int passes_through(const char *file, int mode)
-{
-	if (depth > 0 || !file || !*file || (mode & RTLD_NOLOAD) ||
-	    !(mode & (RTLD_LAZY | RTLD_NOW)))
-		return 1;
-	pypin_config_load_file();
-	return pypin_config.disable;
-}
-
 /* Returns 1 when the call must be refused (error_msg says why). */
 static int decide(const char *file, const void *caller)
 {
@@ -68,20 +59,24 @@ static int decide(const char *file, const void *caller)
 	struct pypin_verdict v;
 	struct pypin_elf e;
 	enum pypin_elf_status s;
-	int fd, refuse = 0;
+	struct stat st;
+	int fd, refuse = 0, pinned = pypin_pinned();
 
-	if (pypin_is_loaded(file)) {
-		pypin_debug("%s: already loaded; passed through", file);
-		return 0;
-	}
-	fd = pypin_open_library(file, caller, path, sizeof path);
+	fd = pypin_open_library(file, caller, path, sizeof path, &st);
 	if (fd < 0) {
 		pypin_debug("%s: no regular file found; passed through", file);
 		return 0;
 	}
+	if (pypin_cache_needs_none(&st, pinned)) {
+		pypin_debug("%s: seen before, needs no Python; passed through", path);
+		close(fd);
+		return 0;
+	}
 	s = pypin_elf_open(&e, fd);
 	if (s == PYPIN_ELF_OK) {
-		s = pypin_verdict(&e, pypin_pinned() ? PYPIN_SCAN_NEEDED : PYPIN_SCAN_FULL, &v);
+		s = pypin_verdict(&e, pinned ? PYPIN_SCAN_NEEDED : PYPIN_SCAN_FULL, &v);
+		if (s == PYPIN_ELF_OK && v.need == PYPIN_NEED_NONE)
+			pypin_cache_add_none(&st, !pinned);
 		if (s == PYPIN_ELF_OK && v.need != PYPIN_NEED_NONE) {
 			enum pypin_pin_result r = pypin_pin(&v, &e, path, msg, sizeof msg);
 			refuse = r == PYPIN_PIN_REFUSE;
@@ -93,7 +88,7 @@ static int decide(const char *file, const void *caller)
 				    pypin_verdict_describe(&v, what, sizeof what),
 				    refuse ? "refused: " : "", msg);
 		} else if (s == PYPIN_ELF_OK) {
-			pypin_debug("%s: %s; passed through", path, pypin_pinned() ?
+			pypin_debug("%s: %s; passed through", path, pinned ?
 				    "names no libpython" : "needs no Python");
 		}
 		pypin_elf_close(&e);
@@ -106,8 +101,8 @@ static int decide(const char *file, const void *caller)
 
 pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 {
-	int saved = errno;
 	pypin_dlopen_fn fn = pypin_real_dlopen();
+	int saved;
 
 	error_pending = 0;
 	if (!fn) {
@@ -115,11 +110,25 @@ pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 		error_pending = 1;
 		return refused;
 	}
-	if (!passes_through(file, mode)) {
-		depth++;
-		if (decide(file, caller))
-			fn = refused;
-		depth--;
+	/* Straight through: pypin's own loads, what the loader decides alone (no
+	 * name: the program; NOLOAD; an invalid mode), and PYPIN_DISABLE. */
+	if (depth > 0 || !file || !*file || (mode & RTLD_NOLOAD) ||
+	    !(mode & (RTLD_LAZY | RTLD_NOW)) || pypin_config.disable)
+		return fn;
+
+	saved = errno;
+	if (pypin_is_loaded(file)) {
+		/* The reference-count path, the most frequent: keep it short. */
+		if (pypin_config.debug)
+			pypin_debug("%s: already loaded; passed through", file);
+	} else {
+		pypin_config_load_file();
+		if (!pypin_config.disable) {
+			depth++;
+			if (decide(file, caller))
+				fn = refused;
+			depth--;
+		}
 	}
 	errno = saved;
 	return fn;

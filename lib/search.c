@@ -1,6 +1,7 @@
 /* pypin: which file the loader would open, and where it looks.  See search.h. */
 #include "search.h"
 #include "elf.h"
+#include "pypin.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -11,22 +12,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int pypin_open_regular(const char *path)
+static int open_regular(const char *path, struct stat *st)
 {
-	struct stat st;
 	int fd;
 
 	/* stat first: opening a device or FIFO can block or have side effects. */
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+	if (stat(path, st) != 0 || !S_ISREG(st->st_mode))
 		return -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+int pypin_open_regular(const char *path)
+{
+	struct stat st;
+
+	return open_regular(path, &st);
 }
 
 int pypin_search_dirs(const void *addr, int (*fn)(const char *dir, void *ctx), void *ctx)
@@ -61,6 +68,7 @@ struct find {
 	const char *file;
 	char *path;
 	size_t pathsz;
+	struct stat *st;
 	int fd;
 };
 
@@ -71,7 +79,7 @@ static int try_dir(const char *dir, void *ctx)
 
 	if (n < 0 || (size_t)n >= f->pathsz)
 		return 0;
-	f->fd = pypin_open_regular(f->path);
+	f->fd = open_regular(f->path, f->st);
 	if (f->fd < 0)
 		return 0;
 	/* Like the loader, pass over files built for another machine or class. */
@@ -83,34 +91,122 @@ static int try_dir(const char *dir, void *ctx)
 	return 1;
 }
 
-int pypin_open_library(const char *file, const void *caller, char *path, size_t pathsz)
+int pypin_open_library(const char *file, const void *caller, char *path, size_t pathsz,
+	struct stat *st)
 {
 	if (strchr(file, '/')) {
 		if (strlen(file) >= pathsz)
 			return -1;
 		strcpy(path, file);
-		return pypin_open_regular(path);
+		return open_regular(path, st);
 	}
-	struct find f = { file, path, pathsz, -1 };
+	struct find f = { file, path, pathsz, st, -1 };
 	if (pypin_search_dirs(caller, try_dir, &f) != 0)
 		return -1;
 	return f.fd;
 }
 
+struct loaded {
+	const char *file;          /* as passed to dlopen */
+	int bare;                  /* no '/': compare file names only */
+	const char *name;          /* out: the loaded object's name */
+	const void *addr;          /* out: an address inside it */
+};
+
 static int loaded_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 {
-	const char *file = ctx, *name = info->dlpi_name, *base;
+	struct loaded *l = ctx;
+	const char *name = info->dlpi_name, *base;
 
 	(void)size;
 	if (!name || !*name)
 		return 0;
-	if (strchr(file, '/'))
-		return strcmp(name, file) == 0;
-	base = strrchr(name, '/');
-	return strcmp(base ? base + 1 : name, file) == 0;
+	if (l->bare) {
+		base = strrchr(name, '/');
+		if (strcmp(base ? base + 1 : name, l->file) != 0)
+			return 0;
+	} else if (strcmp(name, l->file) != 0) {
+		return 0;
+	}
+	l->name = name;
+	for (unsigned i = 0; i < info->dlpi_phnum && !l->addr; i++)
+		if (info->dlpi_phdr[i].p_type == PT_LOAD)
+			l->addr = (const void *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+	return 1;
 }
+
+#ifdef DLFO_STRUCT_HAS_EH_DBASE          /* glibc 2.35 and later */
+
+/* Names found loaded on this thread, each with an address inside the object
+ * and the object's link map.  _dl_find_object(3) tells without a lock whether
+ * that address still belongs to that object under that name: if so, it is
+ * still loaded (or loaded again, the same file at the same place). */
+#define MEMO_SLOTS 4
+#define MEMO_NAME 256
+
+struct memo {
+	char file[MEMO_NAME];             /* the name passed to dlopen */
+	char name[MEMO_NAME];             /* the loaded object's name */
+	const void *addr;
+	const struct link_map *map;
+};
+
+static PYPIN_TLS struct {
+	unsigned next, last;              /* the slot to fill, the one last found */
+	struct memo slot[MEMO_SLOTS];
+} memo;
+
+static int remembered(const char *file)
+{
+	struct dl_find_object found;
+
+	for (unsigned n = 0, i = memo.last; n < MEMO_SLOTS; n++, i = (i + 1) % MEMO_SLOTS) {
+		const struct memo *m = &memo.slot[i];
+		if (!m->map || strcmp(m->file, file) != 0)
+			continue;
+		memo.last = i;
+		return _dl_find_object((void *)m->addr, &found) == 0 &&
+		       found.dlfo_link_map == m->map &&
+		       strcmp(found.dlfo_link_map->l_name, m->name) == 0;
+	}
+	return 0;
+}
+
+static void remember(const char *file, const struct loaded *l)
+{
+	struct memo *m = &memo.slot[memo.next];
+	struct dl_find_object found;
+
+	if (!l->addr || strlen(file) >= MEMO_NAME || strlen(l->name) >= MEMO_NAME ||
+	    _dl_find_object((void *)l->addr, &found) != 0)
+		return;
+	for (unsigned i = 0; i < MEMO_SLOTS; i++)    /* one slot per name */
+		if (strcmp(memo.slot[i].file, file) == 0)
+			m = &memo.slot[i];
+	if (m == &memo.slot[memo.next])
+		memo.next = (memo.next + 1) % MEMO_SLOTS;
+	strcpy(m->file, file);
+	strcpy(m->name, l->name);
+	m->addr = l->addr;
+	m->map = found.dlfo_link_map;
+}
+
+#else
+
+static int remembered(const char *file) { (void)file; return 0; }
+static void remember(const char *file, const struct loaded *l) { (void)file; (void)l; }
+
+#endif
 
 int pypin_is_loaded(const char *file)
 {
-	return dl_iterate_phdr(loaded_cb, (void *)file) != 0;
+	struct loaded l = { file, 0, NULL, NULL };
+
+	if (remembered(file))
+		return 1;
+	l.bare = !strchr(file, '/');
+	if (!dl_iterate_phdr(loaded_cb, &l))
+		return 0;
+	remember(file, &l);
+	return 1;
 }

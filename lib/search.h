@@ -11,11 +11,13 @@
 #define PYPIN_SEARCH_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 /* Opens, read-only and without blocking, the file dlopen(file) called from the
  * code at address caller would load.  Only regular files are opened.  Returns
- * the descriptor and the path in path[pathsz], or -1. */
-int pypin_open_library(const char *file, const void *caller, char *path, size_t pathsz);
+ * the descriptor, the path in path[pathsz] and the file's status in *st, or -1. */
+int pypin_open_library(const char *file, const void *caller, char *path, size_t pathsz,
+	struct stat *st);
 
 /* Calls fn for each directory in the search path of the object that contains
  * address addr, in the loader's order, until fn returns non-zero.  Returns 0,
@@ -23,7 +25,10 @@ int pypin_open_library(const char *file, const void *caller, char *path, size_t 
 int pypin_search_dirs(const void *addr, int (*fn)(const char *dir, void *ctx), void *ctx);
 
 /* Whether an object opened under this name is already loaded: the same path, or
- * for a bare name the same file name in any directory. */
+ * for a bare name the same file name in any directory.  A name found loaded is
+ * remembered (per thread) with the object it found, so that asking again — the
+ * loader's reference-count path — costs one lock-free _dl_find_object(3) call
+ * instead of a walk over every loaded object. */
 int pypin_is_loaded(const char *file);
 
 /* Opens path read-only, non-blocking, close-on-exec, if it is a regular file. */

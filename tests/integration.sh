@@ -163,6 +163,22 @@ t_begin "PYPIN_PYTHON names the interpreter's home (a venv)"
 run_pypin env PYPIN_PYTHON="$VENV/bin/python3" TST_CODE='import sys; print("prefix=" + sys.prefix)' $H "$EMBED"
 expect_ok "prefix=$VENV\$"
 
+# --- 6b. what pypin remembers ------------------------------------------------------
+
+# A library that needs no Python is opened twice and closed; an extension-module
+# style plugin is put in its place and the same path opened again.
+reopen_case() {
+	cp "$BUILD/tst-plain-mod1.so" "$t_out/reopened.so"
+	cp "$NOLINK" "$t_out/next.so"
+	"$@" "$BUILD/reopen" "$t_out/reopened.so" "$t_out/next.so"
+}
+t_begin "a file replaced at the same path: fails without pypin"
+reopen_case run
+expect_fail "undefined symbol: _\{0,1\}Py"
+t_begin "a file replaced at the same path: pypin inspects the new file"
+reopen_case run_pypin
+expect_ok 'RESULT numpy=55'
+
 # --- 7. debug output, disabling ---------------------------------------------------
 
 t_begin "silent by default"

@@ -26,7 +26,7 @@ PLUGINS := $(B)/tst-plain-mod1.so $(B)/tst-plain-mod2.so \
 	$(B)/tst-ctor-mod1.so $(B)/tst-weak-mod1.so $(B)/tst-missing-mod1.so \
 	$(B)/runpath/plugins/tst-runpath-mod1.so $(B)/runpath/plugins/tst-runpath-mod2.so \
 	$(B)/hostile/libpython3.11.so.1.0
-HOSTS := $(B)/host $(B)/host-pylinked $(B)/runpath/host
+HOSTS := $(B)/host $(B)/host-pylinked $(B)/runpath/host $(B)/reopen
 # Objects the ELF reader is tested on.
 ELF_FIXTURES := $(B)/elf/ttext.so $(B)/elf/sysv-hash.so $(B)/elf/exec $(B)/elf/static
 
@@ -37,6 +37,8 @@ $(B) $(B)/elf $(B)/shim $(B)/fake $(B)/hostile $(B)/runpath/plugins:
 
 $(B)/host: $(FIX)/host.c | $(B)
 	$(CC) $(FIXTURE_CFLAGS) -rdynamic -o $@ $< -pthread
+$(B)/reopen: $(FIX)/reopen.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -o $@ $<
 # The same host, linked to libpython itself: Python is in the process already.
 $(B)/host-pylinked: $(FIX)/host.c | $(B)
 	$(CC) $(FIXTURE_CFLAGS) -rdynamic -o $@ $< -pthread -Wl,--no-as-needed $(PY_LIBS)
@@ -106,7 +108,7 @@ $(B)/foreign-venv/bin/python3: | $(B)
 # --- unit tests -----------------------------------------------------------
 
 UNIT_SRC := tests/check_main.c tests/check_elf.c tests/check_verdict.c \
-	tests/check_libpython.c tests/check_config.c
+	tests/check_libpython.c tests/check_config.c tests/check_cache.c
 $(B)/check_pypin: $(UNIT_SRC) tests/check_pypin.h lib/libpypin-core.a | $(B)
 	$(CC) $(PYPIN_CPPFLAGS) -std=gnu11 -g -O1 $(WARNINGS) $(SANFLAGS) $(CHECK_CFLAGS) \
 		-o $@ $(UNIT_SRC) $(addprefix lib/,$(notdir $(LIB_SRC))) $(CHECK_LIBS)

@@ -1,0 +1,26 @@
+/* pypin: remembering files that need no Python.
+ *
+ * Most libraries a process opens need no Python, and many are opened again and
+ * again (plugins reloaded, modules loaded and unloaded).  A file whose verdict
+ * was "needs no Python" is remembered by its identity — device, inode, size,
+ * modification and status-change times — so that opening it again costs a
+ * stat instead of reading its ELF tables.  A file changed in any way, or
+ * replaced by another, no longer matches.
+ *
+ * The memory is per thread (no lock, nothing shared) and small: a few recent
+ * files, the oldest forgotten first.
+ */
+#ifndef PYPIN_CACHE_H
+#define PYPIN_CACHE_H
+
+#include <sys/stat.h>
+
+/* Whether st is a file remembered as needing no Python: from a full scan, or
+ * (when pinned is set, so that only DT_NEEDED matters) from any scan. */
+int pypin_cache_needs_none(const struct stat *st, int pinned);
+
+/* Remembers st as needing no Python; full says whether its symbols were
+ * scanned too. */
+void pypin_cache_add_none(const struct stat *st, int full);
+
+#endif
