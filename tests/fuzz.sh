@@ -8,7 +8,7 @@ REPLAY=$BUILD/fuzz/replay-elf
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
 
 t_begin "regression inputs"
-set -- "$TOP"/tests/fuzz/regressions/*
+set -- "$TOP"/tests/fuzz/regressions/*-*
 if [ ! -e "$1" ]; then
 	t_skip "none kept yet"
 else

@@ -26,7 +26,9 @@ $(FUZZ_BUILD)/replay-elf: tests/fuzz/fuzz_elf.c tests/fuzz/replay.c $(LIB_SRC) $
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/fuzz/fuzz_elf.c tests/fuzz/replay.c $(LIB_SRC)
 
-fuzz: $(FUZZ_BUILD)/fuzz-elf
+fuzz:
+	sh scripts/setup --no-rust --fuzz
+	$(MAKE) $(FUZZ_BUILD)/fuzz-elf
 	sh tests/fuzz/seed.sh $(FUZZ_BUILD)/corpus
 	$(FUZZ_BUILD)/fuzz-elf -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) \
 		-max_len=65536 -timeout=10 -print_final_stats=1 \
