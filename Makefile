@@ -2,6 +2,9 @@
 #
 #   make                 build preload/libpypin.so and scripts/pypin
 #   make check           unit tests (Check) and integration tests
+#   make stress          the long stress run (tests/stress.sh)
+#   make fuzz            libFuzzer on the ELF reader (tests/fuzz/fuzz.mk)
+#   make bench           benchmarks (bench/run.sh, docs/PERFORMANCE.md)
 #   make install         install under $(DESTDIR)$(prefix)
 #   make uninstall
 #

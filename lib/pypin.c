@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,6 +63,16 @@ static int decide(const char *file, const void *caller)
 	struct stat st;
 	int fd, refuse = 0, pinned = pypin_pinned();
 
+	/* A path seen before that needs no Python: nothing more to learn. */
+	if (strchr(file, '/') && stat(file, &st) == 0 && S_ISREG(st.st_mode) &&
+	    pypin_cache_needs_none(&st, pinned)) {
+		pypin_debug("%s: seen before, needs no Python; passed through", file);
+		return 0;
+	}
+	if (pypin_is_loaded(file)) {
+		pypin_debug("%s: already loaded; passed through", file);
+		return 0;
+	}
 	fd = pypin_open_library(file, caller, path, sizeof path, &st);
 	if (fd < 0) {
 		pypin_debug("%s: no regular file found; passed through", file);
@@ -117,7 +128,7 @@ pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 		return fn;
 
 	saved = errno;
-	if (pypin_is_loaded(file)) {
+	if (pypin_was_loaded(file)) {
 		/* The reference-count path, the most frequent: keep it short. */
 		if (pypin_config.debug)
 			pypin_debug("%s: already loaded; passed through", file);

@@ -198,6 +198,11 @@ static void remember(const char *file, const struct loaded *l) { (void)file; (vo
 
 #endif
 
+int pypin_was_loaded(const char *file)
+{
+	return remembered(file);
+}
+
 int pypin_is_loaded(const char *file)
 {
 	struct loaded l = { file, 0, NULL, NULL };

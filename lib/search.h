@@ -31,6 +31,10 @@ int pypin_search_dirs(const void *addr, int (*fn)(const char *dir, void *ctx), v
  * instead of a walk over every loaded object. */
 int pypin_is_loaded(const char *file);
 
+/* The remembered part of pypin_is_loaded() alone: 1 when file is known to be
+ * loaded, 0 when it is not known (it may still be). */
+int pypin_was_loaded(const char *file);
+
 /* Opens path read-only, non-blocking, close-on-exec, if it is a regular file. */
 int pypin_open_regular(const char *path);
 

@@ -1,0 +1,27 @@
+# Benchmarks (included by the top-level Makefile; not part of `make check`).
+#
+#   make bench     build, measure, print the table (bench/run.sh)
+
+BENCH_BUILD := tests/build/bench
+BENCH_TOOLS := $(BENCH_BUILD)/dl-loop $(BENCH_BUILD)/timeit $(BENCH_BUILD)/empty.so \
+	$(BENCH_BUILD)/libplain.so
+
+$(BENCH_BUILD)/dl-loop: bench/dl-loop.c
+	mkdir -p $(@D)
+	$(CC) -O2 -g -Wall -o $@ $< -pthread
+$(BENCH_BUILD)/timeit: bench/timeit.c
+	mkdir -p $(@D)
+	$(CC) -O2 -g -Wall -o $@ $<
+$(BENCH_BUILD)/libplain.so: bench/plain.c
+	mkdir -p $(@D)
+	$(CC) -O2 -fPIC -shared -o $@ $<
+$(BENCH_BUILD)/empty.so: tests/fixtures/empty.c
+	mkdir -p $(@D)
+	$(CC) -O2 -fPIC -shared -o $@ $<
+
+bench:
+	sh scripts/setup --no-rust --bench
+	$(MAKE) all $(FIXTURES) $(BENCH_TOOLS)
+	sh bench/run.sh
+
+.PHONY: bench

@@ -1,0 +1,123 @@
+#!/bin/sh
+# pypin's benchmarks: each row measured three ways in one run — no preload,
+# libpypin.so, and the crude LD_PRELOAD of libpython — and judged against its
+# target.  Instruction counts come from valgrind --tool=callgrind (repeatable);
+# times are medians with min-max; RSS is the kernel's ru_maxrss.
+# Run by `make bench`; see docs/PERFORMANCE.md.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+TOP=$(pwd)
+B=$TOP/tests/build
+BB=$B/bench
+PYPIN=$TOP/preload/libpypin.so
+CRUDE=$(/usr/bin/python3.11 -c 'import sysconfig as s, os; print(os.path.join(s.get_config_var("LIBDIR"), s.get_config_var("INSTSONAME")))')
+EMPTY=$BB/empty.so
+PLAIN=$BB/libplain.so
+RUNS=${BENCH_RUNS:-21}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+unset LD_PRELOAD PYPIN_DEBUG PYPIN_DISABLE PYPIN_LIBPYTHON PYPIN_PYTHON
+
+# instr PRELOAD CMD...: instructions callgrind counts for CMD (all processes).
+instr() {
+	pre=$1
+	shift
+	LD_PRELOAD=$pre valgrind --tool=callgrind --callgrind-out-file="$work/cg.%p" "$@" \
+		>/dev/null 2>"$work/vg" || true
+	sed -n 's/.*Collected : //p' "$work/vg" | awk '{ s += $1 } END { print s + 0 }'
+	rm -f "$work"/cg.*
+}
+# per_cycle PRELOAD MODE LIB: instructions per dl-loop cycle (2N minus N runs).
+per_cycle() {
+	a=$(instr "$1" "$BB/dl-loop" "$2" 1000 "$3")
+	b=$(instr "$1" "$BB/dl-loop" "$2" 2000 "$3")
+	echo $(((b - a) / 1000))
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
+met() { awk -v r="$1" -v t="$2" -v dir="${3:-le}" 'BEGIN {
+	if (r == "-") print "-"; else if ((dir == "le" && r <= t) || (dir == "ge" && r >= t)) print "met"; else print "MISSED" }'; }
+
+row() { printf '%-34s %14s %14s %14s %8s %10s %7s\n' "$@"; }
+echo "pypin benchmarks — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+echo "glibc $(ldd --version | sed -n '1s/.* //p'); crude preload: $CRUDE"
+echo
+row "measure" "no preload" "libpypin.so" "crude" "pypin/x" "target" "status"
+row "-------" "----------" "-----------" "-----" "-------" "------" "------"
+
+# 1. Start-up of processes that never load Python.
+for cmd in /bin/true "ls /"; do
+	n0=$(instr "" $cmd); n1=$(instr "$PYPIN" $cmd); n2=$(instr "$CRUDE" $cmd)
+	r=$(ratio "$n1" "$n0")
+	row "start-up, $cmd (instructions)" "$n0" "$n1" "$n2" "$r" "<= 1.15" "$(met "$r" 1.15)"
+done
+rss() { LD_PRELOAD=$1 "$BB/timeit" 101 /bin/true | awk '{ print $4 }'; }
+m0=$(rss ""); m1=$(rss "$PYPIN"); m2=$(rss "$CRUDE")
+row "start-up, /bin/true (peak RSS KiB)" "$m0" "$m1" "$m2" "+$((m1 - m0))" "<= +64" \
+	"$([ $((m1 - m0)) -le 64 ] && echo met || echo MISSED)"
+opens() {  # files /bin/true opens, not counting the preloaded library itself
+	LD_PRELOAD=$1 strace -f -e trace=open,openat -o "$work/st" /bin/true
+	grep -v ENOENT "$work/st" | grep -c -v -F -e "${1:-/nonexistent}" -e '+++' || true
+}
+o0=$(opens ""); o1=$(opens "$PYPIN"); o2=$(opens "$CRUDE")
+row "start-up, /bin/true (files opened)" "$o0" "$o1" "$o2" "+$((o1 - o0))" "+0" \
+	"$([ "$o1" -eq "$o0" ] && echo met || echo MISSED)"
+
+# 2. dlopen + dlclose of a library that needs no Python.
+f0=$(per_cycle "" fresh "$PLAIN"); f1=$(per_cycle "$PYPIN" fresh "$PLAIN"); f2=$(per_cycle "$CRUDE" fresh "$PLAIN")
+r=$(ratio "$f1" "$f0")
+row "dlopen+dlclose, fresh (instr/cycle)" "$f0" "$f1" "$f2" "$r" "<= 1.10" "$(met "$r" 1.10)"
+mkdir -p "$work/distinct"
+i=0; while [ $i -lt 2000 ]; do cp "$PLAIN" "$work/distinct/lib.so.$i"; i=$((i + 1)); done
+d0=$(per_cycle "" distinct "$work/distinct/lib.so"); d1=$(per_cycle "$PYPIN" distinct "$work/distinct/lib.so")
+d2=$(per_cycle "$CRUDE" distinct "$work/distinct/lib.so")
+r=$(ratio "$d1" "$d0")
+row "  never seen before (instr/cycle)" "$d0" "$d1" "$d2" "$r" "-" "-"
+l0=$(per_cycle "" loaded "$PLAIN"); l1=$(per_cycle "$PYPIN" loaded "$PLAIN"); l2=$(per_cycle "$CRUDE" loaded "$PLAIN")
+r=$(ratio "$l1" "$l0")
+row "dlopen+dlclose, loaded (instr/cycle)" "$l0" "$l1" "$l2" "$r" "<= 1.25" "$(met "$r" 1.25)"
+le=$(per_cycle "$EMPTY" loaded "$PLAIN")
+row "  floor: an empty preload" "" "$le" "" "$(ratio "$le" "$l0")" "-" "-"
+
+# 3. Eight threads loading and unloading (loads per second, median of 5).
+tput() {
+	for k in 1 2 3 4 5; do LD_PRELOAD=$1 "$BB/dl-loop" threads 5000 "$PLAIN" 8; done | sort -n | sed -n 3p
+}
+t0=$(tput ""); t1=$(tput "$PYPIN"); t2=$(tput "$CRUDE")
+r=$(ratio "$t1" "$t0")
+row "8 threads, dlopen+dlclose (loads/s)" "$t0" "$t1" "$t2" "$r" ">= 0.90" "$(met "$r" 0.90 ge)"
+
+# 4. A real plugin: host start, plugin loaded, import numpy done.  PATH holds
+# only Debian's python, so that the crude preload's interpreter finds its home.
+# Timings alternate between the two preloads, run by run.
+embed() {
+	pre=$1
+	shift
+	PATH=/usr/bin:/bin LD_PRELOAD=$pre TST_CODE='import numpy' "$@" 2>/dev/null
+}
+embed_time() { embed "$1" "$BB/timeit" "$2" "$B/host" "$B/tst-embed-mod1.so"; }
+stats() { sort -n | awk '{ v[NR] = $1 } END { printf "%.1f %.1f-%.1f\n", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+embed_time "$PYPIN" 3 >/dev/null                    # warm the page cache
+: > "$work/t1"; : > "$work/t2"; ok1=0 ok2=0
+i=0
+while [ $i -lt "$RUNS" ]; do
+	set -- $(embed_time "$PYPIN" 1); echo "$1" >> "$work/t1"; ok1=$((ok1 + $5))
+	set -- $(embed_time "$CRUDE" 1); echo "$1" >> "$work/t2"; ok2=$((ok2 + $5))
+	i=$((i + 1))
+done
+set -- $(embed_time "" 3); e0ok=$5
+set -- $(stats < "$work/t1"); e1=$1 e1r=$2
+set -- $(stats < "$work/t2"); e2=$1 e2r=$2
+r=$(ratio "$e1" "$e2")
+row "plugin + import numpy (ms, median)" "fails" "$e1" "$e2" "$r" "<= 1.02" \
+	"$([ "$ok1" = "$RUNS" ] && [ "$ok2" = "$RUNS" ] && met "$r" 1.02 || echo FAILED)"
+row "  min-max (ms, $RUNS runs each)" "" "$e1r" "$e2r" "" "" ""
+i1=$(PATH=/usr/bin:/bin TST_CODE='import numpy' instr "$PYPIN" "$B/host" "$B/tst-embed-mod1.so")
+i2=$(PATH=/usr/bin:/bin TST_CODE='import numpy' instr "$CRUDE" "$B/host" "$B/tst-embed-mod1.so")
+row "  the same, instructions" "" "$i1" "$i2" "$(ratio "$i1" "$i2")" "" ""
+ip=$(cd /tmp && PATH=/usr/bin:/bin instr "" /usr/bin/python3.11 -c 'import numpy')
+set -- $(cd /tmp && PATH=/usr/bin:/bin "$BB/timeit" "$RUNS" /usr/bin/python3.11 -c 'import numpy'); ep=$1
+row "  python3.11 -c 'import numpy' (ms)" "$ep" "" "" "$(ratio "$e2" "$ep")" "crude/py" "-"
+row "  the same, instructions" "$ip" "" "" "$(ratio "$i2" "$ip")" "crude/py" "-"
+echo
+echo "fails: without a preload the plugin cannot import numpy ($e0ok of 3 runs succeeded)."
+echo "pypin/x: libpypin.so over no preload; for the plugin row, over the crude preload; RSS and files: the difference."
