@@ -109,7 +109,10 @@ $(B)/foreign-venv/bin/python3: | $(B)
 
 UNIT_SRC := tests/check_main.c tests/check_elf.c tests/check_verdict.c \
 	tests/check_libpython.c tests/check_config.c tests/check_cache.c
-$(B)/check_pypin: $(UNIT_SRC) tests/check_pypin.h lib/libpypin-core.a | $(B)
+# Rebuilt when SANITIZE changes.
+$(B)/.sanitize: FORCE | $(B)
+	@echo '$(SANFLAGS)' | cmp -s - $@ || echo '$(SANFLAGS)' > $@
+$(B)/check_pypin: $(UNIT_SRC) tests/check_pypin.h lib/libpypin-core.a $(B)/.sanitize | $(B)
 	$(CC) $(PYPIN_CPPFLAGS) -std=gnu11 -g -O1 $(WARNINGS) $(SANFLAGS) $(CHECK_CFLAGS) \
 		-o $@ $(UNIT_SRC) $(addprefix lib/,$(notdir $(LIB_SRC))) $(CHECK_LIBS)
 
@@ -126,7 +129,8 @@ check: all $(FIXTURES) $(B)/check_pypin $(CHECK_DEPS) $(B)/bench/timeit
 tests-clean:
 	rm -rf $(B)
 
-.PHONY: check check-unit check-integration tests-clean
+.PHONY: check check-unit check-integration tests-clean FORCE
+FORCE:
 
 # The long stress run: 8 threads x 10,000 dlopen/dlclose, 1,000 plugin cycles.
 stress: all $(FIXTURES) $(B)/bench/timeit
