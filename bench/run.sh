@@ -27,11 +27,18 @@ instr() {
 	sed -n 's/.*Collected : //p' "$work/vg" | awk '{ s += $1 } END { print s + 0 }'
 	rm -f "$work"/cg.*
 }
-# per_cycle PRELOAD MODE LIB: instructions per dl-loop cycle (2N minus N runs).
+# per_cycle PRELOAD MODE LIB [WIDTH]: instructions per dl-loop cycle (2N
+# minus N runs).  WIDTH pads N with zeros, which moves LIB's string on the
+# stack: the loader's string compares cost more or less with its alignment.
 per_cycle() {
-	a=$(instr "$1" "$BB/dl-loop" "$2" 1000 "$3")
-	b=$(instr "$1" "$BB/dl-loop" "$2" 2000 "$3")
+	a=$(instr "$1" "$BB/dl-loop" "$2" "$(printf '%0*d' "${4:-4}" 1000)" "$3")
+	b=$(instr "$1" "$BB/dl-loop" "$2" "$(printf '%0*d' "${4:-4}" 2000)" "$3")
 	echo $(((b - a) / 1000))
+}
+# aligned PRELOAD MODE LIB: "median min-max" of per_cycle over 8 alignments.
+aligned() {
+	for w in 4 5 6 7 8 9 10 11; do per_cycle "$1" "$2" "$3" $w; done | sort -n |
+		awk '{ v[NR] = $1 } END { printf "%d %d-%d\n", (v[4] + v[5]) / 2, v[1], v[NR] }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
 met() { awk -v r="$1" -v t="$2" -v dir="${3:-le}" 'BEGIN {
@@ -72,11 +79,14 @@ d0=$(per_cycle "" distinct "$work/distinct/lib.so"); d1=$(per_cycle "$PYPIN" dis
 d2=$(per_cycle "$CRUDE" distinct "$work/distinct/lib.so")
 r=$(ratio "$d1" "$d0")
 row "  never seen before (instr/cycle)" "$d0" "$d1" "$d2" "$r" "-" "-"
-l0=$(per_cycle "" loaded "$PLAIN"); l1=$(per_cycle "$PYPIN" loaded "$PLAIN"); l2=$(per_cycle "$CRUDE" loaded "$PLAIN")
+set -- $(aligned "" loaded "$PLAIN"); l0=$1 l0r=$2
+set -- $(aligned "$PYPIN" loaded "$PLAIN"); l1=$1 l1r=$2
+set -- $(aligned "$CRUDE" loaded "$PLAIN"); l2=$1 l2r=$2
+set -- $(aligned "$EMPTY" loaded "$PLAIN"); le=$1 ler=$2
 r=$(ratio "$l1" "$l0")
 row "dlopen+dlclose, loaded (instr/cycle)" "$l0" "$l1" "$l2" "$r" "<= 1.25" "$(met "$r" 1.25)"
-le=$(per_cycle "$EMPTY" loaded "$PLAIN")
-row "  floor: an empty preload" "" "$le" "" "$(ratio "$le" "$l0")" "-" "-"
+row "  min-max over 8 alignments" "$l0r" "$l1r" "$l2r" "" "" ""
+row "  floor: an empty preload" "" "$le ($ler)" "" "$(ratio "$le" "$l0")" "-" "-"
 
 # 3. Eight threads loading and unloading (loads per second, median of 5).
 tput() {

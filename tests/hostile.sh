@@ -119,4 +119,34 @@ else
 	t_skip "needs root and setpriv to drop privileges"
 fi
 
+# A file replaced between pypin's inspection and the loader's read: a library
+# preloaded after libpypin.so renames another file over the path just before
+# the real dlopen.  The host gets what the plain loader gives for the file the
+# loader reads.
+swapped() {  # swapped FIRST SECOND PRELOAD: the path holds FIRST, then SECOND
+	cp "$1" "$t_out/swapped.so"
+	cp "$2" "$t_out/swap-next.so"
+	run env LD_PRELOAD="$3" TST_SWAP_PATH="$t_out/swapped.so" TST_SWAP_FROM="$t_out/swap-next.so" \
+		$H "$t_out/swapped.so"
+}
+for pair in "tst-plain-mod1.so tst-embed-nolink-mod1.so" "tst-embed-nolink-mod1.so tst-plain-mod1.so" \
+	"tst-plain-mod1.so tst-embed-mod1.so"; do
+	set -- $pair
+	t_begin "replaced between inspection and load: $1, then $2"
+	swapped "$BUILD/$1" "$BUILD/$2" "$BUILD/swap-preload.so"
+	plain_rc=$t_rc
+	cp "$t_out/out" "$t_out/plain"
+	swapped "$BUILD/$1" "$BUILD/$2" "$LIBPYPIN $BUILD/swap-preload.so"
+	if [ "$t_rc" -eq 124 ] || [ "$t_rc" -eq 137 ]; then
+		t_fail "hung under pypin"
+	elif [ "$t_rc" -eq 0 ] && [ "$plain_rc" -ne 0 ] &&
+	     grep -q 'undefined symbol: _\{0,1\}Py' "$t_out/plain"; then
+		t_pass      # the extension modules' own dlopen let pypin promote libpython
+	elif [ "$t_rc" -ne "$plain_rc" ] || ! cmp -s "$t_out/plain" "$t_out/out"; then
+		t_fail "differs from the plain loader (status $plain_rc, under pypin $t_rc)"
+	else
+		t_pass
+	fi
+done
+
 t_end

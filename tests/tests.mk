@@ -26,7 +26,7 @@ PLUGINS := $(B)/tst-plain-mod1.so $(B)/tst-plain-mod2.so \
 	$(B)/tst-ctor-mod1.so $(B)/tst-weak-mod1.so $(B)/tst-missing-mod1.so \
 	$(B)/runpath/plugins/tst-runpath-mod1.so $(B)/runpath/plugins/tst-runpath-mod2.so \
 	$(B)/hostile/libpython3.11.so.1.0
-HOSTS := $(B)/host $(B)/host-pylinked $(B)/runpath/host $(B)/reopen
+HOSTS := $(B)/host $(B)/host-pylinked $(B)/runpath/host $(B)/reopen $(B)/swap-preload.so
 # Objects the ELF reader is tested on.
 ELF_FIXTURES := $(B)/elf/ttext.so $(B)/elf/sysv-hash.so $(B)/elf/exec $(B)/elf/static
 
@@ -37,6 +37,8 @@ $(B) $(B)/elf $(B)/shim $(B)/fake $(B)/hostile $(B)/runpath/plugins:
 
 $(B)/host: $(FIX)/host.c | $(B)
 	$(CC) $(FIXTURE_CFLAGS) -rdynamic -o $@ $< -pthread
+$(B)/swap-preload.so: $(FIX)/swap-preload.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $<
 $(B)/reopen: $(FIX)/reopen.c | $(B)
 	$(CC) $(FIXTURE_CFLAGS) -o $@ $<
 # The same host, linked to libpython itself: Python is in the process already.
