@@ -6,8 +6,9 @@
  *                            the loader's reference-count path
  *   dl-loop distinct N LIB   dlopen and dlclose LIB.0 ... LIB.(N-1), each once:
  *                            libraries never seen before
- *   dl-loop threads N LIB T  T threads, each N × (dlopen LIB; dlclose); prints
- *                            the loads per second
+ *   dl-loop threads N LIB T  T threads, thread i N × (dlopen LIB.i; dlclose),
+ *                            each its own copy, so that every load is fresh;
+ *                            prints the loads per second
  *
  * Exits 1 on the first failed dlopen. */
 #include <dlfcn.h>
@@ -22,15 +23,17 @@ static const char *lib;
 
 static void *cycle(void *arg)
 {
+	const char *name = arg ? arg : lib;
+
 	for (long i = 0; i < n; i++) {
-		void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+		void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
 		if (!h) {
 			fprintf(stderr, "dl-loop: %s\n", dlerror());
 			exit(1);
 		}
 		dlclose(h);
 	}
-	return arg;
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -67,8 +70,11 @@ int main(int argc, char **argv)
 	pthread_t *tid = calloc((size_t)t, sizeof *tid);
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
+	char (*names)[4096] = calloc((size_t)t, sizeof *names);
 	for (int i = 0; i < t; i++)
-		pthread_create(&tid[i], NULL, cycle, NULL);
+		snprintf(names[i], sizeof names[i], "%s.%d", lib, i);
+	for (int i = 0; i < t; i++)
+		pthread_create(&tid[i], NULL, cycle, names[i]);
 	for (int i = 0; i < t; i++)
 		pthread_join(tid[i], NULL);
 	clock_gettime(CLOCK_MONOTONIC, &b);

@@ -119,6 +119,31 @@ else
 	t_skip "needs root and setpriv to drop privileges"
 fi
 
+# A FIFO: the plain loader blocks opening it until a writer comes.  A writer
+# that opens and closes it at once lets each run end (EOF: "file too short").
+# Had pypin opened the FIFO itself, it would take the writer and the loader's
+# own open would wait forever.
+mkfifo "$t_out/fifo.so"
+fifo_run() {
+	( sleep 1; : > "$t_out/fifo.so" ) &
+	writer=$!
+	run "$@" $H -e none "$t_out/fifo.so"
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
+}
+t_begin "a FIFO: the same result as the plain loader, no extra wait"
+T_TIMEOUT=20 fifo_run env
+plain_rc=$t_rc
+cp "$t_out/out" "$t_out/plain"
+T_TIMEOUT=20 fifo_run env LD_PRELOAD="$LIBPYPIN"
+if [ "$t_rc" -eq 124 ] || [ "$t_rc" -eq 137 ]; then
+	t_fail "hung under pypin"
+elif [ "$plain_rc" -eq 124 ] || [ "$t_rc" -ne "$plain_rc" ] || ! cmp -s "$t_out/plain" "$t_out/out"; then
+	t_fail "differs from the plain loader (status $plain_rc, under pypin $t_rc)"
+else
+	t_pass
+fi
+
 # A file replaced between pypin's inspection and the loader's read: a library
 # preloaded after libpypin.so renames another file over the path just before
 # the real dlopen.  The host gets what the plain loader gives for the file the
