@@ -133,6 +133,13 @@ $INSTALLED" ]; then expect 0 '^pypin: replacing 1 other libpypin.so entry'
 else t_fail "got: $(cat $PRELOAD)"; fi
 rm -f $PRELOAD
 
+t_begin "a stale entry for a library that is gone is replaced"
+printf '/opt/gone/libpypin.so\n' > $PRELOAD
+run $PYPIN install-system
+if [ "$(cat $PRELOAD)" = "$INSTALLED" ]; then expect 0 '^pypin: replacing 1 other libpypin.so entry'
+else t_fail "got: $(cat $PRELOAD)"; fi
+rm -f $PRELOAD
+
 t_begin "--lib names the library to install"
 run $PYPIN --lib /usr/local/lib/pypin-old/libpypin.so install-system
 if [ "$(cat $PRELOAD)" = /usr/local/lib/pypin-old/libpypin.so ]; then expect 0
