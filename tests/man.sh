@@ -272,31 +272,31 @@ t_begin "lib/config.c has settings to compare with"
 if [ "$(settings | wc -l)" -ge 4 ] && [ -n "$(bool_words)" ]; then t_pass
 else t_fail "could not read pypin_options[] or the boolean words in $CONFIG_C"; fi
 
+# check_item PAGE SECTION TAG TYPE: TAG is an item of SECTION whose text starts
+# with the word for TYPE (BOOL: Boolean, PATH: Path); adds to $bad otherwise.
+check_item() {
+	case $4 in BOOL) want=Boolean ;; PATH) want=Path ;; *) want="?$4" ;; esac
+	case $(body_after_tag "$1" "$2" "$3") in
+	"$want"[:,]*) ;;
+	"") bad="$bad $3(no item)" ;;
+	*) bad="$bad $3(not '$want')" ;;
+	esac
+}
+settings > "$t_out/settings"
+
 t_begin "libpypin.7 ENVIRONMENT has an item for every setting, with its type"
 bad=
-settings > "$t_out/settings"
 while read -r var key type; do
-	case $type in BOOL) want=Boolean ;; PATH) want=Path ;; *) want="?$type" ;; esac
-	body=$(body_after_tag "$P7" ENVIRONMENT "$var")
-	case $body in
-	"$want:"*) ;;
-	"") bad="$bad $var(no item)" ;;
-	*) bad="$bad $var(not '$want:')" ;;
-	esac
+	check_item "$P7" ENVIRONMENT "$var" "$type"
 done < "$t_out/settings"
 if [ -z "$bad" ]; then t_pass; else t_fail "$bad"; fi
 
 t_begin "pypin.conf.5 KEYS has an item for every key, with its type and variable"
 bad=
+keys_text=$(prose "$P5" KEYS)
 while read -r var key type; do
-	case $type in BOOL) want=Boolean ;; PATH) want=Path ;; *) want="?$type" ;; esac
-	body=$(body_after_tag "$P5" KEYS "$key")
-	case $body in
-	"$want"*) ;;
-	"") bad="$bad $key(no item)" ;;
-	*) bad="$bad $key(not '$want')" ;;
-	esac
-	has_word "$(roff_lines "$P5" | awk -F'|' '$1 == "KEYS"')" "$var" || bad="$bad $key(no $var)"
+	check_item "$P5" KEYS "$key" "$type"
+	has_word "$keys_text" "$var" || bad="$bad $key(no $var)"
 done < "$t_out/settings"
 if [ -z "$bad" ]; then t_pass; else t_fail "$bad"; fi
 
