@@ -27,6 +27,11 @@ expect_ok 'RESULT numpy=55'
 t_begin "LD_PRELOAD: the library first, other entries kept, no duplicate"
 run env LD_PRELOAD="$PLAIN:$LIBPYPIN" "$PYPIN" sh -c 'printf "%s\n" "$LD_PRELOAD"'
 expect_ok "^$LIBPYPIN $PLAIN\$"
+t_begin "LD_PRELOAD: another copy of libpypin.so is dropped"
+mkdir -p "$t_out/other"
+cp "$LIBPYPIN" "$t_out/other/libpypin.so"
+run env LD_PRELOAD="$t_out/other/libpypin.so $PLAIN" "$PYPIN" sh -c 'printf "%s\n" "$LD_PRELOAD"'
+expect_ok "^$LIBPYPIN $PLAIN\$"
 t_begin "-d turns on the decision lines"
 run "$PYPIN" -d $H "$NOLINK"
 expect_ok '^pypin\[[0-9]*\]: .*tst-embed-nolink-mod1.so: needs Python symbols'
@@ -62,7 +67,13 @@ run "$PYPIN" --python
 expect 2 '^pypin: error: --python needs an argument'
 t_begin "--python that is no executable: an error naming it"
 run "$PYPIN" --python /nonexistent/python true
-expect 2 '^pypin: error: not an executable: /nonexistent/python (--python)$'
+expect 2 '^pypin: error: not an executable: /nonexistent/python (--python or PYPIN_PYTHON)$'
+t_begin "PYPIN_LIBPYTHON from the environment that is no file: the error names both"
+run env PYPIN_LIBPYTHON=/nonexistent/lib.so "$PYPIN" true
+expect 2 '^pypin: error: not a file: /nonexistent/lib.so (--libpython or PYPIN_LIBPYTHON)$'
+t_begin "--python that is a directory: refused"
+run "$PYPIN" --python /usr/bin true
+expect 2 '^pypin: error: not an executable: /usr/bin (--python or PYPIN_PYTHON)$'
 t_begin "a command that does not exist: 127, named"
 run "$PYPIN" no-such-command-here
 expect 127 '^pypin: error: command not found: no-such-command-here$'
