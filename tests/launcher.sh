@@ -77,6 +77,39 @@ expect 2 '^pypin: error: not an executable: /usr/bin (--python or PYPIN_PYTHON)$
 t_begin "a command that does not exist: 127, named"
 run "$PYPIN" no-such-command-here
 expect 127 '^pypin: error: command not found: no-such-command-here$'
+t_begin "a shell builtin is not a command to run: 127"
+run "$PYPIN" cd /
+expect 127 '^pypin: error: command not found: cd$'
+t_begin "a file that is not executable: 126, named"
+printf '#!/bin/sh\necho ran\n' > "$t_out/noexec"
+run "$PYPIN" "$t_out/noexec"
+expect 126 "^pypin: error: not an executable file: $t_out/noexec\$"
+t_begin "a directory is not a command: 126"
+run "$PYPIN" /usr
+expect 126 '^pypin: error: not an executable file: /usr$'
+t_begin "an empty --lib= is a usage error"
+run "$PYPIN" --lib= true
+expect 2 '^pypin: error: --lib needs an argument$'
+t_begin "a library path with a space is refused: the loader would split it"
+mkdir -p "$t_out/with space"
+cp "$LIBPYPIN" "$t_out/with space/libpypin.so"
+run "$PYPIN" --lib "$t_out/with space/libpypin.so" true
+expect 2 "^pypin: error: $t_out/with space/libpypin.so: the loader splits LD_PRELOAD at spaces and colons"
+t_begin "PYPIN_PYTHON from the environment is made absolute like --python"
+run sh -c "cd /usr && PYPIN_PYTHON=bin/python3.11 '$PYPIN' sh -c 'echo \"\$PYPIN_PYTHON\"'"
+expect_ok '^/usr/bin/python3.11$'
+t_begin "LD_PRELOAD entries are kept literally, not expanded as patterns"
+touch "$t_out/glob-a.so" "$t_out/glob-b.so"
+run env LD_PRELOAD="$t_out/glob-*.so" "$PYPIN" sh -c 'printf "%s\n" "$LD_PRELOAD"'
+expect_ok "^$LIBPYPIN $t_out/glob-\\*.so\$"
+t_begin "a setuid program: a warning that LD_PRELOAD cannot reach it"
+cp /bin/true "$t_out/suid-true"
+if chown 65534 "$t_out/suid-true" 2>/dev/null && chmod 4755 "$t_out/suid-true"; then
+	run "$PYPIN" "$t_out/suid-true"
+	expect 0 "^pypin: warning: $t_out/suid-true is setuid or setgid: the loader ignores LD_PRELOAD"
+else
+	t_skip "giving a file to another user needs root"
+fi
 t_begin "-- runs a program named like a command"
 mkdir -p "$t_out/bin"
 printf '#!/bin/sh\necho "the program explain: $*"\n' > "$t_out/bin/explain"
@@ -111,6 +144,11 @@ expect_ok "^  pypin would pin:   $BUILD/fake/libpython3.99.so.1.0 (Python 3.99; 
 t_begin "explain: --libpython is what pypin would pin"
 run "$PYPIN" --libpython "$SYSLIBPYTHON" explain "$NOLINK"
 expect_ok "^  pypin would pin:   $SYSLIBPYTHON (Python 3.11; PYPIN_LIBPYTHON)\$"
+t_begin "explain: a libpython that is nowhere to be found: dlopen fails either way"
+run "$PYPIN" explain "$BUILD/tst-missing-mod1.so"
+expect 0 '^  Python dependency: DT_NEEDED libpython3.98.so.1.0 (Python 3.98)$' \
+	'^  pypin would pin:   nothing: libpython3.98.so.1.0 is not found where the loader looks' \
+	'^  without pypin:     dlopen fails: libpython3.98.so.1.0 is not found .*cannot open shared object file'
 t_begin "explain: a library that needs no Python"
 run "$PYPIN" explain "$PLAIN"
 expect 0 '^  Python dependency: none$' '^  pypin would pin:   nothing$'
@@ -150,6 +188,14 @@ expect 1 '^with pypin:    FAILED$' '^hint: a module is not installed'
 t_begin "check: a library that needs no Python"
 run "$PYPIN" check "$PLAIN"
 expect 1 '^hint: the plugin needs no Python'
+t_begin "check: PYPIN_DISABLE=1 is named as the reason it fails"
+run env PYPIN_DISABLE=1 "$PYPIN" check "$NOLINK" _ctypes
+expect 1 '^  pypin is disabled' '^hint: pypin is disabled'
+t_begin "check: a --lib that is not libpypin.so is named as the reason"
+mkdir -p "$t_out/notpypin"
+cp "$PLAIN" "$t_out/notpypin/libpypin.so"
+run "$PYPIN" --lib "$t_out/notpypin/libpypin.so" check "$NOLINK" _ctypes
+expect 1 '^  pypin is not active: dlopen comes from .*libc' '^hint: libpypin.so did not take effect'
 t_begin "check: a module name that is not one is refused"
 run "$PYPIN" check "$EMBED" 'os; import sys'
 expect 2 "^pypin: error: 'os; import sys' is not a module name\$"

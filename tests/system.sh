@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${PYPIN_TEST_NAMESPACE:-}" ]; then
 	why=
 	if [ "$(id -u)" != 0 ]; then
-		why="needs root to create a mount namespace"
+		why="needs root: it installs as root, and runs a setuid-root host as nobody"
 	elif ! unshare -m --propagation private true 2>/dev/null; then
 		why="unshare -m failed: mount namespaces are not available here"
 	fi
@@ -140,6 +140,41 @@ if [ "$(cat $PRELOAD)" = "$INSTALLED" ]; then expect 0 '^pypin: replacing 1 othe
 else t_fail "got: $(cat $PRELOAD)"; fi
 rm -f $PRELOAD
 
+t_begin "the same entry twice becomes one"
+printf '%s\n%s\n' "$INSTALLED" "$INSTALLED" > $PRELOAD
+run $PYPIN install-system
+if [ "$(cat $PRELOAD)" = "$INSTALLED" ]; then expect 0 "^pypin: $INSTALLED is in $PRELOAD 2 times; keeping one\$"
+else t_fail "got: $(cat $PRELOAD)"; fi
+rm -f $PRELOAD
+
+t_begin "the file's mode is kept (less write for others), blank lines come back"
+printf '/lib/x86_64-linux-gnu/libm.so.6\n\n\n' > $PRELOAD
+chmod 600 $PRELOAD
+cp $PRELOAD "$t_out/orig"
+run $PYPIN install-system
+mode=$(stat -c %a $PRELOAD)
+run $PYPIN uninstall-system
+if [ "$mode" = 600 ] && cmp -s $PRELOAD "$t_out/orig"; then t_pass
+else t_fail "mode $mode after install; after uninstall: $(od -c $PRELOAD | head -n 3)"; fi
+rm -f $PRELOAD
+
+t_begin "a linked $PRELOAD: the file it links to is changed, the link stays"
+mkdir -p /etc/pypin-test
+printf '/lib/x86_64-linux-gnu/libm.so.6\n' > /etc/pypin-test/preload
+ln -s pypin-test/preload $PRELOAD
+run $PYPIN install-system
+if [ -L $PRELOAD ] && [ "$(sed -n 2p /etc/pypin-test/preload)" = "$INSTALLED" ]; then expect 0
+else t_fail "link replaced, or target not changed: $(ls -l $PRELOAD)"; fi
+$PYPIN uninstall-system >/dev/null
+rm -rf $PRELOAD /etc/pypin-test
+
+t_begin "uninstall-system: a $PRELOAD that is not a file is an error, and is left alone"
+mkdir $PRELOAD
+run $PYPIN uninstall-system
+if [ -d $PRELOAD ]; then expect 1 "^pypin: error: $PRELOAD: not a readable regular file\$"
+else t_fail "it was removed"; fi
+rmdir $PRELOAD
+
 t_begin "--lib names the library to install"
 run $PYPIN --lib /usr/local/lib/pypin-old/libpypin.so install-system
 if [ "$(cat $PRELOAD)" = /usr/local/lib/pypin-old/libpypin.so ]; then expect 0
@@ -177,6 +212,20 @@ t_begin "refused: not an ELF file"
 echo 'not a library' > /usr/local/lib/bad/libpypin.so
 run $PYPIN --lib /usr/local/lib/bad/libpypin.so install-system
 refused 'does not load cleanly in a trial process'
+t_begin "refused: a file not named libpypin.so (uninstall-system could not find it)"
+cp "$INSTALLED" /usr/local/lib/pypin/libpypin-0.1.so
+run $PYPIN --lib /usr/local/lib/pypin/libpypin-0.1.so install-system
+refused 'libpypin-0.1.so: not named libpypin.so'
+t_begin "refused: a link named libpypin.so to a file named otherwise"
+mkdir -p /usr/local/lib/linked
+ln -sf ../pypin/libpypin-0.1.so /usr/local/lib/linked/libpypin.so
+run $PYPIN --lib /usr/local/lib/linked/libpypin.so install-system
+refused 'libpypin-0.1.so: not named libpypin.so'
+rm -rf /usr/local/lib/linked /usr/local/lib/pypin/libpypin-0.1.so
+t_begin "refused: a library that loads but does not interpose dlopen"
+cp /lib/x86_64-linux-gnu/libm.so.6 /usr/local/lib/bad/libpypin.so
+run $PYPIN --lib /usr/local/lib/bad/libpypin.so install-system
+refused 'does not load cleanly in a trial process: its dlopen is not interposed (dlopen: .*libc.so.6)'
 t_begin "refused: a missing library"
 run $PYPIN --lib /usr/local/lib/none/libpypin.so install-system
 refused 'library not found: /usr/local/lib/none/libpypin.so'
