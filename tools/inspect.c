@@ -8,6 +8,9 @@
  *   pypin-inspect trial --plain|--pypin FD PLUGIN [MODULE]...
  *       One such trial in this process (check runs it twice); the results go
  *       to descriptor FD, a line each: '+' success, '-' failure, ' ' detail.
+ *   pypin-inspect interposer
+ *       Prints "dlopen: FILE", the object whose dlopen this process calls
+ *       (install-system's trial: is the library really preloaded?).
  *
  * It shares lib/ with libpypin.so, so explain's answer is the library's own.
  * Exit status: 0 done (check: it works with pypin), 1 failed, 2 usage.
@@ -35,7 +38,8 @@
 
 static const char usage[] =
 	"Usage: pypin-inspect explain PLUGIN\n"
-	"       pypin-inspect check [--lib LIBPYPIN] PLUGIN [MODULE]...\n"
+	"       pypin-inspect check --lib LIBPYPIN PLUGIN [MODULE]...\n"
+	"       pypin-inspect interposer\n"
 	"Run through pypin(1): `pypin explain` and `pypin check`.\n";
 
 static int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -70,6 +74,52 @@ static int open_plugin(const char *arg, char *path, size_t pathsz)
 	if (fd < 0)
 		error("%s: %s", arg, errno ? strerror(errno) : "not a regular file");
 	return fd;
+}
+
+/* The file of the object whose dlopen this process calls, or NULL. */
+static const char *interposer(void)
+{
+	void *fn = dlsym(RTLD_DEFAULT, "dlopen");
+	Dl_info info;
+
+	if (!fn || !dladdr(fn, &info) || !info.dli_fname || !*info.dli_fname)
+		return NULL;
+	return info.dli_fname;
+}
+
+/* Whether the loader's own search (ld.so.cache, the system directories,
+ * LD_LIBRARY_PATH) finds the library `name`: tried in a child process, so that
+ * nothing is loaded here.  On failure err receives the loader's message. */
+static int loader_finds(const char *name, char *err, size_t errsz)
+{
+	int pipefd[2], status;
+	ssize_t n, len = 0;
+	pid_t pid;
+
+	err[0] = '\0';
+	if (pipe(pipefd) != 0)
+		return 1;                     /* cannot tell: assume the loader can */
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		if (dlopen(name, RTLD_LAZY | RTLD_LOCAL))
+			_exit(0);
+		const char *e = dlerror();
+		if (e && write(pipefd[1], e, strlen(e)) < 0)
+			_exit(1);
+		_exit(1);
+	}
+	close(pipefd[1]);
+	while (pid > 0 && (size_t)len < errsz - 1 &&
+	       ((n = read(pipefd[0], err + len, errsz - 1 - (size_t)len)) > 0 ||
+		(n < 0 && errno == EINTR)))
+		len += n > 0 ? n : 0;
+	err[len] = '\0';
+	close(pipefd[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /* --- explain ------------------------------------------------------------- */
@@ -131,10 +181,35 @@ static void print_paths(const struct pypin_elf *e)
 	printf("  RUNPATH:           %s\n", runpath ? runpath : "none");
 }
 
+/* Whether the plain loader finds the libpython a plugin names in DT_NEEDED:
+ * beside it (its RPATH/RUNPATH, LD_LIBRARY_PATH) or through its own search. */
+struct needed_lib {
+	int found;
+	char err[512];                /* the loader's message when not found */
+};
+
+static void find_needed(const struct pypin_verdict *v, const struct pypin_elf *e,
+	const char *path, struct needed_lib *n)
+{
+	char where[PATH_MAX];
+
+	n->found = 1;
+	n->err[0] = '\0';
+	if (v->need == PYPIN_NEED_VERSION &&
+	    pypin_libpython_beside(e, path, v->name, where, sizeof where) != 0)
+		n->found = loader_finds(v->name, n->err, sizeof n->err);
+}
+
 /* What the plain loader does with it. */
-static void print_without(const struct pypin_verdict *v, const struct py_symbols *c)
+static void print_without(const struct pypin_verdict *v, const struct py_symbols *c,
+	const struct needed_lib *n)
 {
 	fputs("  without pypin:     ", stdout);
+	if (!n->found) {
+		printf("dlopen fails: %s is not found where the loader looks (%s)\n", v->name,
+		       n->err[0] ? n->err : "cannot open shared object file");
+		return;
+	}
 	switch (v->need) {
 	case PYPIN_NEED_NONE:
 		puts("nothing changes: a library that needs no Python passes through");
@@ -156,7 +231,7 @@ static void print_without(const struct pypin_verdict *v, const struct py_symbols
 }
 
 static void print_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
-	const char *path)
+	const char *path, const struct needed_lib *n)
 {
 	char lib[PATH_MAX], tag[PYPIN_TAG_MAX];
 	const char *why;
@@ -169,6 +244,9 @@ static void print_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
 		     PYPIN_CONFIG_FILE ")");
 	else if (pypin_pin_plan(v, e, path, lib, sizeof lib, tag, sizeof tag, &why) != 0)
 		puts("nothing: no libpython found that fits; the plugin loads as without pypin");
+	else if (!n->found && strcmp(lib, v->name) == 0)
+		printf("nothing: %s is not found where the loader looks; the plugin fails to "
+		       "load as without pypin\n", v->name);
 	else
 		printf("%s (Python %s; %s)\n", lib, tag, why);
 }
@@ -178,6 +256,7 @@ static int explain(const char *arg)
 	char path[PATH_MAX];
 	struct pypin_verdict v;
 	struct py_symbols c = { 0 };
+	struct needed_lib n;
 	struct pypin_elf e;
 	enum pypin_elf_status s;
 	int fd = open_plugin(arg, path, sizeof path);
@@ -205,8 +284,9 @@ static int explain(const char *arg)
 		printf("  undefined Py symbols: %u (the first: %s)\n", c.n, c.first);
 	else
 		puts("  undefined Py symbols: none");
-	print_plan(&v, &e, path);
-	print_without(&v, &c);
+	find_needed(&v, &e, path, &n);
+	print_plan(&v, &e, path, &n);
+	print_without(&v, &c, &n);
 	pypin_elf_close(&e);
 	close(fd);
 	return 0;
@@ -309,6 +389,15 @@ static int trial(int plain, int fd, const char *plugin, char **modules, int nmod
 	if (!out)
 		return 1;
 	setvbuf(out, NULL, _IONBF, 0);
+	if (!plain) {
+		const char *by = interposer(), *base = by ? strrchr(by, '/') : NULL;
+		if (!base || strcmp(base + 1, LIBPYPIN_NAME) != 0)
+			fprintf(out, "-pypin is not active: dlopen comes from %s (LD_PRELOAD=%s)\n",
+				by ? by : "nowhere", getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "");
+		else if (pypin_config.disable)
+			fprintf(out, "-pypin is disabled (PYPIN_DISABLE, or 'disable' in %s)\n",
+				PYPIN_CONFIG_FILE);
+	}
 
 	void *h = dlopen(plugin, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
@@ -451,11 +540,29 @@ static void run_trial(const char *self, const char *lib, const char *plugin,
 		_exit(127);
 	}
 	close(pipefd[1]);
-	while (pid > 0 && o->len < sizeof o->text - 1 &&
-	       ((n = read(pipefd[0], o->text + o->len, sizeof o->text - 1 - o->len)) > 0 ||
-		(n < 0 && errno == EINTR)))
-		o->len += n > 0 ? (size_t)n : 0;
+	/* Read to the end (a trial must never block on a full pipe), keeping what
+	 * fits and room for the lines added below. */
+	size_t cap = sizeof o->text - 128;
+	int cut = 0;
+	char sink[512];
+	for (;;) {
+		int keep = o->len < cap;
+		n = read(pipefd[0], keep ? o->text + o->len : sink,
+			 keep ? cap - o->len : sizeof sink);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (keep)
+			o->len += (size_t)n;
+		else
+			cut = 1;
+	}
 	o->text[o->len] = '\0';
+	if (cut)
+		o->len += (size_t)snprintf(o->text + o->len, sizeof o->text - o->len,
+					   "%s (the rest of the report is left out)\n",
+					   o->len && o->text[o->len - 1] != '\n' ? "\n" : "");
 	close(pipefd[0]);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
 		snprintf(o->text + o->len, sizeof o->text - o->len, "-could not run the trial\n");
@@ -484,6 +591,12 @@ static void print_outcome(const char *title, const struct outcome *o)
 
 static const char *hint(const struct outcome *plain, const struct outcome *pinned)
 {
+	if (strstr(pinned->text, "-pypin is disabled"))
+		return "pypin is disabled: unset PYPIN_DISABLE, or remove 'disable' from "
+		       PYPIN_CONFIG_FILE;
+	if (strstr(pinned->text, "-pypin is not active"))
+		return "libpypin.so did not take effect in the trial: check the library "
+		       "given with --lib";
 	if (pinned->ok && !plain->ok)
 		return "pypin fixes it: run the host as 'pypin -- HOST [ARG]...', or install "
 		       "pypin system-wide with 'pypin install-system'";
@@ -513,9 +626,13 @@ static int check(const char *lib, const char *arg, char **modules, int nmodules)
 			error("'%s' is not a module name", modules[i]);
 			return 2;
 		}
-	if (!lib || lib[0] != '/' || access(lib, R_OK) != 0)
-		return error("%s: the library to check with: %s", lib ? lib : "(none)",
-			     lib && lib[0] != '/' ? "not an absolute path" : strerror(errno));
+	if (!lib) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (lib[0] != '/' || access(lib, R_OK) != 0)
+		return error("%s: the library to check with: %s", lib,
+			     lib[0] != '/' ? "not an absolute path" : strerror(errno));
 	fd = open_plugin(arg, path, sizeof path);
 	if (fd < 0)
 		return 1;
@@ -556,6 +673,11 @@ int main(int argc, char **argv)
 			i += 2;
 		}
 		return check(lib, argv[i], argv + i + 1, argc - i - 1);
+	}
+	if (argc == 2 && strcmp(argv[1], "interposer") == 0) {
+		const char *by = interposer();
+		printf("dlopen: %s\n", by ? by : "not found");
+		return by ? 0 : 1;
 	}
 	if (argc >= 5 && strcmp(argv[1], "trial") == 0) {
 		int fd = atoi(argv[3]);
