@@ -56,7 +56,13 @@ LIB_HDR := $(wildcard lib/*.h)
 
 all: preload/libpypin.so tools/pypin-inspect scripts/pypin
 
-$(LIB_OBJ): %.o: %.c $(LIB_HDR) Makefile
+# The objects are rebuilt when the settings compiled into them change
+# (`make install sysconfdir=…` after a plain `make`).
+lib/.build-flags: FORCE
+	@echo '$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS)' > $@
+
+$(LIB_OBJ): %.o: %.c $(LIB_HDR) Makefile lib/.build-flags
 	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(PYPIN_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 lib/libpypin-core.a: $(LIB_OBJ)
@@ -64,7 +70,7 @@ lib/libpypin-core.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 # The hook must hand over with a true tail call, whatever CFLAGS say.
-preload/preload.o: preload/preload.c $(LIB_HDR) Makefile
+preload/preload.o: preload/preload.c $(LIB_HDR) Makefile lib/.build-flags
 	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(PYPIN_CFLAGS) $(CFLAGS) \
 		-O2 -foptimize-sibling-calls -fno-stack-protector -c -o $@ $<
 
@@ -74,13 +80,16 @@ preload/libpypin.so: preload/preload.o lib/libpypin-core.a preload/libpypin.map
 		-Wl,--no-undefined -Wl,-soname,libpypin.so
 
 # What `pypin explain` and `pypin check` run.
-tools/pypin-inspect: tools/inspect.c lib/libpypin-core.a $(LIB_HDR) Makefile
+tools/pypin-inspect: tools/inspect.c lib/libpypin-core.a $(LIB_HDR) Makefile lib/.build-flags
 	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(CFLAGS) -o $@ \
 		tools/inspect.c lib/libpypin-core.a $(LDFLAGS) -ldl
 
 # The launcher, with the install paths filled in (again at install time, so
 # that `make install prefix=…` never installs a stale path).
 SUBST = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@pkglibdir@|$(pkglibdir)|g'
+# The man pages name the default paths; installed, they name this install's.
+MANSUBST = sed -e 's|/usr/local/lib/pypin|$(subst -,\\-,$(pkglibdir))|g' \
+	-e 's|/etc/pypin\.conf|$(subst -,\\-,$(sysconfdir))/pypin.conf|g'
 
 scripts/pypin: scripts/pypin.in Makefile
 	$(SUBST) $< > $@
@@ -108,7 +117,8 @@ install: all
 	install -m 644 README.md docs/*.md $(DESTDIR)$(docdir)
 	for page in $(MANPAGES); do \
 		sec=$${page##*.}; install -d $(DESTDIR)$(mandir)/man$$sec && \
-		install -m 644 $$page $(DESTDIR)$(mandir)/man$$sec/ || exit 1; \
+		$(MANSUBST) $$page > $(DESTDIR)$(mandir)/man$$sec/$${page#docs/} && \
+		chmod 644 $(DESTDIR)$(mandir)/man$$sec/$${page#docs/} || exit 1; \
 	done
 
 uninstall:
@@ -119,6 +129,6 @@ uninstall:
 	for page in $(MANPAGES); do rm -f $(DESTDIR)$(mandir)/man$${page##*.}/$${page#docs/}; done
 
 clean: tests-clean
-	rm -f lib/*.o lib/*.a preload/*.o preload/*.so tools/pypin-inspect scripts/pypin
+	rm -f lib/*.o lib/*.a lib/.build-flags preload/*.o preload/*.so tools/pypin-inspect scripts/pypin
 
-.PHONY: all install uninstall clean
+.PHONY: all install uninstall clean FORCE

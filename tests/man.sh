@@ -199,11 +199,11 @@ check_sections() {
 	done
 }
 check_sections "$DOCS/pypin.1" NAME SYNOPSIS DESCRIPTION OPTIONS COMMANDS "EXIT STATUS" \
-	ENVIRONMENT FILES EXAMPLES "SEE ALSO"
+	ENVIRONMENT FILES SECURITY LIMITATIONS EXAMPLES "SEE ALSO"
 check_sections "$DOCS/libpypin.7" NAME SYNOPSIS DESCRIPTION ENVIRONMENT FILES SECURITY \
 	LIMITATIONS DIAGNOSTICS "SEE ALSO"
 check_sections "$DOCS/pypin.conf.5" NAME SYNOPSIS DESCRIPTION FORMAT KEYS PRECEDENCE \
-	"WHEN IT IS READ" OWNERSHIP DIAGNOSTICS EXAMPLE FILES "SEE ALSO"
+	"WHEN IT IS READ" SECURITY DIAGNOSTICS EXAMPLE FILES "SEE ALSO"
 if [ -z "$missing" ]; then t_pass; else t_fail "missing:$missing"; fi
 
 # --- the launcher: pypin.1 --------------------------------------------------------
