@@ -14,20 +14,32 @@
  */
 #include <dlfcn.h>
 
+#include "loaded.h"
 #include "log.h"
 #include "pypin.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
+/* The next definition of name after this library, as dlsym(RTLD_NEXT) would
+ * find it.  Looked up in the loaded objects' own tables first: dlsym resets the
+ * thread's pending error, and the first call here may be the host's dlerror()
+ * asking for the error of a dlsym that failed. */
+static void *next(const char *name)
+{
+	static const char here;               /* an address inside this library */
+	void *fn = pypin_loaded_next(name, &here);
+	return fn ? fn : dlsym(RTLD_NEXT, name);
+}
+
 /* Finds the real functions on first use.  No lock and no once: the first call
  * may come from a constructor, under the loader's lock, while another thread
- * is here waiting for that lock in dlsym.  Each caller finds the same answer. */
+ * is here waiting for that lock.  Each caller finds the same answer. */
 static void resolve(void)
 {
 	if (pypin_real_dlopen())
 		return;
-	pypin_dlopen_fn real_dlopen = (pypin_dlopen_fn)dlsym(RTLD_NEXT, "dlopen");
-	pypin_dlerror_fn real_dlerror = (pypin_dlerror_fn)dlsym(RTLD_NEXT, "dlerror");
+	pypin_dlopen_fn real_dlopen = (pypin_dlopen_fn)next("dlopen");
+	pypin_dlerror_fn real_dlerror = (pypin_dlerror_fn)next("dlerror");
 	if (!real_dlopen || !real_dlerror || real_dlopen == dlopen || real_dlerror == dlerror) {
 		pypin_warn("cannot find the real dlopen and dlerror; dlopen will fail");
 		return;

@@ -10,6 +10,7 @@ Suite *verdict_suite(void);
 Suite *libpython_suite(void);
 Suite *config_suite(void);
 Suite *cache_suite(void);
+Suite *loaded_suite(void);
 
 #define FIXTURE(name) "build/" name
 #define EMBED FIXTURE("tst-embed-mod1.so")

@@ -1,0 +1,156 @@
+/* pypin: what the dynamic sections of loaded objects say.  See loaded.h. */
+#include "loaded.h"
+
+#include <string.h>
+
+/* The loader adds the load address to the pointers of a writable dynamic
+ * section in place, and leaves a read-only one (the vDSO's, some
+ * architectures') as the file has it.  An object's own addresses are far
+ * below the address it is loaded at, so a pointer below base is unrelocated. */
+static const void *addr(ElfW(Addr) v, ElfW(Addr) base)
+{
+	return (const void *)(v < base ? base + v : v);
+}
+
+int pypin_loaded_read(const ElfW(Dyn) *dyn, ElfW(Addr) base, struct pypin_loaded *o)
+{
+	ElfW(Addr) soname = 0, rpath = 0, runpath = 0;
+	int has_soname = 0, has_rpath = 0, has_runpath = 0;
+
+	memset(o, 0, sizeof *o);
+	o->base = base;
+	for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
+		switch (dyn->d_tag) {
+		case DT_STRTAB: o->strtab = addr(dyn->d_un.d_ptr, base); break;
+		case DT_STRSZ: o->strsz = dyn->d_un.d_val; break;
+		case DT_SYMTAB: o->symtab = addr(dyn->d_un.d_ptr, base); break;
+		case DT_GNU_HASH: o->gnu_hash = addr(dyn->d_un.d_ptr, base); break;
+		case DT_HASH: o->hash = addr(dyn->d_un.d_ptr, base); break;
+		case DT_VERSYM: o->versym = addr(dyn->d_un.d_ptr, base); break;
+		case DT_SONAME: soname = dyn->d_un.d_val; has_soname = 1; break;
+		case DT_RPATH: rpath = dyn->d_un.d_val; has_rpath = 1; break;
+		case DT_RUNPATH: runpath = dyn->d_un.d_val; has_runpath = 1; break;
+		default: break;
+		}
+	}
+	if (!o->strtab || o->strsz == 0)
+		return -1;
+	if (has_soname && soname < o->strsz)
+		o->soname = o->strtab + soname;
+	if (has_rpath && rpath < o->strsz)
+		o->rpath = o->strtab + rpath;
+	if (has_runpath && runpath < o->strsz)
+		o->runpath = o->strtab + runpath;
+	return 0;
+}
+
+int pypin_loaded_phdr(const struct dl_phdr_info *info, struct pypin_loaded *o)
+{
+	for (unsigned i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+			return pypin_loaded_read(
+				(const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr),
+				info->dlpi_addr, o);
+	return -1;
+}
+
+int pypin_loaded_contains(const struct dl_phdr_info *info, const void *addr_)
+{
+	ElfW(Addr) a = (ElfW(Addr))addr_;
+
+	for (unsigned i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		ElfW(Addr) start = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && a >= start && a - start < ph->p_memsz)
+			return 1;
+	}
+	return 0;
+}
+
+/* Symbol i, if it is a definition of name that dlsym would return: a function
+ * or variable, global or weak, in its default (not hidden) version. */
+static int defines(const struct pypin_loaded *o, size_t i, const char *name)
+{
+	const ElfW(Sym) *s = &o->symtab[i];
+	unsigned bind = ELF32_ST_BIND(s->st_info), type = ELF32_ST_TYPE(s->st_info);
+
+	if (s->st_shndx == SHN_UNDEF || s->st_value == 0 || s->st_name >= o->strsz ||
+	    (bind != STB_GLOBAL && bind != STB_WEAK) ||
+	    (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE))
+		return 0;
+	if (o->versym && ((o->versym[i] & 0x8000) || o->versym[i] == 0))
+		return 0;                     /* a hidden (old) version, or local */
+	return strcmp(o->strtab + s->st_name, name) == 0;
+}
+
+static uint32_t gnu_hash(const char *s)
+{
+	uint32_t h = 5381;
+
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+static const ElfW(Sym) *lookup(const struct pypin_loaded *o, const char *name)
+{
+	if (!o->symtab)
+		return NULL;
+	if (o->gnu_hash) {
+		const uint32_t *h = o->gnu_hash;
+		uint32_t nbuckets = h[0], symoffset = h[1], bloom_words = h[2];
+		const uint32_t *buckets = (const uint32_t *)
+			((const ElfW(Addr) *)(h + 4) + bloom_words);
+		const uint32_t *chain = buckets + nbuckets;
+		uint32_t want = gnu_hash(name);
+
+		if (nbuckets == 0)
+			return NULL;
+		for (uint32_t i = buckets[want % nbuckets]; i != 0 && i >= symoffset; i++) {
+			uint32_t hv = chain[i - symoffset];
+			if ((hv | 1) == (want | 1) && defines(o, i, name))
+				return &o->symtab[i];
+			if (hv & 1)
+				break;
+		}
+		return NULL;
+	}
+	if (o->hash) {                        /* nchain is the number of symbols */
+		for (ElfW(Word) i = 1; i < o->hash[1]; i++)
+			if (defines(o, i, name))
+				return &o->symtab[i];
+	}
+	return NULL;
+}
+
+struct next {
+	const char *name;
+	const void *self;
+	int past_self;
+	void *found;
+};
+
+static int next_cb(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+	struct next *n = ctx;
+	struct pypin_loaded o;
+	const ElfW(Sym) *s;
+
+	(void)size;
+	if (!n->past_self) {
+		n->past_self = pypin_loaded_contains(info, n->self);
+		return 0;
+	}
+	if (pypin_loaded_phdr(info, &o) != 0 || !(s = lookup(&o, n->name)))
+		return 0;
+	n->found = (void *)(info->dlpi_addr + s->st_value);
+	return 1;
+}
+
+void *pypin_loaded_next(const char *name, const void *self)
+{
+	struct next n = { name, self, 0, NULL };
+
+	dl_iterate_phdr(next_cb, &n);
+	return n.found;
+}

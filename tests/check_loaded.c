@@ -1,0 +1,78 @@
+/* Unit tests for lib/loaded.c: reading loaded objects' dynamic sections, and
+ * finding the next definition of a symbol without dlsym. */
+#include <dlfcn.h>
+#include <link.h>
+#include <string.h>
+
+#include "check_pypin.h"
+#include "loaded.h"
+
+static const char here;                   /* an address in this program */
+
+START_TEST(next_is_what_rtld_next_finds)
+{
+	ck_assert_ptr_eq(pypin_loaded_next("dlopen", &here), dlsym(RTLD_NEXT, "dlopen"));
+	/* libc has dlerror@GLIBC_2.2.5 (hidden) and dlerror@@GLIBC_2.34. */
+	ck_assert_ptr_eq(pypin_loaded_next("dlerror", &here), dlsym(RTLD_NEXT, "dlerror"));
+	ck_assert_ptr_eq(pypin_loaded_next("environ", &here), dlsym(RTLD_NEXT, "environ"));
+	ck_assert_ptr_null(pypin_loaded_next("pypin_no_such_symbol", &here));
+}
+END_TEST
+
+START_TEST(next_keeps_the_pending_error)
+{
+	ck_assert_ptr_null(dlsym(RTLD_DEFAULT, "pypin_no_such_symbol"));
+	ck_assert_ptr_nonnull(pypin_loaded_next("dlerror", &here));
+	const char *e = dlerror();
+	ck_assert_ptr_nonnull(e);
+	ck_assert(strstr(e, "pypin_no_such_symbol") != NULL);
+}
+END_TEST
+
+START_TEST(next_skips_objects_up_to_self)
+{
+	/* From inside libc, nothing after it defines its own dlopen. */
+	void *libc_dlopen = dlsym(RTLD_DEFAULT, "dlopen");
+	ck_assert_ptr_ne(pypin_loaded_next("dlopen", libc_dlopen), libc_dlopen);
+	ck_assert_ptr_null(pypin_loaded_next("pypin_no_such_symbol", libc_dlopen));
+}
+END_TEST
+
+static int find_libc(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+	(void)size;
+	if (!strstr(info->dlpi_name, "/libc.so.6"))
+		return 0;
+	return pypin_loaded_phdr(info, ctx) == 0 ? 1 : -1;
+}
+
+START_TEST(reads_soname_and_paths)
+{
+	struct pypin_loaded o;
+
+	ck_assert_int_eq(dl_iterate_phdr(find_libc, &o), 1);
+	ck_assert_str_eq(o.soname, "libc.so.6");
+	ck_assert_ptr_null(o.runpath);
+
+	void *h = dlopen(FIXTURE("tst-embed-shim-mod1.so"), RTLD_LAZY);
+	struct link_map *map;
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(dlinfo(h, RTLD_DI_LINKMAP, &map), 0);
+	ck_assert_int_eq(pypin_loaded_read(map->l_ld, map->l_addr, &o), 0);
+	ck_assert_str_eq(o.runpath, "$ORIGIN/shim");
+	ck_assert_ptr_null(o.soname);
+}
+END_TEST
+
+Suite *loaded_suite(void)
+{
+	Suite *s = suite_create("loaded");
+	TCase *tc = tcase_create("loaded");
+
+	tcase_add_test(tc, next_is_what_rtld_next_finds);
+	tcase_add_test(tc, next_keeps_the_pending_error);
+	tcase_add_test(tc, next_skips_objects_up_to_self);
+	tcase_add_test(tc, reads_soname_and_paths);
+	suite_add_tcase(s, tc);
+	return s;
+}
