@@ -1,6 +1,7 @@
 /* pypin: which file the loader would open, and where it looks.  See search.h. */
 #include "search.h"
 #include "elf.h"
+#include "loaded.h"
 #include "pypin.h"
 
 #include <dlfcn.h>
@@ -113,21 +114,23 @@ struct loaded {
 	const void *addr;          /* out: an address inside it */
 };
 
+/* Like the loader, a name matches an object opened under that very name, and a
+ * bare name also the object whose soname it is.  (The loader also knows every
+ * other name an object was opened under; an object found only that way is not
+ * seen here, and is inspected again: slower, never wrong.) */
 static int loaded_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 {
 	struct loaded *l = ctx;
-	const char *name = info->dlpi_name, *base;
+	const char *name = info->dlpi_name;
+	struct pypin_loaded o;
 
 	(void)size;
 	if (!name || !*name)
 		return 0;
-	if (l->bare) {
-		base = strrchr(name, '/');
-		if (strcmp(base ? base + 1 : name, l->file) != 0)
-			return 0;
-	} else if (strcmp(name, l->file) != 0) {
+	if (strcmp(name, l->file) != 0 &&
+	    (!l->bare || pypin_loaded_phdr(info, &o) != 0 || !o.soname ||
+	     strcmp(o.soname, l->file) != 0))
 		return 0;
-	}
 	l->name = name;
 	for (unsigned i = 0; i < info->dlpi_phnum && !l->addr; i++)
 		if (info->dlpi_phdr[i].p_type == PT_LOAD)

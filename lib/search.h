@@ -24,8 +24,8 @@ int pypin_open_library(const char *file, const void *caller, char *path, size_t 
  * or -1 if the path could not be had. */
 int pypin_search_dirs(const void *addr, int (*fn)(const char *dir, void *ctx), void *ctx);
 
-/* Whether an object opened under this name is already loaded: the same path, or
- * for a bare name the same file name in any directory.  A name found loaded is
+/* Whether an object opened under this name is already loaded: one opened under
+ * the same name, or for a bare name one with that soname.  A name found loaded is
  * remembered (per thread) with the object it found, so that asking again — the
  * loader's reference-count path — costs one lock-free _dl_find_object(3) call
  * instead of a walk over every loaded object. */

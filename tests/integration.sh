@@ -122,6 +122,20 @@ t_begin "bare names through the host's RUNPATH (\$ORIGIN): with pypin"
 run_pypin $RP/host tst-runpath-mod1.so tst-runpath-mod2.so
 out_has 'tst-runpath-mod1.so: plugin_run returned 0' && expect_ok "$RESULT"
 
+# A plain library loaded by path, with the file name of an extension-module
+# style plugin that a bare name then finds through the host's RUNPATH: the
+# loader loads that plugin too, so pypin must inspect it.
+mkdir -p "$t_out/rp/plugins" "$t_out/elsewhere"
+cp $RP/host "$t_out/rp/host"
+cp "$NOLINK" "$t_out/rp/plugins/tst-same-name.so"
+cp "$BUILD/tst-plain-mod1.so" "$t_out/elsewhere/tst-same-name.so"
+t_begin "a bare name is not an object of the same file name elsewhere: without pypin"
+run "$t_out/rp/host" -k "$t_out/elsewhere/tst-same-name.so" tst-same-name.so
+expect_fail 'undefined symbol: _\{0,1\}Py'
+t_begin "a bare name is not an object of the same file name elsewhere: with pypin"
+run_pypin "$t_out/rp/host" -k "$t_out/elsewhere/tst-same-name.so" tst-same-name.so
+expect_ok "$RESULT"
+
 t_begin "a library that needs no Python is not altered (weak Py reference stays unbound)"
 run_pypin env PYPIN_DEBUG=1 $H "$BUILD/tst-weak-mod1.so"
 out_has 'needs no Python; passed through' && expect_ok 'plugin_run returned 0'
