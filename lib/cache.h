@@ -7,13 +7,27 @@
  * stat instead of reading its ELF tables.  A file changed in any way, or
  * replaced by another, no longer matches.
  *
- * The memory is per thread (no lock, nothing shared) and small: a few recent
- * files, the oldest forgotten first.
+ * The memory is per thread (no lock, nothing shared; see thread.h) and small:
+ * a few recent files, the oldest forgotten first.
  */
 #ifndef PYPIN_CACHE_H
 #define PYPIN_CACHE_H
 
 #include <sys/stat.h>
+#include <time.h>
+
+#define PYPIN_CACHE_SLOTS 16
+
+struct pypin_cache {
+	unsigned next, used;
+	struct pypin_seen {
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		struct timespec mtime, ctime;
+		int full;             /* its symbols were scanned too */
+	} slot[PYPIN_CACHE_SLOTS];
+};
 
 /* Whether st is a file remembered as needing no Python: from a full scan, or
  * (when pinned is set, so that only DT_NEEDED matters) from any scan. */

@@ -65,7 +65,8 @@ static int apply(struct pypin_config *c, int opt, const char *value, const char 
 				   "0/false/no/off); ignored", where, name, value);
 			return -1;
 		}
-		*(opt == OPT_DEBUG ? &c->debug : &c->disable) = v;
+		atomic_store_explicit(opt == OPT_DEBUG ? &c->debug : &c->disable, v,
+				      memory_order_relaxed);
 		return 0;
 	}
 	if (value[0] != '/') {
@@ -79,7 +80,12 @@ static int apply(struct pypin_config *c, int opt, const char *value, const char 
 		}
 		value = strcpy(buf, value);
 	}
-	*(opt == OPT_LIBPYTHON ? &c->libpython : &c->python) = value;
+	if (opt == OPT_LIBPYTHON) {
+		c->libpython = value;
+		c->libpython_from_file = *where != '\0';
+	} else {
+		c->python = value;
+	}
 	return 0;
 }
 
@@ -106,12 +112,21 @@ static char *trim(char *s)
 	return s;
 }
 
-static void parse_line(struct pypin_config *c, char *line, const char *path, unsigned n)
+/* A line of the file and the "FILE:LINE: " that names it: on the heap, since
+ * the file is read inside a dlopen call, which may run on a small stack. */
+struct reading {
+	char line[PATH_MAX + 64];
+	char where[PATH_MAX + 32];
+};
+
+static void parse_line(struct pypin_config *c, struct reading *r, const char *path,
+	unsigned n)
 {
-	char where[PATH_MAX + 32], *eq, *key, *value;
+	char *line, *eq, *key, *value, *where = r->where;
 	int opt;
 
-	snprintf(where, sizeof where, "%s:%u: ", path, n);
+	snprintf(where, sizeof r->where, "%s:%u: ", path, n);
+	line = r->line;
 	line = trim(line);
 	if (!*line || *line == '#')
 		return;
@@ -139,7 +154,7 @@ static void parse_line(struct pypin_config *c, char *line, const char *path, uns
 int pypin_config_read(struct pypin_config *c, const char *path)
 {
 	struct stat st;
-	char line[PATH_MAX + 64];
+	struct reading *r;
 	unsigned n = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
@@ -154,21 +169,25 @@ int pypin_config_read(struct pypin_config *c, const char *path)
 		return -1;
 	}
 	FILE *f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
+	if (!f || !(r = malloc(sizeof *r))) {
+		if (f)
+			fclose(f);
+		else
+			close(fd);
 		return -1;
 	}
-	while (fgets(line, sizeof line, f)) {
+	while (fgets(r->line, sizeof r->line, f)) {
 		n++;
-		if (!strchr(line, '\n') && !feof(f)) {
+		if (!strchr(r->line, '\n') && !feof(f)) {
 			int ch;
 			pypin_warn("%s:%u: line too long; ignored", path, n);
 			while ((ch = getc(f)) != EOF && ch != '\n')
 				;
 			continue;
 		}
-		parse_line(c, line, path, n);
+		parse_line(c, r, path, n);
 	}
+	free(r);
 	fclose(f);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #define PYPIN_CONFIG_H
 
 #include <limits.h>
+#include <stdatomic.h>
 
 #ifndef PYPIN_CONFIG_FILE
 #define PYPIN_CONFIG_FILE "/etc/pypin.conf"
@@ -31,9 +32,13 @@ struct pypin_option {
 extern const struct pypin_option pypin_options[];
 
 struct pypin_config {
-	int debug;                    /* PYPIN_DEBUG */
-	int disable;                  /* PYPIN_DISABLE */
+	/* Read by every dlopen call, while the file may be being read on another
+	 * thread: atomic.  The rest is written before pypin_config_load_file()
+	 * returns and read after it. */
+	atomic_int debug;             /* PYPIN_DEBUG */
+	atomic_int disable;           /* PYPIN_DISABLE */
 	const char *libpython;        /* PYPIN_LIBPYTHON, or NULL */
+	int libpython_from_file;      /* ... it came from the configuration file */
 	const char *python;           /* PYPIN_PYTHON, or NULL */
 	int secure;                   /* running in secure-execution mode */
 	unsigned from_env;            /* bit i: pypin_options[i] came from the environment */
@@ -41,6 +46,16 @@ struct pypin_config {
 };
 
 extern struct pypin_config pypin_config;
+
+static inline int pypin_config_debug(void)
+{
+	return atomic_load_explicit(&pypin_config.debug, memory_order_relaxed);
+}
+
+static inline int pypin_config_disabled(void)
+{
+	return atomic_load_explicit(&pypin_config.disable, memory_order_relaxed);
+}
 
 /* Reads the environment; cheap, touches no file and takes no lock.  Once. */
 void pypin_config_load(void);

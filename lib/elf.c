@@ -44,7 +44,9 @@
 #define MAX_DYN 8192                   /* dynamic entries */
 #define MAX_STRSZ (64u << 20)          /* dynamic string table */
 #define MAX_SYMS (16u << 20)           /* dynamic symbols */
-#define CHUNK 64                       /* entries per pread */
+/* Entries per pread: a few hundred bytes of stack each, since dlopen may be
+ * called on a thread with a small stack. */
+#define CHUNK 16
 
 /* Reads exactly len bytes at off, or fails; the range must lie in the file. */
 static int rd(const struct pypin_elf *e, void *buf, uint64_t len, uint64_t off)
@@ -140,10 +142,16 @@ static enum pypin_elf_status read_phdrs(struct pypin_elf *e, const ElfW(Ehdr) *e
 	return PYPIN_ELF_OK;
 }
 
-static enum pypin_elf_status add_needed(struct pypin_elf *e, uint64_t off)
+static enum pypin_elf_status add_needed(struct pypin_elf *e, uint64_t off, unsigned *cap)
 {
-	if (e->nneeded == PYPIN_ELF_MAX_NEEDED)
-		return PYPIN_ELF_BAD;
+	if (e->nneeded == *cap) {
+		unsigned n = *cap ? 2 * *cap : 16;
+		uint64_t *p = realloc(e->needed, n * sizeof *p);
+		if (!p)
+			return PYPIN_ELF_NOMEM;
+		e->needed = p;
+		*cap = n;
+	}
 	e->needed[e->nneeded++] = off;
 	return PYPIN_ELF_OK;
 }
@@ -155,6 +163,8 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 {
 	ElfW(Dyn) d[CHUNK];
 	uint64_t count = size / sizeof d[0], off;
+	unsigned cap = 0;
+	enum pypin_elf_status s;
 
 	if (count == 0)
 		return PYPIN_ELF_OK;          /* no dynamic section: nothing needed */
@@ -173,8 +183,8 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 			case DT_NULL:
 				return PYPIN_ELF_OK;
 			case DT_NEEDED:
-				if (add_needed(e, v) != PYPIN_ELF_OK)
-					return PYPIN_ELF_BAD;
+				if ((s = add_needed(e, v, &cap)) != PYPIN_ELF_OK)
+					return s;
 				break;
 			case DT_SONAME: e->soname = v; break;
 			case DT_RPATH: e->rpath = v; break;
@@ -291,8 +301,11 @@ enum pypin_elf_status pypin_elf_probe(int fd)
 void pypin_elf_close(struct pypin_elf *e)
 {
 	free(e->str);
+	free(e->needed);
 	e->str = NULL;
 	e->strsz = 0;
+	e->needed = NULL;
+	e->nneeded = 0;
 }
 
 const char *pypin_elf_strerror(enum pypin_elf_status s)

@@ -31,7 +31,6 @@ struct pypin_elf_load {
 };
 
 #define PYPIN_ELF_MAX_LOADS 16
-#define PYPIN_ELF_MAX_NEEDED 256
 #define PYPIN_ELF_NONE UINT64_MAX
 
 struct pypin_elf {
@@ -42,7 +41,7 @@ struct pypin_elf {
 
 	/* From the dynamic section; string values are offsets into str. */
 	unsigned nneeded;
-	uint64_t needed[PYPIN_ELF_MAX_NEEDED];
+	uint64_t *needed;              /* nneeded string offsets */
 	uint64_t soname, rpath, runpath;   /* PYPIN_ELF_NONE when absent */
 
 	/* File offsets of the tables (PYPIN_ELF_NONE when absent). */

@@ -1,8 +1,12 @@
 /* pypin: finding a libpython to pin, from files alone.  See libpython.h. */
 #include "libpython.h"
+#include "loaded.h"
 #include "search.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <link.h>
 #include <stdlib.h>
@@ -106,11 +110,21 @@ out:
 	return ok;
 }
 
-/* Expands one DT_RPATH/DT_RUNPATH entry; returns 0, or -1 to skip it. */
-static int expand_entry(const char *entry, size_t len, const char *origin, char *out,
-	size_t outsz)
+/* Where a plugin's DT_NEEDED libpython is looked for, and the directory
+ * names being built: on the heap, since dlopen may run on a small stack. */
+struct search {
+	const char *name;
+	char *out;
+	size_t outsz;
+	char origin[PATH_MAX];        /* $ORIGIN of the list being searched */
+	char dir[PATH_MAX];
+	char exe[PATH_MAX];           /* the executable, for its $ORIGIN */
+};
+
+/* Expands one DT_RPATH/DT_RUNPATH entry into s->dir; returns 0, or -1 to skip it. */
+static int expand_entry(struct search *s, const char *entry, size_t len)
 {
-	size_t o = 0;
+	size_t o = 0, outsz = sizeof s->dir;
 
 	for (size_t i = 0; i < len; ) {
 		const char *rest = entry + i;
@@ -120,33 +134,30 @@ static int expand_entry(const char *entry, size_t len, const char *origin, char 
 		else if (strncmp(rest, "${ORIGIN}", 9) == 0)
 			skip = 9;
 		if (skip && i + skip <= len) {
-			size_t ol = strlen(origin);
-			if (!*origin || o + ol >= outsz)
+			size_t ol = strlen(s->origin);
+			if (!*s->origin || o + ol >= outsz)
 				return -1;
-			memcpy(out + o, origin, ol);
+			memcpy(s->dir + o, s->origin, ol);
 			o += ol;
 			i += skip;
 			continue;
 		}
 		if (entry[i] == '$' || o + 1 >= outsz)
 			return -1;            /* $LIB, $PLATFORM: not worth guessing */
-		out[o++] = entry[i++];
+		s->dir[o++] = entry[i++];
 	}
-	out[o] = '\0';
+	s->dir[o] = '\0';
 	return o > 0 ? 0 : -1;
 }
 
-/* Looks for name in each directory of a colon-separated list. */
-static int find_in_list(const char *list, const char *origin, const char *name,
-	char *out, size_t outsz)
+/* Looks for s->name in each directory of a colon-separated list. */
+static int find_in_list(struct search *s, const char *list)
 {
-	char dir[PATH_MAX];
-
 	while (list && *list) {
 		size_t len = strcspn(list, ":");
-		if (expand_entry(list, len, origin, dir, sizeof dir) == 0) {
-			int n = snprintf(out, outsz, "%s/%s", dir, name);
-			if (n > 0 && (size_t)n < outsz && access(out, R_OK) == 0)
+		if (expand_entry(s, list, len) == 0) {
+			int n = snprintf(s->out, s->outsz, "%s/%s", s->dir, s->name);
+			if (n > 0 && (size_t)n < s->outsz && access(s->out, R_OK) == 0)
 				return 0;
 		}
 		list += len;
@@ -156,35 +167,133 @@ static int find_in_list(const char *list, const char *origin, const char *name,
 	return -1;
 }
 
+/* Sets s->origin to the directory of the object opened as path (made absolute
+ * against the current directory), or to "" where $ORIGIN is not trusted: in
+ * secure-execution mode, or for an empty path. */
+static void set_origin(struct search *s, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) : 0;
+
+	s->origin[0] = '\0';
+	if (!slash || getauxval(AT_SECURE))
+		return;
+	if (path[0] == '/') {
+		if (dl < sizeof s->origin)
+			snprintf(s->origin, sizeof s->origin, "%.*s", (int)dl, path);
+	} else if (getcwd(s->origin, sizeof s->origin)) {
+		size_t cl = strlen(s->origin);
+		if (cl + 1 + dl < sizeof s->origin)
+			snprintf(s->origin + cl, sizeof s->origin - cl, "/%.*s", (int)dl, path);
+		else
+			s->origin[0] = '\0';
+	}
+}
+
+/* Searches the DT_RPATH of the loaded object map, unless it has a DT_RUNPATH
+ * (the loader then ignores its DT_RPATH).  The executable has no name in its
+ * link map; its origin is that of /proc/self/exe. */
+static int find_in_rpath_of(struct search *s, const struct link_map *map)
+{
+	struct pypin_loaded o;
+
+	if (!map || pypin_loaded_read(map->l_ld, map->l_addr, &o) != 0 || !o.rpath || o.runpath)
+		return -1;
+	if (map->l_name && *map->l_name) {
+		set_origin(s, map->l_name);
+	} else {
+		ssize_t n = readlink("/proc/self/exe", s->exe, sizeof s->exe - 1);
+		s->exe[n > 0 ? n : 0] = '\0';
+		set_origin(s, s->exe);
+	}
+	return find_in_list(s, o.rpath);
+}
+
+/* LD_LIBRARY_PATH as the loader read it, when the process started: a value
+ * set later (setenv) does not count.  NULL in secure-execution mode, where
+ * the loader ignores it.  The start-up environment is read from
+ * /proc/self/environ; without /proc, the current value stands in for it. */
+static char *startup_library_path(void)
+{
+	static const char key[] = "LD_LIBRARY_PATH=";
+	char *env = NULL, *value = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	int fd;
+
+	if (getauxval(AT_SECURE))
+		return NULL;
+	fd = open("/proc/self/environ", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		const char *v = getenv("LD_LIBRARY_PATH");
+		return v ? strdup(v) : NULL;
+	}
+	for (;;) {
+		if (len + 1 >= cap) {
+			char *p = cap < (4u << 20) ? realloc(env, cap ? 2 * cap : 4096) : NULL;
+			if (!p)
+				break;
+			env = p;
+			cap = cap ? 2 * cap : 4096;
+		}
+		n = read(fd, env + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	for (size_t i = 0; env && i < len; i += strlen(env + i) + 1) {
+		env[len] = '\0';
+		if (strncmp(env + i, key, sizeof key - 1) == 0) {
+			value = strdup(env + i + sizeof key - 1);
+			break;
+		}
+	}
+	free(env);
+	return value;
+}
+
 int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_path,
-	const char *name, char *out, size_t outsz)
+	const void *caller, const char *name, char *out, size_t outsz)
 {
 	const char *rpath = pypin_elf_str(plugin, plugin->rpath);
 	const char *runpath = pypin_elf_str(plugin, plugin->runpath);
-	char origin[PATH_MAX] = "";
-	const char *slash = strrchr(plugin_path, '/');
+	struct search *s = calloc(1, sizeof *s);
+	struct link_map *map = NULL, *main_map;
+	Dl_info info;
+	char *llp;
+	int rc = -1;
 
-	/* $ORIGIN is the directory of the object as it was opened, made absolute;
-	 * in secure-execution mode it is not trusted. */
-	if (slash && !getauxval(AT_SECURE)) {
-		size_t dl = (size_t)(slash - plugin_path);
-		if (plugin_path[0] == '/') {
-			if (dl < sizeof origin)
-				snprintf(origin, sizeof origin, "%.*s", (int)dl, plugin_path);
-		} else if (getcwd(origin, sizeof origin)) {
-			size_t cl = strlen(origin);
-			if (cl + 1 + dl < sizeof origin)
-				snprintf(origin + cl, sizeof origin - cl, "/%.*s", (int)dl,
-					 plugin_path);
-			else
-				origin[0] = '\0';
+	if (!s)
+		return -1;
+	*s = (struct search){ .name = name, .out = out, .outsz = outsz };
+	if (!runpath) {
+		set_origin(s, plugin_path);
+		if (find_in_list(s, rpath) == 0)
+			goto found;
+		if (caller && dladdr1(caller, &info, (void **)&map, RTLD_DL_LINKMAP) && map) {
+			for (main_map = map; main_map->l_prev; main_map = main_map->l_prev)
+				;
+			if (find_in_rpath_of(s, map) == 0 ||
+			    (main_map != map && find_in_rpath_of(s, main_map) == 0))
+				goto found;
 		}
 	}
-	if (!runpath && find_in_list(rpath, origin, name, out, outsz) == 0)
-		return 0;
-	if (find_in_list(secure_getenv("LD_LIBRARY_PATH"), "", name, out, outsz) == 0)
-		return 0;
-	return find_in_list(runpath, origin, name, out, outsz);
+	s->origin[0] = '\0';
+	llp = startup_library_path();
+	rc = find_in_list(s, llp);
+	free(llp);
+	if (rc == 0)
+		goto found;
+	set_origin(s, plugin_path);
+	rc = find_in_list(s, runpath);
+	free(s);
+	return rc;
+found:
+	free(s);
+	return 0;
 }
 
 #define MAX_CANDIDATES 32
@@ -283,22 +392,25 @@ static const char *pop(char *p)
 
 int pypin_libpython_program(const char *libpath, const char *tag, char *out, size_t outsz)
 {
-	char real[PATH_MAX];
+	char *real = realpath(libpath, NULL);
 	const char *last;
+	int n, rc = -1;
 
-	if (!realpath(libpath, real) || !pop(real) || !(last = strrchr(real, '/')))
-		return -1;
+	if (!real || !pop(real) || !(last = strrchr(real, '/')))
+		goto out;
 	last++;
 	/* PREFIX/lib, PREFIX/lib64 or PREFIX/lib/MULTIARCH */
 	if (strcmp(last, "lib") != 0 && strcmp(last, "lib64") != 0) {
 		pop(real);
 		last = strrchr(real, '/');
 		if (!last || strcmp(last + 1, "lib") != 0)
-			return -1;
+			goto out;
 	}
 	pop(real);
-	int n = snprintf(out, outsz, "%s/bin/python%s", real, tag);
-	if (n < 0 || (size_t)n >= outsz || access(out, X_OK) != 0)
-		return -1;
-	return 0;
+	n = snprintf(out, outsz, "%s/bin/python%s", real, tag);
+	if (n > 0 && (size_t)n < outsz && access(out, X_OK) == 0)
+		rc = 0;
+out:
+	free(real);
+	return rc;
 }

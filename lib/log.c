@@ -32,7 +32,7 @@ void pypin_debug(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!pypin_config.debug)
+	if (!pypin_config_debug())
 		return;
 	va_start(ap, fmt);
 	vlog("", fmt, ap);

@@ -28,14 +28,17 @@ enum how {
 enum state { CHOSEN, PUBLISHING, READY, FAILED };
 
 /* Written once by the thread that chooses, before it is published.  Any thread
- * may then load it; the first to finish writes `real` (state PUBLISHING) and
- * then sets READY, or FAILED. */
+ * may then load it; the first to finish writes `real` and `real_why` (state
+ * PUBLISHING) and then sets READY, or FAILED. */
 struct pin {
 	enum how how;
 	char path[PATH_MAX];          /* file, soname, or the object Python lives in */
 	char tag[PYPIN_TAG_MAX];
 	const char *why;
+	char fallback[PATH_MAX];      /* a file to load when path cannot be, or "" */
+	const char *fallback_why;
 	char real[PATH_MAX];          /* where it was found to be mapped */
+	const char *real_why;         /* why, or fallback_why */
 	atomic_int state;
 };
 
@@ -47,8 +50,10 @@ static _Atomic(struct pin *) pinned;
 #define MAX_WITHDRAWN 8
 static atomic_int withdrawn;
 
-/* Setting the interpreter's program name: 0 not yet, 1 under way, 2 done. */
+/* Setting the interpreter's program name: 0 not yet, 1 under way, 2 done;
+ * home_program is what was set ("" if nothing), written before state 2. */
 static atomic_int home_state;
+static char home_program[PATH_MAX];
 
 int pypin_pinned(void)
 {
@@ -138,66 +143,86 @@ static int fits(const struct pypin_verdict *v, const char *tag)
 	return v->need == PYPIN_NEED_ANY || pypin_tag_compatible(tag, v->tag);
 }
 
+/* Whether the file at path is a libpython that fits v; sets tag. */
+static int usable(const struct pypin_verdict *v, const struct pypin_elf *e,
+	const char *path, const char *why, char *tag)
+{
+	if (!path || !*path)
+		return 0;
+	if (pypin_libpython_identify(path, tag, PYPIN_TAG_MAX) != 0) {
+		pypin_debug("%s (%s) is not a readable libpython; passed over", path, why);
+		return 0;
+	}
+	if (!fits(v, tag)) {
+		pypin_debug("%s (%s) is Python %s, not %s; passed over", path, why, tag, v->tag);
+		return 0;
+	}
+	if (v->need == PYPIN_NEED_ANY && !pypin_libpython_serves(path, e))
+		pypin_debug("%s (%s) lacks some of the Py symbols needed; using it anyway",
+			    path, why);
+	return 1;
+}
+
 /* A configured or default libpython, if it is one and fits. */
 static int try_file(struct pin *p, const struct pypin_verdict *v,
 	const struct pypin_elf *e, const char *path, const char *why)
 {
 	char tag[PYPIN_TAG_MAX];
 
-	if (!path || !*path)
-		return -1;
-	if (pypin_libpython_identify(path, tag, sizeof tag) != 0) {
-		pypin_debug("%s (%s) is not a readable libpython; passed over", path, why);
-		return -1;
-	}
-	if (!fits(v, tag)) {
-		pypin_debug("%s (%s) is Python %s, not %s; passed over", path, why, tag, v->tag);
-		return -1;
-	}
-	if (v->need == PYPIN_NEED_ANY && !pypin_libpython_serves(path, e))
-		pypin_debug("%s (%s) lacks some of the Py symbols needed; using it anyway",
-			    path, why);
-	return set_pin(p, LOAD, path, tag, why);
+	return usable(v, e, path, why, tag) ? set_pin(p, LOAD, path, tag, why) : -1;
 }
 
 static int choose(struct pin *p, const struct pypin_verdict *v,
-	const struct pypin_elf *e, const char *path)
+	const struct pypin_elf *e, const char *path, const void *caller)
 {
-	char found[PATH_MAX], tag[PYPIN_TAG_MAX];
-	int by_version = v->need == PYPIN_NEED_VERSION && strchr(v->tag, '.');
+	char tag[PYPIN_TAG_MAX], *found;
+	int by_version = v->need == PYPIN_NEED_VERSION && strchr(v->tag, '.'), rc = -1;
 
 	if (in_process(p, v) == 0)
 		return 0;
 	if (v->need == PYPIN_NEED_SELF)
 		return set_pin(p, LOAD, path, v->tag, "the library opened");
-	if (try_file(p, v, e, pypin_config.libpython, "PYPIN_LIBPYTHON") == 0)
+	if (try_file(p, v, e, pypin_config.libpython, pypin_config.libpython_from_file ?
+		     "libpython in " PYPIN_CONFIG_FILE : "PYPIN_LIBPYTHON") == 0)
 		return 0;
-	if (by_version && pypin_libpython_beside(e, path, v->name, found, sizeof found) == 0 &&
-	    set_pin(p, LOAD, found, v->tag, "beside the library") == 0)
-		return 0;
-	if (try_file(p, v, e, PYPIN_DEFAULT_LIBPYTHON, "the build-time default") == 0)
-		return 0;
-	if (by_version)
-		return set_pin(p, LOAD, v->name, v->tag, "the loader's search");
-	if (pypin_libpython_newest((const void *)choose, v->need == PYPIN_NEED_ANY ? e : NULL,
-				   found, sizeof found, tag, sizeof tag) == 0 &&
-	    fits(v, tag))
-		return set_pin(p, LOAD, found, tag, "the newest found");
-	return -1;
+	if (!(found = malloc(PATH_MAX)))
+		return -1;
+	if (by_version) {
+		/* The file the loader would load for the DT_NEEDED entry: beside
+		 * the library, else what its own search finds by name, else (a
+		 * library the loader cannot find) the default, if it fits. */
+		if (pypin_libpython_beside(e, path, caller, v->name, found, PATH_MAX) == 0) {
+			rc = set_pin(p, LOAD, found, v->tag, "beside the library");
+		} else if ((rc = set_pin(p, LOAD, v->name, v->tag, "the loader's search")) == 0 &&
+			   usable(v, e, PYPIN_DEFAULT_LIBPYTHON, "the build-time default", tag) &&
+			   strlen(PYPIN_DEFAULT_LIBPYTHON) < sizeof p->fallback) {
+			strcpy(p->fallback, PYPIN_DEFAULT_LIBPYTHON);
+			p->fallback_why = "the build-time default";
+		}
+	} else if (try_file(p, v, e, PYPIN_DEFAULT_LIBPYTHON, "the build-time default") == 0) {
+		rc = 0;
+	} else if (pypin_libpython_newest((const void *)choose,
+					  v->need == PYPIN_NEED_ANY ? e : NULL,
+					  found, PATH_MAX, tag, sizeof tag) == 0 && fits(v, tag)) {
+		rc = set_pin(p, LOAD, found, tag, "the newest found");
+	}
+	free(found);
+	return rc;
 }
 
 int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
-	const char *path, char *lib, size_t libsz, char *tag, size_t tagsz,
-	const char **why)
+	const char *path, struct pypin_plan *plan)
 {
 	struct pin *p = calloc(1, sizeof *p);
 	int rc = -1;
 
-	if (p && choose(p, v, e, path) == 0 && strlen(p->path) < libsz &&
-	    strlen(p->tag) < tagsz) {
-		strcpy(lib, p->path);
-		strcpy(tag, p->tag);
-		*why = p->why;
+	memset(plan, 0, sizeof *plan);
+	if (p && choose(p, v, e, path, NULL) == 0) {
+		strcpy(plan->lib, p->path);
+		strcpy(plan->tag, p->tag);
+		strcpy(plan->fallback, p->fallback);
+		plan->why = p->why;
+		plan->fallback_why = p->fallback_why;
 		rc = 0;
 	}
 	free(p);
@@ -206,50 +231,65 @@ int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
 
 /* --- Making it global --------------------------------------------------- */
 
-/* Points the interpreter at its own installation (or PYPIN_PYTHON's), unless it
- * is already initialized.  Once per process; other threads wait for it.  Every
- * dl* call comes before the once: a thread may wait here while another holds
- * the loader lock (a constructor), so the step it waits for must not need it. */
-static void set_home(void *h, const struct pin *p, const char *real, char *buf,
-	size_t bufsz)
+/* Whether the program name is still Python's own default: none (3.10 and
+ * later), or "python3" (earlier).  Otherwise someone (the host) set it. */
+static int program_name_unset(const wchar_t *name)
+{
+	return !name || wcscmp(name, L"python3") == 0;
+}
+
+/* Points the interpreter at its own installation (or PYPIN_PYTHON's), unless
+ * it is already initialized or its program name was already set.  Once per
+ * process; other threads wait for it.  Every dl* call, and the decoding of
+ * the name (which may load a gconv module through the loader), comes before
+ * the once: a thread may wait here while another holds the loader lock (a
+ * constructor), so the step it waits for must not need it. */
+static void set_home(void *h, const struct pin *p, const char *real)
 {
 	int (*is_init)(void) = (int (*)(void))dlsym(h, "Py_IsInitialized");
 	wchar_t *(*decode)(const char *, size_t *) =
 		(wchar_t *(*)(const char *, size_t *))dlsym(h, "Py_DecodeLocale");
 	void (*set_name)(const wchar_t *) =
 		(void (*)(const wchar_t *))dlsym(h, "Py_SetProgramName");
+	wchar_t *(*get_name)(void) = (wchar_t *(*)(void))dlsym(h, "Py_GetProgramName");
+	void (*raw_free)(void *) = (void (*)(void *))dlsym(h, "PyMem_RawFree");
 	const char *name = pypin_config.python;
-	char program[PATH_MAX];
+	char *program = NULL;
+	wchar_t *w = NULL;
 	int expected = 0;
 
-	buf[0] = '\0';
+	if (!is_init || !decode || !set_name || !get_name || !raw_free || is_init())
+		return;
+	if (!name && (program = malloc(PATH_MAX)) &&
+	    pypin_libpython_program(real, p->tag, program, PATH_MAX) == 0)
+		name = program;
+	if (name)
+		w = decode(name, NULL);
 	if (!atomic_compare_exchange_strong(&home_state, &expected, 1)) {
 		while (atomic_load(&home_state) != 2)
 			sched_yield();
-		return;
+		if (w)
+			raw_free(w);
+	} else {
+		if (w && !is_init() && program_name_unset(get_name())) {
+			set_name(w);                  /* kept for the life of the process */
+			snprintf(home_program, sizeof home_program, "%s", name);
+		} else if (w) {
+			raw_free(w);
+		}
+		atomic_store(&home_state, 2);
 	}
-	if (!is_init || !decode || !set_name || is_init())
-		goto done;
-	if (!name && pypin_libpython_program(real, p->tag, program, sizeof program) == 0)
-		name = program;
-	if (!name)
-		goto done;
-	wchar_t *w = decode(name, NULL);      /* kept for the life of the process */
-	if (w) {
-		set_name(w);
-		snprintf(buf, bufsz, "; home %s", name);
-	}
-done:
-	atomic_store(&home_state, 2);
+	free(program);
 }
 
 /* Moves p from CHOSEN to its final state, once; later callers wait for it. */
-static void publish(struct pin *p, enum state final, const char *real)
+static void publish(struct pin *p, enum state final, const char *real, const char *why)
 {
 	int expected = CHOSEN;
 
 	if (atomic_compare_exchange_strong(&p->state, &expected, PUBLISHING)) {
 		snprintf(p->real, sizeof p->real, "%s", real);
+		p->real_why = why;
 		atomic_store_explicit(&p->state, final, memory_order_release);
 		return;
 	}
@@ -257,26 +297,42 @@ static void publish(struct pin *p, enum state final, const char *real)
 		sched_yield();
 }
 
-static void activate(struct pin *p, char *home, size_t homesz)
+/* Opens what p names (or its fallback) with mode; returns the handle. */
+static void *open_pin(const struct pin *p, int mode, const char **why)
+{
+	const char *name = p->path;
+
+	*why = p->why;
+	for (;;) {
+		void *h = pypin_real_dlopen()(name, mode);
+		if (h)
+			return h;
+		const char *err = pypin_real_dlerror()();
+		pypin_debug("cannot %s %s (%s): %s", p->how == PROMOTE ? "promote" : "load",
+			    name, *why, err ? err : "unknown error");
+		if (name == p->fallback || !p->fallback[0])
+			return NULL;
+		name = p->fallback;
+		*why = p->fallback_why;
+	}
+}
+
+static void activate(struct pin *p)
 {
 	int mode = RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE;
 	struct link_map *map = NULL;
-	const char *real = p->path;
+	const char *real = p->path, *why = p->why;
 
-	home[0] = '\0';
 	if (p->how == PRESENT) {
-		publish(p, READY, real);
+		publish(p, READY, real, why);
 		return;
 	}
 	if (p->how == PROMOTE)
 		mode |= RTLD_NOLOAD;
 	pypin_enter();
-	void *h = pypin_real_dlopen()(p->path, mode);
+	void *h = open_pin(p, mode, &why);
 	if (!h) {
-		const char *err = pypin_real_dlerror()();
-		pypin_debug("cannot %s %s: %s", p->how == PROMOTE ? "promote" : "load",
-			    p->path, err ? err : "unknown error");
-		publish(p, FAILED, real);
+		publish(p, FAILED, real, why);
 		if (atomic_fetch_add(&withdrawn, 1) < MAX_WITHDRAWN) {
 			struct pin *expected = p;
 			atomic_compare_exchange_strong(&pinned, &expected, NULL);
@@ -284,8 +340,8 @@ static void activate(struct pin *p, char *home, size_t homesz)
 	} else {
 		if (dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map && map->l_name && *map->l_name)
 			real = map->l_name;
-		set_home(h, p, real, home, homesz);
-		publish(p, READY, real);
+		set_home(h, p, real);
+		publish(p, READY, real, why);
 	}
 	pypin_leave();
 }
@@ -296,10 +352,9 @@ static const char *how_word(enum how how)
 }
 
 enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypin_elf *e,
-	const char *path, char *msg, size_t msgsz)
+	const char *path, const void *caller, char *msg, size_t msgsz)
 {
 	struct pin *p = atomic_load_explicit(&pinned, memory_order_acquire);
-	char home[PATH_MAX + 16] = "";
 	int chose = 0;
 
 	if (!p) {
@@ -308,7 +363,7 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 			snprintf(msg, msgsz, "out of memory; passed through");
 			return PYPIN_PIN_FALLBACK;
 		}
-		if (choose(mine, v, e, path) != 0) {
+		if (choose(mine, v, e, path, caller) != 0) {
 			free(mine);
 			snprintf(msg, msgsz, "no libpython found to pin; passed through");
 			return PYPIN_PIN_FALLBACK;
@@ -333,13 +388,13 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 			 "pypin: %s %s %s, but this process already runs Python %s (%s); "
 			 "one interpreter per process",
 			 path, v->need == PYPIN_NEED_SELF ? "is" : "needs", v->name, p->tag,
-			 p->path);
+			 p->real[0] ? p->real : p->path);
 		return PYPIN_PIN_REFUSE;
 	}
 
 	int state = atomic_load_explicit(&p->state, memory_order_acquire);
 	if (state == CHOSEN || state == PUBLISHING) {
-		activate(p, home, sizeof home);
+		activate(p);
 		state = atomic_load_explicit(&p->state, memory_order_acquire);
 	} else if (!chose) {
 		snprintf(msg, msgsz, "Python %s already pinned (%s)", p->tag, p->real);
@@ -349,7 +404,8 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 		snprintf(msg, msgsz, "could not pin %s; passed through", p->path);
 		return PYPIN_PIN_FALLBACK;
 	}
-	snprintf(msg, msgsz, "pinned %s (%s, %s%s)", p->real[0] ? p->real : p->path,
-		 how_word(p->how), p->why, home);
+	snprintf(msg, msgsz, "pinned %s (%s, %s%s%s)", p->real, how_word(p->how), p->real_why,
+		 atomic_load(&home_state) == 2 && home_program[0] ? "; home " : "",
+		 atomic_load(&home_state) == 2 ? home_program : "");
 	return PYPIN_PIN_OK;
 }

@@ -6,18 +6,22 @@
  *      Python already in the global scope (a statically linked python, a host
  *      linked to libpython): nothing is loaded;
  *   2. the library being opened, when it is a libpython itself;
- *   3. PYPIN_LIBPYTHON, when its version fits;
- *   4. for a DT_NEEDED libpythonX.Y: the one found beside the library (its
- *      RPATH/RUNPATH, LD_LIBRARY_PATH), else the build-time default when its
- *      version fits, else the soname through the loader's own search;
- *      for undefined Py symbols only: the build-time default, else the newest
- *      libpython3.N.so.1.0 in the loader's directories that defines them all.
+ *   3. PYPIN_LIBPYTHON (or libpython in the configuration file), when its
+ *      version fits;
+ *   4. for a DT_NEEDED libpythonX.Y: the file the loader would load for it —
+ *      found beside the library (the RPATHs and RUNPATH that apply to its
+ *      dependencies, LD_LIBRARY_PATH), else the soname through the loader's own
+ *      search, and when that finds nothing the build-time default if it fits;
+ *      for undefined Py symbols only (or the stable-ABI shim): the build-time
+ *      default, else the newest libpython3.N.so.1.0 in the loader's
+ *      directories that defines them all.
  * It is loaded with RTLD_NOW|RTLD_GLOBAL|RTLD_NODELETE and never unloaded.  The
  * state is published with atomics; no lock is held across the real dlopen.
  */
 #ifndef PYPIN_PIN_H
 #define PYPIN_PIN_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "elf.h"
@@ -30,17 +34,26 @@ enum pypin_pin_result {
 };
 
 /* Makes sure a libpython that fits v is global before the object at path (read
- * as e) is loaded.  msg receives a one-line account: what was done, or why not. */
+ * as e), opened by the code at address caller, is loaded.  msg receives a
+ * one-line account: what was done, or why not. */
 enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypin_elf *e,
-	const char *path, char *msg, size_t msgsz);
+	const char *path, const void *caller, char *msg, size_t msgsz);
+
+/* What pypin_pin() would choose, for `pypin explain`. */
+struct pypin_plan {
+	char lib[PATH_MAX];           /* a file, a soname for the loader's search, or
+				         where Python already lives */
+	char tag[PYPIN_TAG_MAX];      /* its version */
+	const char *why;              /* the rule that chose it */
+	char fallback[PATH_MAX];      /* loaded when lib cannot be, or "" */
+	const char *fallback_why;
+};
 
 /* Which libpython pypin_pin() would choose for v in this process, without
- * loading anything (for `pypin explain`).  Returns 0 with its path (a file, or a
- * soname for the loader's search, or where Python already lives), its version
- * tag and the rule that chose it; -1 when none would be found. */
+ * loading anything, for a library opened by no particular caller.  Returns 0
+ * with the plan, or -1 when none would be found. */
 int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
-	const char *path, char *lib, size_t libsz, char *tag, size_t tagsz,
-	const char **why);
+	const char *path, struct pypin_plan *plan);
 
 /* Whether a libpython is pinned and global (then only DT_NEEDED matters). */
 int pypin_pinned(void);

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "pin.h"
 #include "search.h"
+#include "thread.h"
 #include "verdict.h"
 
 #include <dlfcn.h>
@@ -14,6 +15,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,8 +25,7 @@ static _Atomic(pypin_dlerror_fn) real_dlerror;
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
 static PYPIN_TLS int depth;
-static PYPIN_TLS int error_pending;
-static PYPIN_TLS char error_msg[PATH_MAX + 256];
+static PYPIN_TLS const char *error_pending;   /* a refusal dlerror() reports */
 
 void pypin_enter(void) { depth++; }
 void pypin_leave(void) { depth--; }
@@ -53,15 +54,68 @@ static void *refused(const char *file, int mode)
 	return NULL;
 }
 
-/* Returns 1 when the call must be refused (error_msg says why). */
-static int decide(const char *file, const void *caller)
-{
-	char path[PATH_MAX], what[PYPIN_NAME_MAX + 96], msg[sizeof error_msg];
+/* What deciding on a file needs beyond the first checks: on the heap, since
+ * dlopen may be called on a thread with a small stack. */
+struct scratch {
+	char path[PATH_MAX];
+	char msg[sizeof ((struct pypin_thread *)0)->error];
+	char what[PYPIN_NAME_MAX + 96];
 	struct pypin_verdict v;
 	struct pypin_elf e;
-	enum pypin_elf_status s;
 	struct stat st;
-	int fd, refuse = 0, pinned = pypin_pinned();
+};
+
+/* Inspects the file dlopen(file) would load and pins a libpython if it needs
+ * one.  Returns 1 when the call must be refused (error_pending says why). */
+static int inspect(const char *file, const void *caller, int pinned, struct scratch *s)
+{
+	enum pypin_elf_status status;
+	int fd, refuse = 0;
+
+	fd = pypin_open_library(file, caller, s->path, sizeof s->path, &s->st);
+	if (fd < 0) {
+		pypin_debug("%s: no regular file found; passed through", file);
+		return 0;
+	}
+	if (pypin_cache_needs_none(&s->st, pinned)) {
+		pypin_debug("%s: seen before, needs no Python; passed through", s->path);
+		close(fd);
+		return 0;
+	}
+	status = pypin_elf_open(&s->e, fd);
+	if (status == PYPIN_ELF_OK) {
+		status = pypin_verdict(&s->e, pinned ? PYPIN_SCAN_NEEDED : PYPIN_SCAN_FULL, &s->v);
+		if (status == PYPIN_ELF_OK && s->v.need == PYPIN_NEED_NONE) {
+			pypin_cache_add_none(&s->st, !pinned);
+			pypin_debug("%s: %s; passed through", s->path, pinned ?
+				    "names no libpython" : "needs no Python");
+		} else if (status == PYPIN_ELF_OK) {
+			enum pypin_pin_result r = pypin_pin(&s->v, &s->e, s->path, caller,
+							    s->msg, sizeof s->msg);
+			refuse = r == PYPIN_PIN_REFUSE;
+			pypin_debug("%s: %s; %s%s", s->path,
+				    pypin_verdict_describe(&s->v, s->what, sizeof s->what),
+				    refuse ? "refused: " : "", s->msg);
+		}
+		pypin_elf_close(&s->e);
+	}
+	if (status != PYPIN_ELF_OK)
+		pypin_debug("%s: %s; passed through", s->path, pypin_elf_strerror(status));
+	close(fd);
+	if (refuse) {
+		struct pypin_thread *t = pypin_thread(1);
+		error_pending = t ? memcpy(t->error, s->msg, sizeof t->error) :
+			"pypin: this process already runs another Python; one interpreter per process";
+	}
+	return refuse;
+}
+
+/* Returns 1 when the call must be refused (error_pending says why). */
+static int decide(const char *file, const void *caller)
+{
+	struct scratch *s;
+	struct stat st;
+	int refuse, pinned = pypin_pinned();
 
 	/* A path seen before that needs no Python: nothing more to learn. */
 	if (strchr(file, '/') && stat(file, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -73,40 +127,12 @@ static int decide(const char *file, const void *caller)
 		pypin_debug("%s: already loaded; passed through", file);
 		return 0;
 	}
-	fd = pypin_open_library(file, caller, path, sizeof path, &st);
-	if (fd < 0) {
-		pypin_debug("%s: no regular file found; passed through", file);
+	if (!(s = malloc(sizeof *s))) {
+		pypin_debug("%s: out of memory; passed through", file);
 		return 0;
 	}
-	if (pypin_cache_needs_none(&st, pinned)) {
-		pypin_debug("%s: seen before, needs no Python; passed through", path);
-		close(fd);
-		return 0;
-	}
-	s = pypin_elf_open(&e, fd);
-	if (s == PYPIN_ELF_OK) {
-		s = pypin_verdict(&e, pinned ? PYPIN_SCAN_NEEDED : PYPIN_SCAN_FULL, &v);
-		if (s == PYPIN_ELF_OK && v.need == PYPIN_NEED_NONE)
-			pypin_cache_add_none(&st, !pinned);
-		if (s == PYPIN_ELF_OK && v.need != PYPIN_NEED_NONE) {
-			enum pypin_pin_result r = pypin_pin(&v, &e, path, msg, sizeof msg);
-			refuse = r == PYPIN_PIN_REFUSE;
-			if (refuse) {
-				snprintf(error_msg, sizeof error_msg, "%s", msg);
-				error_pending = 1;
-			}
-			pypin_debug("%s: %s; %s%s", path,
-				    pypin_verdict_describe(&v, what, sizeof what),
-				    refuse ? "refused: " : "", msg);
-		} else if (s == PYPIN_ELF_OK) {
-			pypin_debug("%s: %s; passed through", path, pinned ?
-				    "names no libpython" : "needs no Python");
-		}
-		pypin_elf_close(&e);
-	}
-	if (s != PYPIN_ELF_OK)
-		pypin_debug("%s: %s; passed through", path, pypin_elf_strerror(s));
-	close(fd);
+	refuse = inspect(file, caller, pinned, s);
+	free(s);
 	return refuse;
 }
 
@@ -115,29 +141,31 @@ pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 	pypin_dlopen_fn fn = pypin_real_dlopen();
 	int saved;
 
-	error_pending = 0;
+	error_pending = NULL;
 	if (!fn) {
-		snprintf(error_msg, sizeof error_msg, "pypin: the real dlopen was not found");
-		error_pending = 1;
+		error_pending = "pypin: the real dlopen was not found";
 		return refused;
 	}
 	/* Straight through: pypin's own loads, what the loader decides alone (no
 	 * name: the program; NOLOAD; an invalid mode), and PYPIN_DISABLE. */
 	if (depth > 0 || !file || !*file || (mode & RTLD_NOLOAD) ||
-	    !(mode & (RTLD_LAZY | RTLD_NOW)) || pypin_config.disable)
+	    !(mode & (RTLD_LAZY | RTLD_NOW)) || pypin_config_disabled())
 		return fn;
 
 	saved = errno;
 	if (pypin_was_loaded(file)) {
 		/* The reference-count path, the most frequent: keep it short. */
-		if (pypin_config.debug)
-			pypin_debug("%s: already loaded; passed through", file);
+		pypin_debug("%s: already loaded; passed through", file);
 	} else {
 		pypin_config_load_file();
-		if (!pypin_config.disable) {
+		if (!pypin_config_disabled()) {
 			depth++;
-			if (decide(file, caller))
+			if (decide(file, caller)) {
+				/* The refusal is now the latest error: drop older ones,
+				 * so that a later failing dl* call's error wins. */
+				pypin_real_dlerror()();
 				fn = refused;
+			}
 			depth--;
 		}
 	}
@@ -148,12 +176,14 @@ pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 char *pypin_dlerror(void)
 {
 	pypin_dlerror_fn real = pypin_real_dlerror();
+	char *err = real ? real() : NULL;
 
+	/* An error the loader reports came from a dl* call after the refusal. */
 	if (error_pending) {
-		error_pending = 0;
-		if (real)
-			real();                    /* an older error is superseded */
-		return error_msg;
+		const char *refusal = error_pending;
+		error_pending = NULL;
+		if (!err)
+			return (char *)refusal;
 	}
-	return real ? real() : NULL;
+	return err;
 }

@@ -2,7 +2,7 @@
 #include "search.h"
 #include "elf.h"
 #include "loaded.h"
-#include "pypin.h"
+#include "thread.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -140,34 +140,27 @@ static int loaded_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 
 #ifdef DLFO_STRUCT_HAS_EH_DBASE          /* glibc 2.35 and later */
 
-/* Names found loaded on this thread, each with an address inside the object
- * and the object's link map.  _dl_find_object(3) tells without a lock whether
- * that address still belongs to that object under that name: if so, it is
- * still loaded (or loaded again, the same file at the same place). */
-#define MEMO_SLOTS 4
-#define MEMO_NAME 256
-
-struct memo {
-	char file[MEMO_NAME];             /* the name passed to dlopen */
-	char name[MEMO_NAME];             /* the loaded object's name */
-	const void *addr;
-	const struct link_map *map;
-};
-
-static PYPIN_TLS struct {
-	unsigned next, last;              /* the slot to fill, the one last found */
-	struct memo slot[MEMO_SLOTS];
-} memo;
-
+/* Names found loaded on this thread (struct pypin_memo), each with an address
+ * inside the object and the object's link map.  _dl_find_object(3) tells
+ * without a lock whether that address still belongs to that object under
+ * that name: if so, it is still loaded (or loaded again, the same file at the
+ * same place).  The name is read from a link map that another thread's
+ * dlclose could free meanwhile; such a read sees freed heap memory, not
+ * unmapped memory, and at worst the name is looked up again. */
 static int remembered(const char *file)
 {
+	struct pypin_thread *t = pypin_thread(0);
 	struct dl_find_object found;
 
-	for (unsigned n = 0, i = memo.last; n < MEMO_SLOTS; n++, i = (i + 1) % MEMO_SLOTS) {
-		const struct memo *m = &memo.slot[i];
+	if (!t)
+		return 0;
+	struct pypin_memo *memo = &t->memo;
+	for (unsigned n = 0, i = memo->last; n < PYPIN_MEMO_SLOTS;
+	     n++, i = (i + 1) % PYPIN_MEMO_SLOTS) {
+		const struct pypin_memo_slot *m = &memo->slot[i];
 		if (!m->map || strcmp(m->file, file) != 0)
 			continue;
-		memo.last = i;
+		memo->last = i;
 		return _dl_find_object((void *)m->addr, &found) == 0 &&
 		       found.dlfo_link_map == m->map &&
 		       strcmp(found.dlfo_link_map->l_name, m->name) == 0;
@@ -177,17 +170,19 @@ static int remembered(const char *file)
 
 static void remember(const char *file, const struct loaded *l)
 {
-	struct memo *m = &memo.slot[memo.next];
+	struct pypin_thread *t;
 	struct dl_find_object found;
 
-	if (!l->addr || strlen(file) >= MEMO_NAME || strlen(l->name) >= MEMO_NAME ||
-	    _dl_find_object((void *)l->addr, &found) != 0)
+	if (!l->addr || strlen(file) >= PYPIN_MEMO_NAME || strlen(l->name) >= PYPIN_MEMO_NAME ||
+	    _dl_find_object((void *)l->addr, &found) != 0 || !(t = pypin_thread(1)))
 		return;
-	for (unsigned i = 0; i < MEMO_SLOTS; i++)    /* one slot per name */
-		if (strcmp(memo.slot[i].file, file) == 0)
-			m = &memo.slot[i];
-	if (m == &memo.slot[memo.next])
-		memo.next = (memo.next + 1) % MEMO_SLOTS;
+	struct pypin_memo *memo = &t->memo;
+	struct pypin_memo_slot *m = &memo->slot[memo->next];
+	for (unsigned i = 0; i < PYPIN_MEMO_SLOTS; i++)    /* one slot per name */
+		if (strcmp(memo->slot[i].file, file) == 0)
+			m = &memo->slot[i];
+	if (m == &memo->slot[memo->next])
+		memo->next = (memo->next + 1) % PYPIN_MEMO_SLOTS;
 	strcpy(m->file, file);
 	strcpy(m->name, l->name);
 	m->addr = l->addr;

@@ -10,8 +10,23 @@
 #ifndef PYPIN_SEARCH_H
 #define PYPIN_SEARCH_H
 
+#include <link.h>
 #include <stddef.h>
 #include <sys/stat.h>
+
+/* The names a thread found loaded (see pypin_is_loaded). */
+#define PYPIN_MEMO_SLOTS 4
+#define PYPIN_MEMO_NAME 256
+
+struct pypin_memo {
+	unsigned next, last;          /* the slot to fill, the one last found */
+	struct pypin_memo_slot {
+		char file[PYPIN_MEMO_NAME];   /* the name passed to dlopen */
+		char name[PYPIN_MEMO_NAME];   /* the loaded object's name */
+		const void *addr;             /* an address inside it */
+		const struct link_map *map;
+	} slot[PYPIN_MEMO_SLOTS];
+};
 
 /* Opens, read-only and without blocking, the file dlopen(file) called from the
  * code at address caller would load.  Only regular files are opened.  Returns

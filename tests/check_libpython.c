@@ -54,18 +54,18 @@ START_TEST(beside_expands_origin)
 	int fd = open(FIXTURE("tst-conflict-mod1.so"), O_RDONLY);
 
 	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
-	ck_assert_int_eq(pypin_libpython_beside(&e, FIXTURE("tst-conflict-mod1.so"),
+	ck_assert_int_eq(pypin_libpython_beside(&e, FIXTURE("tst-conflict-mod1.so"), NULL,
 		"libpython3.99.so.1.0", out, sizeof out), 0);
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
 	snprintf(want, sizeof want, "%s/build/fake/libpython3.99.so.1.0", cwd);
 	ck_assert_str_eq(out, want);
-	ck_assert_int_eq(pypin_libpython_beside(&e, FIXTURE("tst-conflict-mod1.so"),
+	ck_assert_int_eq(pypin_libpython_beside(&e, FIXTURE("tst-conflict-mod1.so"), NULL,
 		"libpython3.11.so.1.0", out, sizeof out), -1);
-	/* LD_LIBRARY_PATH counts too. */
+	/* LD_LIBRARY_PATH counts as the loader read it at start-up, not as set
+	 * later (tests/integration.sh has the start-up case). */
 	setenv("LD_LIBRARY_PATH", "/nonexistent:build/fake", 1);
-	ck_assert_int_eq(pypin_libpython_beside(&e, "/elsewhere/x.so",
-		"libpython3.99.so.1.0", out, sizeof out), 0);
-	ck_assert_str_eq(out, "build/fake/libpython3.99.so.1.0");
+	ck_assert_int_eq(pypin_libpython_beside(&e, "/elsewhere/x.so", NULL,
+		"libpython3.99.so.1.0", out, sizeof out), -1);
 	pypin_elf_close(&e);
 	close(fd);
 }

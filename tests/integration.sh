@@ -82,8 +82,28 @@ run $H -e none -k -m "$EMBED" "$CONFLICT"
 if out_has 'libpython3.99' && out_has 'libpython3.11'; then t_pass; else t_fail "expected two libpythons"; fi
 t_begin "another Python version: refused with pypin, dlerror names both"
 run_pypin $H -e none -k -m "$EMBED" "$CONFLICT"
-if out_has "dlopen $CONFLICT failed: pypin: $CONFLICT needs libpython3.99.so.1.0, but this process already runs Python 3.11 ($SYSLIBPYTHON)" &&
+if out_has "dlopen $CONFLICT failed: pypin: $CONFLICT needs libpython3.99.so.1.0, but this process already runs Python 3.11 (.*/libpython3.11.so.1.0); one interpreter per process" &&
    ! out_has 'mapped: .*libpython3.99'; then t_pass; else t_fail "expected a refusal"; fi
+
+# Which libpython3.11.so.1.0 a plugin's DT_NEEDED gets: pypin must pin the one
+# the loader would load.  The plugin is loaded lazily and not run, so that
+# another file of that name (build/hostile/) can stand in for it.
+OTHER=$BUILD/hostile/libpython3.11.so.1.0
+mapped_as_plain() {  # mapped_as_plain WANT HOST...: the same libpython both ways
+	want=$1
+	shift
+	run "$@" -f lazy -e none -k -m "$EMBED"
+	if ! out_has "^mapped: $want\$"; then t_fail "without pypin: not $want"; return; fi
+	run_pypin "$@" -f lazy -e none -k -m "$EMBED"
+	if [ "$(grep -c '^mapped: ' "$t_out/out")" -eq 1 ]; then expect_ok "^mapped: $want\$"
+	else t_fail "expected only $want mapped"; fi
+}
+t_begin "the libpython the host's DT_RPATH finds for its plugin's DT_NEEDED"
+mapped_as_plain "$OTHER" "$BUILD/rpath/host"
+t_begin "the libpython LD_LIBRARY_PATH (set at start-up) finds"
+mapped_as_plain "$OTHER" env LD_LIBRARY_PATH="$BUILD/hostile" $H
+t_begin "LD_LIBRARY_PATH set after start-up does not count, as for the loader"
+mapped_as_plain "$(readlink -f "$SYSLIBPYTHON")" $H -E LD_LIBRARY_PATH="$BUILD/hostile"
 
 t_begin "a libpython that cannot be found: the same error as the plain loader"
 run $H "$BUILD/tst-missing-mod1.so"
@@ -156,6 +176,18 @@ t_begin "dlopen on another thread while a constructor runs: works with pypin"
 run_pypin env TST_NESTED="$EMBED" $H -s "$BUILD/tst-ctor-mod1.so" "$NOLINK"
 if [ "$(grep -c '^RESULT' "$t_out/out")" -eq 2 ]; then expect_ok 'nested: plugin_run returned 0'; else t_fail "expected 2 results"; fi
 
+# pypin's static TLS comes out of every thread's stack, and its frames out of
+# the caller's: a 16 KiB stack (the least pthreads gives) that holds the plain
+# loader must hold pypin too.
+for lib in "$BUILD/tst-plain-mod1.so" "$EMBED"; do
+	t_begin "a thread with a 16 KiB stack loads ${lib##*/}: without pypin"
+	run $H -S 16 -f lazy -e none "$lib"
+	expect_ok
+	t_begin "a thread with a 16 KiB stack loads ${lib##*/}: with pypin"
+	run_pypin $H -S 16 -f lazy -e none "$lib"
+	expect_ok
+done
+
 t_begin "8 threads load and unload plugins at once: fails without pypin"
 run env TST_CODE='import numpy, _json' $H -t 8 -n 25 "$BUILD/tst-plain-mod1.so" "$NOLINK" "$BUILD/tst-plain-mod2.so"
 expect_fail 'threads: [1-9][0-9]* errors'
@@ -175,6 +207,14 @@ run_pypin env PATH="$VENV/bin:$PATH" TST_CODE="$HOME_CODE" $H "$EMBED"
 out_has 'prefix=/usr$' && expect_ok 'numpy ok'
 t_begin "PYPIN_PYTHON names the interpreter's home (a venv)"
 run_pypin env PYPIN_PYTHON="$VENV/bin/python3" TST_CODE='import sys; print("prefix=" + sys.prefix)' $H "$EMBED"
+expect_ok "prefix=$VENV\$"
+
+t_begin "a program name the host set itself: kept without pypin"
+PREFIX_CODE='import sys; print("prefix=" + sys.prefix)'
+run env TST_CODE="$PREFIX_CODE" $BUILD/host-pylinked -P "$VENV/bin/python3" "$EMBED"
+expect_ok "prefix=$VENV\$"
+t_begin "a program name the host set itself: kept with pypin"
+run_pypin env TST_CODE="$PREFIX_CODE" $BUILD/host-pylinked -P "$VENV/bin/python3" "$EMBED"
 expect_ok "prefix=$VENV\$"
 
 # --- 6b. what pypin remembers ------------------------------------------------------

@@ -26,13 +26,14 @@ PLUGINS := $(B)/tst-plain-mod1.so $(B)/tst-plain-mod2.so \
 	$(B)/tst-ctor-mod1.so $(B)/tst-weak-mod1.so $(B)/tst-missing-mod1.so \
 	$(B)/runpath/plugins/tst-runpath-mod1.so $(B)/runpath/plugins/tst-runpath-mod2.so \
 	$(B)/hostile/libpython3.11.so.1.0
-HOSTS := $(B)/host $(B)/host-pylinked $(B)/runpath/host $(B)/reopen $(B)/swap-preload.so
+HOSTS := $(B)/host $(B)/host-pylinked $(B)/runpath/host $(B)/rpath/host $(B)/reopen \
+	$(B)/swap-preload.so
 # Objects the ELF reader is tested on.
 ELF_FIXTURES := $(B)/elf/ttext.so $(B)/elf/sysv-hash.so $(B)/elf/exec $(B)/elf/static
 
 FIXTURES := $(PLUGINS) $(HOSTS) $(ELF_FIXTURES) $(B)/foreign-venv/bin/python3
 
-$(B) $(B)/elf $(B)/shim $(B)/fake $(B)/hostile $(B)/runpath/plugins:
+$(B) $(B)/elf $(B)/shim $(B)/fake $(B)/hostile $(B)/runpath/plugins $(B)/rpath:
 	mkdir -p $@
 
 $(B)/host: $(FIX)/host.c | $(B)
@@ -48,6 +49,12 @@ $(B)/host-pylinked: $(FIX)/host.c | $(B)
 $(B)/runpath/host: $(FIX)/host.c | $(B)/runpath/plugins
 	$(CC) $(FIXTURE_CFLAGS) -rdynamic -o $@ $< -pthread \
 		-Wl,--enable-new-dtags,-rpath,'$$ORIGIN/plugins'
+
+# A host whose DT_RPATH (not RUNPATH) names a directory with another
+# libpython3.11.so.1.0: the loader looks there for its plugins' dependencies.
+$(B)/rpath/host: $(FIX)/host.c | $(B)/rpath
+	$(CC) $(FIXTURE_CFLAGS) -rdynamic -o $@ $< -pthread \
+		-Wl,--disable-new-dtags,-rpath,'$$ORIGIN/../hostile'
 
 $(B)/tst-plain-mod1.so $(B)/tst-plain-mod2.so $(B)/runpath/plugins/tst-runpath-mod1.so: \
 		$(FIX)/tst-plain.c | $(B) $(B)/runpath/plugins

@@ -26,6 +26,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,35 +88,38 @@ static const char *interposer(void)
 	return info.dli_fname;
 }
 
-/* Whether the loader's own search (ld.so.cache, the system directories,
- * LD_LIBRARY_PATH) finds the library `name`: tried in a child process, so that
- * nothing is loaded here.  On failure err receives the loader's message. */
-static int loader_finds(const char *name, char *err, size_t errsz)
+/* Whether the loader's own search (LD_LIBRARY_PATH, ld.so.cache, the system
+ * directories) finds the library `name`: tried in a child process, so that
+ * nothing is loaded here.  out receives the file it loads, or on failure the
+ * loader's message. */
+static int loader_finds(const char *name, char *out, size_t outsz)
 {
 	int pipefd[2], status;
 	ssize_t n, len = 0;
 	pid_t pid;
 
-	err[0] = '\0';
+	out[0] = '\0';
 	if (pipe(pipefd) != 0)
 		return 1;                     /* cannot tell: assume the loader can */
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
+		struct link_map *map = NULL;
+		void *h = dlopen(name, RTLD_LAZY | RTLD_LOCAL);
+		const char *say = h ? (dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map ?
+				       map->l_name : "") : dlerror();
+
 		close(pipefd[0]);
-		if (dlopen(name, RTLD_LAZY | RTLD_LOCAL))
-			_exit(0);
-		const char *e = dlerror();
-		if (e && write(pipefd[1], e, strlen(e)) < 0)
-			_exit(1);
-		_exit(1);
+		if (say && write(pipefd[1], say, strlen(say)) < 0)
+			_exit(2);
+		_exit(h ? 0 : 1);
 	}
 	close(pipefd[1]);
-	while (pid > 0 && (size_t)len < errsz - 1 &&
-	       ((n = read(pipefd[0], err + len, errsz - 1 - (size_t)len)) > 0 ||
+	while (pid > 0 && (size_t)len < outsz - 1 &&
+	       ((n = read(pipefd[0], out + len, outsz - 1 - (size_t)len)) > 0 ||
 		(n < 0 && errno == EINTR)))
 		len += n > 0 ? n : 0;
-	err[len] = '\0';
+	out[len] = '\0';
 	close(pipefd[0]);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return 1;
@@ -184,20 +188,21 @@ static void print_paths(const struct pypin_elf *e)
 /* Whether the plain loader finds the libpython a plugin names in DT_NEEDED:
  * beside it (its RPATH/RUNPATH, LD_LIBRARY_PATH) or through its own search. */
 struct needed_lib {
-	int found;
-	char err[512];                /* the loader's message when not found */
+	int found, by_search;         /* found, and by the loader's own search */
+	char where[PATH_MAX];         /* the file; the loader's message if not found */
 };
 
 static void find_needed(const struct pypin_verdict *v, const struct pypin_elf *e,
 	const char *path, struct needed_lib *n)
 {
-	char where[PATH_MAX];
-
 	n->found = 1;
-	n->err[0] = '\0';
+	n->by_search = 0;
+	n->where[0] = '\0';
 	if (v->need == PYPIN_NEED_VERSION &&
-	    pypin_libpython_beside(e, path, v->name, where, sizeof where) != 0)
-		n->found = loader_finds(v->name, n->err, sizeof n->err);
+	    pypin_libpython_beside(e, path, NULL, v->name, n->where, sizeof n->where) != 0) {
+		n->by_search = 1;
+		n->found = loader_finds(v->name, n->where, sizeof n->where);
+	}
 }
 
 /* What the plain loader does with it. */
@@ -207,7 +212,7 @@ static void print_without(const struct pypin_verdict *v, const struct py_symbols
 	fputs("  without pypin:     ", stdout);
 	if (!n->found) {
 		printf("dlopen fails: %s is not found where the loader looks (%s)\n", v->name,
-		       n->err[0] ? n->err : "cannot open shared object file");
+		       n->where[0] ? n->where : "cannot open shared object file");
 		return;
 	}
 	switch (v->need) {
@@ -233,22 +238,28 @@ static void print_without(const struct pypin_verdict *v, const struct py_symbols
 static void print_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
 	const char *path, const struct needed_lib *n)
 {
-	char lib[PATH_MAX], tag[PYPIN_TAG_MAX];
-	const char *why;
+	struct pypin_plan *plan = malloc(sizeof *plan);
 
 	fputs("  pypin would pin:   ", stdout);
 	if (v->need == PYPIN_NEED_NONE)
 		puts("nothing");
-	else if (pypin_config.disable)
+	else if (pypin_config_disabled())
 		puts("nothing: pypin is disabled (PYPIN_DISABLE or 'disable' in "
 		     PYPIN_CONFIG_FILE ")");
-	else if (pypin_pin_plan(v, e, path, lib, sizeof lib, tag, sizeof tag, &why) != 0)
+	else if (!plan || pypin_pin_plan(v, e, path, plan) != 0)
 		puts("nothing: no libpython found that fits; the plugin loads as without pypin");
-	else if (!n->found && strcmp(lib, v->name) == 0)
+	else if (strcmp(plan->lib, v->name) != 0)
+		printf("%s (Python %s; %s)\n", plan->lib, plan->tag, plan->why);
+	else if (n->found)                   /* the soname, as the loader finds it */
+		printf("%s (Python %s; %s: %s)\n", plan->lib, plan->tag, plan->why,
+		       n->where[0] ? n->where : "found");
+	else if (plan->fallback[0])          /* the same soname: the plugin loads */
+		printf("%s (Python %s; %s, as the loader's search finds no %s)\n",
+		       plan->fallback, plan->tag, plan->fallback_why, v->name);
+	else
 		printf("nothing: %s is not found where the loader looks; the plugin fails to "
 		       "load as without pypin\n", v->name);
-	else
-		printf("%s (Python %s; %s)\n", lib, tag, why);
+	free(plan);
 }
 
 static int explain(const char *arg)
@@ -394,7 +405,7 @@ static int trial(int plain, int fd, const char *plugin, char **modules, int nmod
 		if (!base || strcmp(base + 1, LIBPYPIN_NAME) != 0)
 			fprintf(out, "-pypin is not active: dlopen comes from %s (LD_PRELOAD=%s)\n",
 				by ? by : "nowhere", getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "");
-		else if (pypin_config.disable)
+		else if (pypin_config_disabled())
 			fprintf(out, "-pypin is disabled (PYPIN_DISABLE, or 'disable' in %s)\n",
 				PYPIN_CONFIG_FILE);
 	}
