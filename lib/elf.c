@@ -85,20 +85,30 @@ int pypin_elf_vaddr_to_off(const struct pypin_elf *e, uint64_t vaddr, uint64_t l
 	return -1;
 }
 
+/* The glibc ABI versions the loader accepts with ELFOSABI_GNU (LIBC_ABI_MAX). */
+#define GNU_ABI_MAX 4
+
+/* Checks the ELF header as the loader does before it maps anything. */
 static enum pypin_elf_status read_ehdr(struct pypin_elf *e, ElfW(Ehdr) *eh)
 {
+	static const unsigned char zero[EI_NIDENT - EI_PAD];
+	unsigned char osabi, abiversion;
+
 	if (e->size < SELFMAG)
 		return PYPIN_ELF_NOTELF;
-	if (rd(e, eh->e_ident, SELFMAG, 0) != 0)
+	if (rd(e, eh, e->size < sizeof *eh ? SELFMAG : sizeof *eh, 0) != 0)
 		return PYPIN_ELF_IO;
 	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
 		return PYPIN_ELF_NOTELF;
 	if (e->size < sizeof *eh)
 		return PYPIN_ELF_IO;
-	if (rd(e, eh, sizeof *eh, 0) != 0)
-		return PYPIN_ELF_IO;
+	osabi = eh->e_ident[EI_OSABI];
+	abiversion = eh->e_ident[EI_ABIVERSION];
 	if (eh->e_ident[EI_CLASS] != NATIVE_CLASS || eh->e_ident[EI_DATA] != NATIVE_DATA ||
-	    eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
+	    eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT ||
+	    (osabi != ELFOSABI_SYSV && osabi != ELFOSABI_GNU) ||
+	    (abiversion != 0 && (osabi != ELFOSABI_GNU || abiversion >= GNU_ABI_MAX)) ||
+	    memcmp(eh->e_ident + EI_PAD, zero, sizeof zero) != 0)
 		return PYPIN_ELF_FOREIGN;
 #ifdef NATIVE_MACHINE
 	if (eh->e_machine != NATIVE_MACHINE)
@@ -112,12 +122,12 @@ static enum pypin_elf_status read_ehdr(struct pypin_elf *e, ElfW(Ehdr) *eh)
 	return PYPIN_ELF_OK;
 }
 
-/* Collects the PT_LOADs and finds PT_DYNAMIC; returns its vaddr and size. */
+/* Collects the PT_LOADs and finds PT_DYNAMIC's address (*have_dyn: whether
+ * there is one). */
 static enum pypin_elf_status read_phdrs(struct pypin_elf *e, const ElfW(Ehdr) *eh,
-	uint64_t *dyn_vaddr, uint64_t *dyn_size)
+	uint64_t *dyn_vaddr, int *have_dyn)
 {
 	ElfW(Phdr) ph[CHUNK];
-	int have_dyn = 0;
 
 	for (unsigned i = 0; i < eh->e_phnum; i += CHUNK) {
 		unsigned n = eh->e_phnum - i < CHUNK ? eh->e_phnum - i : CHUNK;
@@ -129,16 +139,18 @@ static enum pypin_elf_status read_phdrs(struct pypin_elf *e, const ElfW(Ehdr) *e
 				if (e->nloads == PYPIN_ELF_MAX_LOADS)
 					return PYPIN_ELF_BAD;
 				e->loads[e->nloads++] = (struct pypin_elf_load){
-					ph[j].p_vaddr, ph[j].p_offset, ph[j].p_filesz };
-			} else if (ph[j].p_type == PT_DYNAMIC && !have_dyn) {
-				have_dyn = 1;
+					ph[j].p_vaddr, ph[j].p_offset, ph[j].p_filesz,
+					ph[j].p_memsz };
+			} else if (ph[j].p_type == PT_DYNAMIC && !*have_dyn) {
+				/* The loader refuses an empty one, and reads any
+				 * other to DT_NULL. */
+				if (ph[j].p_filesz == 0)
+					return PYPIN_ELF_BAD;
+				*have_dyn = 1;
 				*dyn_vaddr = ph[j].p_vaddr;
-				*dyn_size = ph[j].p_filesz;
 			}
 		}
 	}
-	if (!have_dyn)
-		*dyn_size = 0;
 	return PYPIN_ELF_OK;
 }
 
@@ -156,22 +168,32 @@ static enum pypin_elf_status add_needed(struct pypin_elf *e, uint64_t off, unsig
 	return PYPIN_ELF_OK;
 }
 
-/* Decodes the dynamic section, which the loader finds by its address. */
-static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
-	uint64_t size, uint64_t *strtab, uint64_t *symtab, uint64_t *gnu_hash,
-	uint64_t *hash)
+/* The PT_LOAD holding the address vaddr in its file bytes, or NULL. */
+static const struct pypin_elf_load *load_of(const struct pypin_elf *e, uint64_t vaddr)
 {
+	for (unsigned i = 0; i < e->nloads; i++)
+		if (vaddr >= e->loads[i].vaddr && vaddr - e->loads[i].vaddr < e->loads[i].filesz)
+			return &e->loads[i];
+	return NULL;
+}
+
+/* Decodes the dynamic section.  The loader finds it by its address and reads
+ * it to DT_NULL, whatever PT_DYNAMIC's sizes say; so does this, to the end of
+ * the segment's file bytes (past them, a zero-filled segment reads DT_NULL). */
+static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
+	uint64_t *strtab, uint64_t *symtab, uint64_t *gnu_hash, uint64_t *hash)
+{
+	const struct pypin_elf_load *l = load_of(e, vaddr);
 	ElfW(Dyn) d[CHUNK];
-	uint64_t count = size / sizeof d[0], off;
+	uint64_t count, off;
 	unsigned cap = 0;
 	enum pypin_elf_status s;
 
-	if (count == 0)
-		return PYPIN_ELF_OK;          /* no dynamic section: nothing needed */
+	if (!l || pypin_elf_vaddr_to_off(e, vaddr, sizeof d[0], &off) != 0)
+		return PYPIN_ELF_BAD;
+	count = (l->filesz - (vaddr - l->vaddr)) / sizeof d[0];
 	if (count > MAX_DYN)
 		count = MAX_DYN;
-	if (pypin_elf_vaddr_to_off(e, vaddr, count * sizeof d[0], &off) != 0)
-		return PYPIN_ELF_BAD;
 
 	for (uint64_t i = 0; i < count; i += CHUNK) {
 		uint64_t n = count - i < CHUNK ? count - i : CHUNK;
@@ -195,11 +217,14 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 			case DT_SYMENT: e->syment = v; break;
 			case DT_GNU_HASH: *gnu_hash = v; break;
 			case DT_HASH: *hash = v; break;
+			case DT_FLAGS_1: e->flags_1 = v; break;
 			default: break;
 			}
 		}
 	}
-	return PYPIN_ELF_BAD;                 /* no DT_NULL inside the section */
+	/* No DT_NULL in the file bytes: the zeros of the segment's memory end the
+	 * table, if the segment has any, and only if it ends there. */
+	return count < MAX_DYN && l->memsz > l->filesz ? PYPIN_ELF_OK : PYPIN_ELF_BAD;
 }
 
 static enum pypin_elf_status read_strtab(struct pypin_elf *e, uint64_t vaddr)
@@ -220,6 +245,10 @@ static enum pypin_elf_status read_strtab(struct pypin_elf *e, uint64_t vaddr)
 	if (rd(e, e->str, e->strsz, off) != 0)
 		return PYPIN_ELF_IO;
 	e->str[e->strsz] = '\0';
+	/* A string is terminated inside the table if it starts at or before the
+	 * table's last NUL. */
+	const char *nul = memrchr(e->str, '\0', e->strsz);
+	e->str_end = nul ? (uint64_t)(nul - e->str) + 1 : 0;
 	return PYPIN_ELF_OK;
 }
 
@@ -236,10 +265,11 @@ enum pypin_elf_status pypin_elf_open(struct pypin_elf *e, int fd)
 {
 	struct stat st;
 	ElfW(Ehdr) eh;
-	uint64_t dyn_vaddr = 0, dyn_size = 0;
+	uint64_t dyn_vaddr = 0;
 	uint64_t strtab = PYPIN_ELF_NONE, symtab = PYPIN_ELF_NONE;
 	uint64_t gnu_hash = PYPIN_ELF_NONE, hash = PYPIN_ELF_NONE;
 	enum pypin_elf_status s;
+	int have_dyn = 0;
 
 	memset(e, 0, sizeof *e);
 	e->fd = fd;
@@ -253,11 +283,16 @@ enum pypin_elf_status pypin_elf_open(struct pypin_elf *e, int fd)
 	e->size = (uint64_t)st.st_size;
 
 	if ((s = read_ehdr(e, &eh)) != PYPIN_ELF_OK ||
-	    (s = read_phdrs(e, &eh, &dyn_vaddr, &dyn_size)) != PYPIN_ELF_OK ||
-	    (s = read_dynamic(e, dyn_vaddr, dyn_size, &strtab, &symtab, &gnu_hash,
-			      &hash)) != PYPIN_ELF_OK ||
+	    (s = read_phdrs(e, &eh, &dyn_vaddr, &have_dyn)) != PYPIN_ELF_OK ||
+	    (have_dyn && (s = read_dynamic(e, dyn_vaddr, &strtab, &symtab, &gnu_hash,
+					   &hash)) != PYPIN_ELF_OK) ||
 	    (s = read_strtab(e, strtab)) != PYPIN_ELF_OK)
 		goto fail;
+	/* The loader refuses to dlopen a position-independent executable. */
+	if (e->flags_1 & DF_1_PIE) {
+		s = PYPIN_ELF_NOTDSO;
+		goto fail;
+	}
 
 	if (e->syment == 0)
 		e->syment = sizeof(ElfW(Sym));
@@ -274,10 +309,17 @@ enum pypin_elf_status pypin_elf_open(struct pypin_elf *e, int fd)
 		s = PYPIN_ELF_BAD;            /* a table the loader could not read either */
 		goto fail;
 	}
-	/* Without a symbol count from a hash table, assume the common layout in
-	 * which .dynstr directly follows .dynsym. */
-	if (symtab != PYPIN_ELF_NONE && strtab != PYPIN_ELF_NONE && strtab > symtab)
-		e->nsyms_guess = (strtab - symtab) / e->syment;
+	/* The symbols cannot reach past the file bytes of the segment that holds
+	 * the table, nor, in the common layout in which .dynstr directly follows
+	 * .dynsym, into the strings.  Without a count from a hash table, that is
+	 * the count. */
+	const struct pypin_elf_load *l = symtab != PYPIN_ELF_NONE ? load_of(e, symtab) : NULL;
+	if (l) {
+		e->nsyms_max = (l->filesz - (symtab - l->vaddr)) / e->syment;
+		if (strtab != PYPIN_ELF_NONE && strtab > symtab &&
+		    (strtab - symtab) / e->syment < e->nsyms_max)
+			e->nsyms_max = (strtab - symtab) / e->syment;
+	}
 	return PYPIN_ELF_OK;
 fail:
 	pypin_elf_close(e);
@@ -325,38 +367,41 @@ const char *pypin_elf_strerror(enum pypin_elf_status s)
 
 const char *pypin_elf_str(const struct pypin_elf *e, uint64_t off)
 {
-	if (!e->str || off >= e->strsz)
-		return NULL;
-	if (!memchr(e->str + off, '\0', e->strsz - off))
-		return NULL;
-	return e->str + off;
-}
-
-static int rd_u32(const struct pypin_elf *e, uint64_t off, uint32_t *v)
-{
-	return rd(e, v, sizeof *v, off);
+	return e->str && off < e->str_end ? e->str + off : NULL;
 }
 
 /* Counts the symbols through the GNU hash table: the highest index any bucket
- * names, followed along its chain to the entry that ends it. */
-static enum pypin_elf_status gnu_counts(const struct pypin_elf *e, uint64_t *symoffset,
-	uint64_t *nsyms)
+ * names, followed along its chain to the entry that ends it.  The chain is read
+ * in blocks, and no further than the symbols can reach. */
+/* Reads the GNU hash table's header: its buckets and bloom filter must lie in
+ * the file (the loader reads them for every lookup). */
+static enum pypin_elf_status gnu_header(const struct pypin_elf *e, uint32_t hdr[4],
+	uint64_t *buckets)
 {
-	uint32_t hdr[4], v;
 	uint64_t off = e->gnu_hash_off;
 
-	if (rd(e, hdr, sizeof hdr, off) != 0)
+	if (rd(e, hdr, 4 * sizeof hdr[0], off) != 0)
 		return PYPIN_ELF_BAD;
 	uint64_t nbuckets = hdr[0], bloom = hdr[2];
-	*symoffset = hdr[1];
-	uint64_t buckets = off + sizeof hdr + bloom * sizeof(ElfW(Addr));
-	if (bloom > e->size || nbuckets > e->size || buckets > e->size)
+	*buckets = off + 4 * sizeof hdr[0] + bloom * sizeof(ElfW(Addr));
+	if (nbuckets == 0 || bloom == 0 || *buckets > e->size ||
+	    nbuckets * 4 > e->size - *buckets)
 		return PYPIN_ELF_BAD;
+	return PYPIN_ELF_OK;
+}
+
+static enum pypin_elf_status gnu_nsyms(const struct pypin_elf *e, uint64_t *nsyms)
+{
+	uint32_t hdr[4], b[CHUNK * 4], max = 0;
+	uint64_t buckets;
+
+	if (gnu_header(e, hdr, &buckets) != PYPIN_ELF_OK)
+		return PYPIN_ELF_BAD;
+	uint64_t nbuckets = hdr[0], symoffset = hdr[1];
 	uint64_t chains = buckets + nbuckets * 4;
 
-	uint32_t b[CHUNK], max = 0;
-	for (uint64_t i = 0; i < nbuckets; i += CHUNK) {
-		uint64_t n = nbuckets - i < CHUNK ? nbuckets - i : CHUNK;
+	for (uint64_t i = 0; i < nbuckets; i += CHUNK * 4) {
+		uint64_t n = nbuckets - i < CHUNK * 4 ? nbuckets - i : CHUNK * 4;
 		if (rd(e, b, n * 4, buckets + i * 4) != 0)
 			return PYPIN_ELF_BAD;
 		for (uint64_t j = 0; j < n; j++)
@@ -364,59 +409,72 @@ static enum pypin_elf_status gnu_counts(const struct pypin_elf *e, uint64_t *sym
 				max = b[j];
 	}
 	if (max == 0) {
-		*nsyms = *symoffset;
-		return PYPIN_ELF_OK;
+		*nsyms = symoffset;
+		return symoffset <= e->nsyms_max ? PYPIN_ELF_OK : PYPIN_ELF_BAD;
 	}
-	if (max < *symoffset)
+	if (max < symoffset)
 		return PYPIN_ELF_BAD;
-	for (uint64_t i = max;; i++) {
-		if (i - max > MAX_SYMS ||
-		    rd_u32(e, chains + (i - *symoffset) * 4, &v) != 0)
+	for (uint64_t i = max; i < e->nsyms_max; ) {
+		uint64_t n = e->nsyms_max - i < CHUNK * 4 ? e->nsyms_max - i : CHUNK * 4;
+		if (rd(e, b, n * 4, chains + (i - symoffset) * 4) != 0)
 			return PYPIN_ELF_BAD;
-		if (v & 1) {
-			*nsyms = i + 1;
-			return PYPIN_ELF_OK;
-		}
+		for (uint64_t j = 0; j < n; j++, i++)
+			if (b[j] & 1) {
+				*nsyms = i + 1;
+				return PYPIN_ELF_OK;
+			}
 	}
+	return PYPIN_ELF_BAD;                 /* a chain that runs off the table */
 }
 
-/* How many symbols there are, and how many of the first may be undefined. */
-static enum pypin_elf_status sym_counts(const struct pypin_elf *e, uint64_t *undef,
-	uint64_t *nsyms)
+/* How many symbols there are (*nsyms), or with nsyms NULL how many of the first
+ * may be undefined (*count): with DT_GNU_HASH, those below symoffset. */
+static enum pypin_elf_status sym_count(const struct pypin_elf *e, int all, uint64_t *count)
 {
-	uint32_t hdr[2];
+	uint32_t hdr[4];
+	uint64_t buckets;
 
-	if (e->symtab_off == PYPIN_ELF_NONE) {
-		*undef = *nsyms = 0;
+	*count = 0;
+	if (e->symtab_off == PYPIN_ELF_NONE)
 		return PYPIN_ELF_OK;
-	}
 	if (e->gnu_hash_off != PYPIN_ELF_NONE) {
-		enum pypin_elf_status s = gnu_counts(e, undef, nsyms);
-		if (s == PYPIN_ELF_OK && *undef > *nsyms)
-			*undef = *nsyms;
-		return s;
+		if (all)
+			return gnu_nsyms(e, count);
+		if (gnu_header(e, hdr, &buckets) != PYPIN_ELF_OK)
+			return PYPIN_ELF_BAD;
+		*count = hdr[1] < e->nsyms_max ? hdr[1] : e->nsyms_max;
+		return PYPIN_ELF_OK;
 	}
 	if (e->hash_off == PYPIN_ELF_NONE) {
-		*undef = *nsyms = e->nsyms_guess;
+		*count = e->nsyms_max;
 		return PYPIN_ELF_OK;
 	}
-	if (rd(e, hdr, sizeof hdr, e->hash_off) != 0)
+	if (rd(e, hdr, sizeof hdr, e->hash_off) != 0 || hdr[1] > e->nsyms_max)
 		return PYPIN_ELF_BAD;
-	*undef = *nsyms = hdr[1];
+	*count = hdr[1];
 	return PYPIN_ELF_OK;
 }
+
+#define SYM_BLOCK 128                  /* symbols per pread, on the heap */
 
 static enum pypin_elf_status each_symbol(const struct pypin_elf *e, uint64_t count,
 	int (*fn)(const struct pypin_elf_sym *, void *), void *ctx)
 {
-	ElfW(Sym) s[CHUNK];
+	enum pypin_elf_status status = PYPIN_ELF_OK;
+	ElfW(Sym) *s;
 
-	if (count > MAX_SYMS || count > e->size / sizeof s[0])
+	if (count == 0)
+		return PYPIN_ELF_OK;
+	if (count > MAX_SYMS || count > e->size / sizeof *s)
 		return PYPIN_ELF_BAD;
-	for (uint64_t i = 0; i < count; i += CHUNK) {
-		uint64_t n = count - i < CHUNK ? count - i : CHUNK;
-		if (rd(e, s, n * sizeof s[0], e->symtab_off + i * sizeof s[0]) != 0)
-			return PYPIN_ELF_BAD;
+	if (!(s = malloc(SYM_BLOCK * sizeof *s)))
+		return PYPIN_ELF_NOMEM;
+	for (uint64_t i = 0; i < count; i += SYM_BLOCK) {
+		uint64_t n = count - i < SYM_BLOCK ? count - i : SYM_BLOCK;
+		if (rd(e, s, n * sizeof *s, e->symtab_off + i * sizeof *s) != 0) {
+			status = PYPIN_ELF_BAD;
+			break;
+		}
 		for (uint64_t j = 0; j < n; j++) {
 			const char *name = pypin_elf_str(e, s[j].st_name);
 			if (!name || !*name)
@@ -428,24 +486,26 @@ static enum pypin_elf_status each_symbol(const struct pypin_elf *e, uint64_t cou
 				.defined = s[j].st_shndx != SHN_UNDEF,
 			};
 			if (fn(&sym, ctx))
-				return PYPIN_ELF_OK;
+				goto out;
 		}
 	}
-	return PYPIN_ELF_OK;
+out:
+	free(s);
+	return status;
 }
 
 enum pypin_elf_status pypin_elf_each_undefined(const struct pypin_elf *e,
 	int (*fn)(const struct pypin_elf_sym *, void *), void *ctx)
 {
-	uint64_t undef, nsyms;
-	enum pypin_elf_status s = sym_counts(e, &undef, &nsyms);
-	return s != PYPIN_ELF_OK ? s : each_symbol(e, undef, fn, ctx);
+	uint64_t count;
+	enum pypin_elf_status s = sym_count(e, 0, &count);
+	return s != PYPIN_ELF_OK ? s : each_symbol(e, count, fn, ctx);
 }
 
 enum pypin_elf_status pypin_elf_each_symbol(const struct pypin_elf *e,
 	int (*fn)(const struct pypin_elf_sym *, void *), void *ctx)
 {
-	uint64_t undef, nsyms;
-	enum pypin_elf_status s = sym_counts(e, &undef, &nsyms);
-	return s != PYPIN_ELF_OK ? s : each_symbol(e, nsyms, fn, ctx);
+	uint64_t count;
+	enum pypin_elf_status s = sym_count(e, 1, &count);
+	return s != PYPIN_ELF_OK ? s : each_symbol(e, count, fn, ctx);
 }

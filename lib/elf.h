@@ -25,9 +25,10 @@ enum pypin_elf_status {
 	PYPIN_ELF_NOMEM,
 };
 
-/* One PT_LOAD: the file bytes [off, off + filesz) appear at vaddr. */
+/* One PT_LOAD: the file bytes [off, off + filesz) appear at vaddr, in memsz
+ * bytes of memory (the rest zero). */
 struct pypin_elf_load {
-	uint64_t vaddr, off, filesz;
+	uint64_t vaddr, off, filesz, memsz;
 };
 
 #define PYPIN_ELF_MAX_LOADS 16
@@ -43,14 +44,16 @@ struct pypin_elf {
 	unsigned nneeded;
 	uint64_t *needed;              /* nneeded string offsets */
 	uint64_t soname, rpath, runpath;   /* PYPIN_ELF_NONE when absent */
+	uint64_t flags_1;                  /* DT_FLAGS_1 */
 
 	/* File offsets of the tables (PYPIN_ELF_NONE when absent). */
 	uint64_t symtab_off, gnu_hash_off, hash_off;
 	uint64_t syment;
-	uint64_t nsyms_guess;          /* symbol count when no hash table gives one */
+	uint64_t nsyms_max;            /* how many symbols the table can hold */
 
 	char *str;                     /* the dynamic string table, NUL-terminated */
 	uint64_t strsz;
+	uint64_t str_end;              /* strings must start below: after the last NUL */
 };
 
 /* Reads the headers and dynamic tables of the object open on fd (which stays the
@@ -78,7 +81,8 @@ struct pypin_elf_sym {
 
 /* Calls fn for each symbol that may be undefined: with DT_GNU_HASH those below
  * symoffset (the linker keeps every undefined symbol there), otherwise all of
- * them.  fn returns non-zero to stop.  Returns 0, or a status on a bad table. */
+ * them; never more than the table can hold.  fn returns non-zero to stop.
+ * Returns 0, or a status on a bad table. */
 enum pypin_elf_status pypin_elf_each_undefined(const struct pypin_elf *e,
 	int (*fn)(const struct pypin_elf_sym *sym, void *ctx), void *ctx);
 

@@ -180,6 +180,8 @@ START_TEST(executables_are_not_shared_objects)
 {
 	ck_assert_int_eq(scan_path(FIXTURE("elf/exec"), NULL), PYPIN_ELF_NOTDSO);
 	ck_assert_int_eq(scan_path(FIXTURE("elf/static"), NULL), PYPIN_ELF_NOTDSO);
+	/* ET_DYN, but DF_1_PIE: the loader will not dlopen it. */
+	ck_assert_int_eq(scan_path(FIXTURE("elf/pie"), NULL), PYPIN_ELF_NOTDSO);
 }
 END_TEST
 
@@ -199,6 +201,10 @@ START_TEST(foreign_elf)
 	static const struct { int at; unsigned char value; } edits[] = {
 		{ EI_CLASS, ELFCLASS32 }, { EI_DATA, ELFDATA2MSB }, { EI_VERSION, 0 },
 		{ offsetof(ElfW(Ehdr), e_machine), EM_AARCH64 == 183 ? 40 : 183 },
+		/* What else the loader checks in e_ident: the OS ABI, its version,
+		 * and zero padding. */
+		{ EI_OSABI, ELFOSABI_FREEBSD }, { EI_ABIVERSION, 1 }, { EI_PAD, 1 },
+		{ EI_NIDENT - 1, 0x80 },
 	};
 	for (unsigned i = 0; i < sizeof edits / sizeof edits[0]; i++) {
 		struct blob b = slurp(PLAIN);
@@ -206,6 +212,12 @@ START_TEST(foreign_elf)
 		ck_assert_int_eq(scan_path(spill(b.p, b.n), NULL), PYPIN_ELF_FOREIGN);
 		free(b.p);
 	}
+	/* The GNU OS ABI, with an ABI version glibc knows, is accepted. */
+	struct blob b = slurp(PLAIN);
+	b.p[EI_OSABI] = ELFOSABI_GNU;
+	b.p[EI_ABIVERSION] = 1;
+	ck_assert_int_eq(scan_path(spill(b.p, b.n), NULL), PYPIN_ELF_OK);
+	free(b.p);
 }
 END_TEST
 
@@ -269,7 +281,7 @@ static void phoff_past_end(struct blob b) { ehdr(b)->e_phoff = b.n - 8; }
 static void phoff_overflow(struct blob b) { ehdr(b)->e_phoff = UINT64_MAX - 16; }
 static void bad_phentsize(struct blob b) { ehdr(b)->e_phentsize = 12; }
 static void dynamic_outside_loads(struct blob b) { find_phdr(b, PT_DYNAMIC)->p_vaddr = 0x7fff0000000; }
-static void dynamic_size_overflow(struct blob b) { find_phdr(b, PT_DYNAMIC)->p_filesz = UINT64_MAX; }
+static void dynamic_size_zero(struct blob b) { find_phdr(b, PT_DYNAMIC)->p_filesz = 0; }
 static void load_offset_overflow(struct blob b)
 {
 	for (unsigned i = 0; i < ehdr(b)->e_phnum; i++)
@@ -303,20 +315,51 @@ START_TEST(corrupt_headers_and_tables)
 		{ "e_phoff past the end", phoff_past_end }, { "e_phoff overflows", phoff_overflow },
 		{ "e_phentsize wrong", bad_phentsize },
 		{ "PT_DYNAMIC outside every PT_LOAD", dynamic_outside_loads },
-		{ "PT_DYNAMIC size overflows", dynamic_size_overflow },
+		{ "PT_DYNAMIC size zero (the loader refuses it)", dynamic_size_zero },
 		{ "PT_LOAD offsets overflow", load_offset_overflow },
 		{ "DT_STRTAB outside the file", strtab_outside_file },
 		{ "DT_STRSZ huge", strsz_huge }, { "DT_STRSZ zero", strsz_zero },
 		{ "DT_SYMTAB outside the file", symtab_outside_file },
 		{ "DT_SYMENT wrong", syment_wrong },
 		{ "DT_GNU_HASH garbage", gnu_hash_garbage },
-		{ "no DT_NULL", no_dt_null },
 	};
 	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct blob b = slurp(NOLINK);
 		cases[i].edit(b);
 		enum pypin_elf_status s = scan_path(spill(b.p, b.n), NULL);
 		ck_assert_msg(s != PYPIN_ELF_OK, "%s: read as OK", cases[i].name);
+		free(b.p);
+	}
+}
+END_TEST
+
+/* What the loader does not check, and neither may pypin: PT_DYNAMIC's size
+ * (the loader reads the table to the first DT_NULL, in the section or after
+ * it), a symoffset beyond the table. */
+static void dynamic_size_huge(struct blob b) { find_phdr(b, PT_DYNAMIC)->p_filesz = UINT64_MAX; }
+static void dynamic_size_short(struct blob b) { find_phdr(b, PT_DYNAMIC)->p_filesz = 16; }
+static void symoffset_huge(struct blob b)
+{
+	uint32_t *h = (uint32_t *)(b.p + find_dyn(b, DT_GNU_HASH)->d_un.d_ptr);
+	h[1] = 0xffffffff;
+}
+
+START_TEST(what_the_loader_ignores)
+{
+	static const struct { const char *name; edit_fn edit; } cases[] = {
+		{ "PT_DYNAMIC size huge", dynamic_size_huge },
+		{ "PT_DYNAMIC size one entry", dynamic_size_short },
+		{ "GNU hash symoffset huge", symoffset_huge },
+		/* The loader reads on past the section, to the first zero tag. */
+		{ "no DT_NULL in the section", no_dt_null },
+	};
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct blob b = slurp(NOLINK);
+		struct pypin_verdict v;
+		cases[i].edit(b);
+		ck_assert_msg(scan_path(spill(b.p, b.n), &v) == PYPIN_ELF_OK &&
+			      v.need == PYPIN_NEED_ANY, "%s: not read as needing Python",
+			      cases[i].name);
 		free(b.p);
 	}
 }
@@ -388,6 +431,7 @@ Suite *elf_suite(void)
 	tcase_add_test(tc, unreadable_file);
 	tcase_add_test(tc, truncated_everywhere);
 	tcase_add_test(tc, corrupt_headers_and_tables);
+	tcase_add_test(tc, what_the_loader_ignores);
 	tcase_add_test(tc, bad_strings_are_skipped);
 	tcase_add_test(tc, unterminated_string);
 	tcase_add_test(tc, vaddr_translation_checks_overflow);

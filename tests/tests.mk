@@ -29,7 +29,8 @@ PLUGINS := $(B)/tst-plain-mod1.so $(B)/tst-plain-mod2.so \
 HOSTS := $(B)/host $(B)/host-pylinked $(B)/runpath/host $(B)/rpath/host $(B)/reopen \
 	$(B)/swap-preload.so
 # Objects the ELF reader is tested on.
-ELF_FIXTURES := $(B)/elf/ttext.so $(B)/elf/sysv-hash.so $(B)/elf/exec $(B)/elf/static
+ELF_FIXTURES := $(B)/elf/ttext.so $(B)/elf/sysv-hash.so $(B)/elf/exec $(B)/elf/static \
+	$(B)/elf/pie
 
 FIXTURES := $(PLUGINS) $(HOSTS) $(ELF_FIXTURES) $(B)/foreign-venv/bin/python3
 
@@ -100,13 +101,17 @@ $(B)/tst-missing-mod1.so: $(FIX)/tst-plain.c $(FIX)/fake-libpython.c | $(B)
 	rm -rf $(B)/gone
 
 # ELF layouts: file offsets that differ from addresses; DT_HASH only; an
-# executable; a static binary.
+# executable; a position-independent executable (linked to libpython); a static
+# binary.
 $(B)/elf/ttext.so: $(FIX)/tst-embed.c | $(B)/elf
 	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,-Ttext-segment=0x200000
 $(B)/elf/sysv-hash.so: $(FIX)/tst-embed.c | $(B)/elf
 	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--hash-style=sysv
 $(B)/elf/exec: | $(B)/elf
 	printf 'int main(void){return 0;}\n' | $(CC) -O1 -no-pie -o $@ -x c -
+$(B)/elf/pie: $(FIX)/tst-embed.c | $(B)/elf
+	printf 'int main(void){return 0;}\n' | $(CC) -O1 -fPIE -pie -o $@ -x c - \
+		-Wl,--no-as-needed $(PY_LIBS)
 $(B)/elf/static: | $(B)/elf
 	printf 'int main(void){return 0;}\n' | $(CC) -O1 -static -o $@ -x c -
 
