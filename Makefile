@@ -77,7 +77,7 @@ preload/preload.o: preload/preload.c $(LIB_HDR) Makefile lib/.build-flags
 preload/libpypin.so: preload/preload.o lib/libpypin-core.a preload/libpypin.map
 	$(CC) -shared -o $@ preload/preload.o lib/libpypin-core.a $(LDFLAGS) \
 		-Wl,--version-script=preload/libpypin.map -Wl,-z,nodelete \
-		-Wl,--no-undefined -Wl,-soname,libpypin.so
+		-Wl,--no-undefined -Wl,-soname,libpypin.so -nostartfiles
 
 # What `pypin explain` and `pypin check` run.
 tools/pypin-inspect: tools/inspect.c lib/libpypin-core.a $(LIB_HDR) Makefile lib/.build-flags

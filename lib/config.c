@@ -193,15 +193,17 @@ int pypin_config_read(struct pypin_config *c, const char *path)
 }
 
 static pthread_once_t file_once = PTHREAD_ONCE_INIT;
+atomic_int pypin_config_file_done;
 
 static void load_file(void)
 {
 	int saved = errno;
 	pypin_config_read(&pypin_config, PYPIN_CONFIG_FILE);
 	errno = saved;
+	atomic_store_explicit(&pypin_config_file_done, 1, memory_order_release);
 }
 
-void pypin_config_load_file(void)
+void pypin_config_load_file_once(void)
 {
 	pthread_once(&file_once, load_file);
 }

@@ -60,8 +60,15 @@ static inline int pypin_config_disabled(void)
 /* Reads the environment; cheap, touches no file and takes no lock.  Once. */
 void pypin_config_load(void);
 
-/* Reads the configuration file once per process (later calls return at once). */
-void pypin_config_load_file(void);
+/* Reads the configuration file once per process; later calls cost a load. */
+extern atomic_int pypin_config_file_done;
+void pypin_config_load_file_once(void);
+
+static inline void pypin_config_load_file(void)
+{
+	if (!atomic_load_explicit(&pypin_config_file_done, memory_order_acquire))
+		pypin_config_load_file_once();
+}
 
 /* Applies the file at path to c (settings the environment gave stay).  Returns
  * 0 when it was read, -1 when it is absent or not trusted.  For tests. */

@@ -28,12 +28,10 @@ out:
 	errno = saved;
 }
 
-void pypin_debug(const char *fmt, ...)
+void pypin_log_debug(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!pypin_config_debug())
-		return;
 	va_start(ap, fmt);
 	vlog("", fmt, ap);
 	va_end(ap);

@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static _Atomic(pypin_dlopen_fn) real_dlopen;
-static _Atomic(pypin_dlerror_fn) real_dlerror;
+_Atomic(pypin_dlopen_fn) pypin_real_dlopen_fn;
+_Atomic(pypin_dlerror_fn) pypin_real_dlerror_fn;
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
 static PYPIN_TLS int depth;
@@ -33,18 +33,8 @@ void pypin_leave(void) { depth--; }
 void pypin_init(pypin_dlopen_fn dlopen_fn, pypin_dlerror_fn dlerror_fn)
 {
 	pthread_once(&config_once, pypin_config_load);   /* no loader call inside */
-	atomic_store_explicit(&real_dlerror, dlerror_fn, memory_order_release);
-	atomic_store_explicit(&real_dlopen, dlopen_fn, memory_order_release);
-}
-
-pypin_dlopen_fn pypin_real_dlopen(void)
-{
-	return atomic_load_explicit(&real_dlopen, memory_order_acquire);
-}
-
-pypin_dlerror_fn pypin_real_dlerror(void)
-{
-	return atomic_load_explicit(&real_dlerror, memory_order_acquire);
+	atomic_store_explicit(&pypin_real_dlerror_fn, dlerror_fn, memory_order_release);
+	atomic_store_explicit(&pypin_real_dlopen_fn, dlopen_fn, memory_order_release);
 }
 
 static void *refused(const char *file, int mode)
@@ -117,9 +107,10 @@ static int decide(const char *file, const void *caller)
 	struct stat st;
 	int refuse, pinned = pypin_pinned();
 
-	/* A path seen before that needs no Python: nothing more to learn. */
-	if (strchr(file, '/') && stat(file, &st) == 0 && S_ISREG(st.st_mode) &&
-	    pypin_cache_needs_none(&st, pinned)) {
+	/* A path seen before that needs no Python: nothing more to learn.  (Most
+	 * paths are absolute: the first byte tells.) */
+	if ((file[0] == '/' || strchr(file, '/')) && stat(file, &st) == 0 &&
+	    S_ISREG(st.st_mode) && pypin_cache_needs_none(&st, pinned)) {
 		pypin_debug("%s: seen before, needs no Python; passed through", file);
 		return 0;
 	}

@@ -7,6 +7,8 @@
 #ifndef PYPIN_PYPIN_H
 #define PYPIN_PYPIN_H
 
+#include <stdatomic.h>
+
 /* Thread-local storage of libpypin.so: it is loaded at start-up (LD_PRELOAD,
  * /etc/ld.so.preload), so the static model applies and costs no call. */
 #define PYPIN_TLS __thread __attribute__((tls_model("initial-exec")))
@@ -20,8 +22,18 @@ typedef char *(*pypin_dlerror_fn)(void);
 void pypin_init(pypin_dlopen_fn real_dlopen, pypin_dlerror_fn real_dlerror);
 
 /* The real functions, or NULL before pypin_init(). */
-pypin_dlopen_fn pypin_real_dlopen(void);
-pypin_dlerror_fn pypin_real_dlerror(void);
+extern _Atomic(pypin_dlopen_fn) pypin_real_dlopen_fn;
+extern _Atomic(pypin_dlerror_fn) pypin_real_dlerror_fn;
+
+static inline pypin_dlopen_fn pypin_real_dlopen(void)
+{
+	return atomic_load_explicit(&pypin_real_dlopen_fn, memory_order_acquire);
+}
+
+static inline pypin_dlerror_fn pypin_real_dlerror(void)
+{
+	return atomic_load_explicit(&pypin_real_dlerror_fn, memory_order_acquire);
+}
 
 /* Inspects what dlopen(file, mode) called from caller would load and, when it
  * needs Python, pins a libpython first.  Returns the function to finish the call

@@ -147,7 +147,7 @@ static int loaded_cb(struct dl_phdr_info *info, size_t size, void *ctx)
  * same place).  The name is read from a link map that another thread's
  * dlclose could free meanwhile; such a read sees freed heap memory, not
  * unmapped memory, and at worst the name is looked up again. */
-static int remembered(const char *file)
+int pypin_was_loaded(const char *file)
 {
 	struct pypin_thread *t = pypin_thread(0);
 	struct dl_find_object found;
@@ -155,8 +155,8 @@ static int remembered(const char *file)
 	if (!t)
 		return 0;
 	struct pypin_memo *memo = &t->memo;
-	for (unsigned n = 0, i = memo->last; n < PYPIN_MEMO_SLOTS;
-	     n++, i = (i + 1) % PYPIN_MEMO_SLOTS) {
+	for (unsigned n = 0, i = memo->last; n < memo->used;
+	     n++, i = (i + 1) % memo->used) {
 		const struct pypin_memo_slot *m = &memo->slot[i];
 		if (!m->map || strcmp(m->file, file) != 0)
 			continue;
@@ -181,8 +181,11 @@ static void remember(const char *file, const struct loaded *l)
 	for (unsigned i = 0; i < PYPIN_MEMO_SLOTS; i++)    /* one slot per name */
 		if (strcmp(memo->slot[i].file, file) == 0)
 			m = &memo->slot[i];
-	if (m == &memo->slot[memo->next])
+	if (m == &memo->slot[memo->next]) {
 		memo->next = (memo->next + 1) % PYPIN_MEMO_SLOTS;
+		if (memo->used < PYPIN_MEMO_SLOTS)
+			memo->used++;
+	}
 	strcpy(m->file, file);
 	strcpy(m->name, l->name);
 	m->addr = l->addr;
@@ -191,21 +194,16 @@ static void remember(const char *file, const struct loaded *l)
 
 #else
 
-static int remembered(const char *file) { (void)file; return 0; }
+int pypin_was_loaded(const char *file) { (void)file; return 0; }
 static void remember(const char *file, const struct loaded *l) { (void)file; (void)l; }
 
 #endif
-
-int pypin_was_loaded(const char *file)
-{
-	return remembered(file);
-}
 
 int pypin_is_loaded(const char *file)
 {
 	struct loaded l = { file, 0, NULL, NULL };
 
-	if (remembered(file))
+	if (pypin_was_loaded(file))
 		return 1;
 	l.bare = !strchr(file, '/');
 	if (!dl_iterate_phdr(loaded_cb, &l))

@@ -19,7 +19,7 @@
 #define PYPIN_MEMO_NAME 256
 
 struct pypin_memo {
-	unsigned next, last;          /* the slot to fill, the one last found */
+	unsigned used, next, last;    /* slots in use, the one to fill, the last found */
 	struct pypin_memo_slot {
 		char file[PYPIN_MEMO_NAME];   /* the name passed to dlopen */
 		char name[PYPIN_MEMO_NAME];   /* the loaded object's name */

@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-static PYPIN_TLS struct pypin_thread *mine;
+PYPIN_TLS struct pypin_thread *pypin_thread_mine;
 static pthread_key_t key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static int have_key;
@@ -14,7 +14,7 @@ static int have_key;
  * this thread: it then starts afresh. */
 static void release(void *block)
 {
-	mine = NULL;
+	pypin_thread_mine = NULL;
 	free(block);
 }
 
@@ -23,12 +23,10 @@ static void make_key(void)
 	have_key = pthread_key_create(&key, release) == 0;
 }
 
-struct pypin_thread *pypin_thread(int create)
+struct pypin_thread *pypin_thread_make(void)
 {
 	struct pypin_thread *t;
 
-	if (mine || !create)
-		return mine;
 	pthread_once(&key_once, make_key);     /* takes no lock the loader holds */
 	if (!have_key || !(t = calloc(1, sizeof *t)))
 		return NULL;
@@ -36,5 +34,5 @@ struct pypin_thread *pypin_thread(int create)
 		free(t);
 		return NULL;
 	}
-	return mine = t;
+	return pypin_thread_mine = t;
 }

@@ -19,8 +19,17 @@ struct pypin_thread {
 	char error[PATH_MAX + 256];   /* a refusal, for dlerror() (pypin.c) */
 };
 
-/* This thread's block; with create 0, NULL when it has none yet.  NULL also
- * when none can be made: then there is nothing to remember. */
-struct pypin_thread *pypin_thread(int create);
+/* This thread's block, made on first use; NULL when none can be made: then
+ * there is nothing to remember. */
+struct pypin_thread *pypin_thread_make(void);
+
+extern __thread struct pypin_thread *pypin_thread_mine
+	__attribute__((tls_model("initial-exec"), visibility("hidden")));
+
+/* This thread's block; with create 0, NULL when it has none yet. */
+static inline struct pypin_thread *pypin_thread(int create)
+{
+	return pypin_thread_mine || !create ? pypin_thread_mine : pypin_thread_make();
+}
 
 #endif

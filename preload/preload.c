@@ -20,6 +20,13 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
+/* This library's own functions, by addresses that need no symbol lookup when
+ * it is loaded (the exported names would each cost one). */
+EXPORT void *dlopen(const char *file, int mode);
+EXPORT char *dlerror(void);
+extern __typeof__(dlopen) own_dlopen __attribute__((alias("dlopen"), copy(dlopen), visibility("hidden")));
+extern __typeof__(dlerror) own_dlerror __attribute__((alias("dlerror"), copy(dlerror), visibility("hidden")));
+
 /* The next definition of name after this library, as dlsym(RTLD_NEXT) would
  * find it.  Looked up in the loaded objects' own tables first: dlsym resets the
  * thread's pending error, and the first call here may be the host's dlerror()
@@ -40,7 +47,8 @@ static void resolve(void)
 		return;
 	pypin_dlopen_fn real_dlopen = (pypin_dlopen_fn)next("dlopen");
 	pypin_dlerror_fn real_dlerror = (pypin_dlerror_fn)next("dlerror");
-	if (!real_dlopen || !real_dlerror || real_dlopen == dlopen || real_dlerror == dlerror) {
+	if (!real_dlopen || !real_dlerror || real_dlopen == own_dlopen ||
+	    real_dlerror == own_dlerror) {
 		pypin_warn("cannot find the real dlopen and dlerror; dlopen will fail");
 		return;
 	}
