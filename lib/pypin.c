@@ -56,8 +56,10 @@ struct scratch {
 };
 
 /* Inspects the file dlopen(file) would load and pins a libpython if it needs
- * one.  Returns 1 when the call must be refused (error_pending says why). */
-static int inspect(const char *file, const void *caller, int pinned, struct scratch *s)
+ * one; asked means the memory of files was asked about it already.  Returns 1
+ * when the call must be refused (error_pending says why). */
+static int inspect(const char *file, const void *caller, int pinned, int asked,
+	struct scratch *s)
 {
 	enum pypin_elf_status status;
 	int fd, refuse = 0;
@@ -67,7 +69,7 @@ static int inspect(const char *file, const void *caller, int pinned, struct scra
 		pypin_debug("%s: no regular file found; passed through", file);
 		return 0;
 	}
-	if (pypin_cache_needs_none(&s->st, pinned)) {
+	if (!asked && pypin_cache_needs_none(&s->st, pinned)) {
 		pypin_debug("%s: seen before, needs no Python; passed through", s->path);
 		close(fd);
 		return 0;
@@ -105,14 +107,17 @@ static int decide(const char *file, const void *caller)
 {
 	struct scratch *s;
 	struct stat st;
-	int refuse, pinned = pypin_pinned();
+	int refuse, pinned = pypin_pinned(), asked = 0;
 
 	/* A path seen before that needs no Python: nothing more to learn.  (Most
 	 * paths are absolute: the first byte tells.) */
 	if ((file[0] == '/' || strchr(file, '/')) && stat(file, &st) == 0 &&
-	    S_ISREG(st.st_mode) && pypin_cache_needs_none(&st, pinned)) {
-		pypin_debug("%s: seen before, needs no Python; passed through", file);
-		return 0;
+	    S_ISREG(st.st_mode)) {
+		if (pypin_cache_needs_none(&st, pinned)) {
+			pypin_debug("%s: seen before, needs no Python; passed through", file);
+			return 0;
+		}
+		asked = 1;
 	}
 	if (pypin_is_loaded(file)) {
 		pypin_debug("%s: already loaded; passed through", file);
@@ -122,7 +127,7 @@ static int decide(const char *file, const void *caller)
 		pypin_debug("%s: out of memory; passed through", file);
 		return 0;
 	}
-	refuse = inspect(file, caller, pinned, s);
+	refuse = inspect(file, caller, pinned, asked, s);
 	free(s);
 	return refuse;
 }
