@@ -53,14 +53,43 @@ START_TEST(reads_soname_and_paths)
 	ck_assert_int_eq(dl_iterate_phdr(find_libc, &o), 1);
 	ck_assert_str_eq(o.soname, "libc.so.6");
 	ck_assert_ptr_null(o.runpath);
+}
+END_TEST
 
-	void *h = dlopen(FIXTURE("tst-embed-shim-mod1.so"), RTLD_LAZY);
-	struct link_map *map;
-	ck_assert_ptr_nonnull(h);
-	ck_assert_int_eq(dlinfo(h, RTLD_DI_LINKMAP, &map), 0);
-	ck_assert_int_eq(pypin_loaded_read(map->l_ld, map->l_addr, &o), 0);
-	ck_assert_str_eq(o.runpath, "$ORIGIN/shim");
+/* A dynamic section as the loader leaves it: pointers with the load address
+ * added (a writable section) or not (a read-only one). */
+START_TEST(pointers_relocated_or_not)
+{
+	static const char strtab[] = "\0libx.so.1\0$ORIGIN/lib\0/opt/r\0";
+	ElfW(Addr) at = (ElfW(Addr))strtab, base = at & ~(ElfW(Addr))0xfffff;
+	struct pypin_loaded o;
+
+	for (int relocated = 0; relocated < 2; relocated++) {
+		ElfW(Dyn) dyn[] = {
+			{ .d_tag = DT_STRTAB, .d_un.d_ptr = relocated ? at : at - base },
+			{ .d_tag = DT_STRSZ, .d_un.d_val = sizeof strtab },
+			{ .d_tag = DT_SONAME, .d_un.d_val = 1 },
+			{ .d_tag = DT_RUNPATH, .d_un.d_val = 11 },
+			{ .d_tag = DT_RPATH, .d_un.d_val = 23 },
+			{ .d_tag = DT_NULL },
+		};
+		ck_assert_int_eq(pypin_loaded_read(dyn, base, &o), 0);
+		ck_assert_str_eq(o.soname, "libx.so.1");
+		ck_assert_str_eq(o.runpath, "$ORIGIN/lib");
+		ck_assert_str_eq(o.rpath, "/opt/r");
+		ck_assert_ptr_null(o.symtab);
+	}
+	/* A string offset outside the table is no string. */
+	ElfW(Dyn) bad[] = {
+		{ .d_tag = DT_STRTAB, .d_un.d_ptr = at },
+		{ .d_tag = DT_STRSZ, .d_un.d_val = sizeof strtab },
+		{ .d_tag = DT_SONAME, .d_un.d_val = sizeof strtab },
+		{ .d_tag = DT_NULL },
+	};
+	ck_assert_int_eq(pypin_loaded_read(bad, base, &o), 0);
 	ck_assert_ptr_null(o.soname);
+	ElfW(Dyn) none[] = { { .d_tag = DT_NULL } };
+	ck_assert_int_eq(pypin_loaded_read(none, base, &o), -1);
 }
 END_TEST
 
@@ -73,6 +102,7 @@ Suite *loaded_suite(void)
 	tcase_add_test(tc, next_keeps_the_pending_error);
 	tcase_add_test(tc, next_skips_objects_up_to_self);
 	tcase_add_test(tc, reads_soname_and_paths);
+	tcase_add_test(tc, pointers_relocated_or_not);
 	suite_add_tcase(s, tc);
 	return s;
 }
