@@ -87,6 +87,9 @@ expect 126 "^pypin: error: not an executable file: $t_out/noexec\$"
 t_begin "a directory is not a command: 126"
 run "$PYPIN" /usr
 expect 126 '^pypin: error: not an executable file: /usr$'
+t_begin "a --lib that is not an ELF file: 127, named"
+run "$PYPIN" --lib "$TOP/README.md" true
+expect 127 "^pypin: error: not an ELF library: $TOP/README.md\$"
 t_begin "an empty --lib= is a usage error"
 run "$PYPIN" --lib= true
 expect 2 '^pypin: error: --lib needs an argument$'
