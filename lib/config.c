@@ -197,8 +197,12 @@ atomic_int pypin_config_file_done;
 
 static void load_file(void)
 {
-	int saved = errno;
+	int saved = errno, cancel;
+
+	/* Read inside dlopen, which is no cancellation point. */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
 	pypin_config_read(&pypin_config, PYPIN_CONFIG_FILE);
+	pthread_setcancelstate(cancel, NULL);
 	errno = saved;
 	atomic_store_explicit(&pypin_config_file_done, 1, memory_order_release);
 }

@@ -122,8 +122,8 @@ static enum pypin_elf_status read_ehdr(struct pypin_elf *e, ElfW(Ehdr) *eh)
 	return PYPIN_ELF_OK;
 }
 
-/* Collects the PT_LOADs and finds PT_DYNAMIC's address (*have_dyn: whether
- * there is one). */
+/* Collects the PT_LOADs and finds the (last) PT_DYNAMIC's address (*have_dyn:
+ * whether there is one). */
 static enum pypin_elf_status read_phdrs(struct pypin_elf *e, const ElfW(Ehdr) *eh,
 	uint64_t *dyn_vaddr, int *have_dyn)
 {
@@ -141,9 +141,9 @@ static enum pypin_elf_status read_phdrs(struct pypin_elf *e, const ElfW(Ehdr) *e
 				e->loads[e->nloads++] = (struct pypin_elf_load){
 					ph[j].p_vaddr, ph[j].p_offset, ph[j].p_filesz,
 					ph[j].p_memsz };
-			} else if (ph[j].p_type == PT_DYNAMIC && !*have_dyn) {
-				/* The loader refuses an empty one, and reads any
-				 * other to DT_NULL. */
+			} else if (ph[j].p_type == PT_DYNAMIC) {
+				/* The loader refuses an empty one, reads the last
+				 * one, and reads it to DT_NULL. */
 				if (ph[j].p_filesz == 0)
 					return PYPIN_ELF_BAD;
 				*have_dyn = 1;

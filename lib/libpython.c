@@ -15,7 +15,8 @@
 #include <sys/auxv.h>
 #include <unistd.h>
 
-int pypin_libpython_identify(const char *path, char *tag, size_t tagsz)
+int pypin_libpython_identify(const char *path, char *tag, size_t tagsz, char *soname,
+	size_t sonamesz)
 {
 	struct pypin_elf e;
 	int fd = pypin_open_regular(path), rc = -1;
@@ -23,8 +24,9 @@ int pypin_libpython_identify(const char *path, char *tag, size_t tagsz)
 	if (fd < 0)
 		return -1;
 	if (pypin_elf_open(&e, fd) == PYPIN_ELF_OK) {
-		const char *soname = pypin_elf_str(&e, e.soname);
-		if (soname && pypin_libpython_tag(soname, tag, tagsz) && strcmp(tag, "3") != 0)
+		const char *name = pypin_elf_str(&e, e.soname);
+		if (name && pypin_libpython_tag(name, tag, tagsz) && strcmp(tag, "3") != 0 &&
+		    (!soname || (size_t)snprintf(soname, sonamesz, "%s", name) < sonamesz))
 			rc = 0;
 		pypin_elf_close(&e);
 	}
@@ -117,54 +119,85 @@ struct search {
 	char *out;
 	size_t outsz;
 	char origin[PATH_MAX];        /* $ORIGIN of the list being searched */
+	char lib[PATH_MAX];           /* $LIB, or "" when unknown */
+	const char *platform;         /* $PLATFORM, or NULL */
 	char dir[PATH_MAX];
-	char exe[PATH_MAX];           /* the executable, for its $ORIGIN */
 };
 
-/* Expands one DT_RPATH/DT_RUNPATH entry into s->dir; returns 0, or -1 to skip it. */
+/* Appends to s->dir at *o the expansion of the dynamic string token that
+ * starts entry (after the '$'), and returns its length, or 0 when it is not
+ * one that can be expanded here. */
+static size_t expand_token(struct search *s, const char *entry, size_t len, size_t *o)
+{
+	static const char *const names[] = { "ORIGIN", "LIB", "PLATFORM" };
+
+	for (unsigned k = 0; k < 3; k++) {
+		size_t n = strlen(names[k]), used;
+		if (len >= n && strncmp(entry, names[k], n) == 0 &&
+		    (len == n || !(entry[n] == '_' || (entry[n] >= 'A' && entry[n] <= 'Z') ||
+				   (entry[n] >= 'a' && entry[n] <= 'z') ||
+				   (entry[n] >= '0' && entry[n] <= '9'))))
+			used = n;
+		else if (len >= n + 2 && entry[0] == '{' && strncmp(entry + 1, names[k], n) == 0 &&
+			 entry[n + 1] == '}')
+			used = n + 2;
+		else
+			continue;
+		const char *value = k == 0 ? s->origin : k == 1 ? s->lib : s->platform;
+		size_t vl = value ? strlen(value) : 0;
+		if (vl == 0 || *o + vl >= sizeof s->dir)
+			return 0;
+		memcpy(s->dir + *o, value, vl);
+		*o += vl;
+		return used;
+	}
+	return 0;
+}
+
+/* Expands one search-path element into s->dir, as the loader does: $ORIGIN,
+ * $LIB and $PLATFORM replaced, an empty element the current directory.
+ * Returns 0, or -1 to skip it (a token that cannot be expanded here). */
 static int expand_entry(struct search *s, const char *entry, size_t len)
 {
-	size_t o = 0, outsz = sizeof s->dir;
+	size_t o = 0;
 
+	if (len == 0) {
+		strcpy(s->dir, ".");
+		return 0;
+	}
 	for (size_t i = 0; i < len; ) {
-		const char *rest = entry + i;
-		size_t skip = 0;
-		if (strncmp(rest, "$ORIGIN", 7) == 0)
-			skip = 7;
-		else if (strncmp(rest, "${ORIGIN}", 9) == 0)
-			skip = 9;
-		if (skip && i + skip <= len) {
-			size_t ol = strlen(s->origin);
-			if (!*s->origin || o + ol >= outsz)
+		if (entry[i] == '$') {
+			size_t used = expand_token(s, entry + i + 1, len - i - 1, &o);
+			if (used == 0)
 				return -1;
-			memcpy(s->dir + o, s->origin, ol);
-			o += ol;
-			i += skip;
+			i += 1 + used;
 			continue;
 		}
-		if (entry[i] == '$' || o + 1 >= outsz)
-			return -1;            /* $LIB, $PLATFORM: not worth guessing */
+		if (o + 1 >= sizeof s->dir)
+			return -1;
 		s->dir[o++] = entry[i++];
 	}
 	s->dir[o] = '\0';
-	return o > 0 ? 0 : -1;
+	return 0;
 }
 
-/* Looks for s->name in each directory of a colon-separated list. */
-static int find_in_list(struct search *s, const char *list)
+/* Looks for s->name in each directory of a list whose elements are separated
+ * by any of the characters in seps. */
+static int find_in_list(struct search *s, const char *list, const char *seps)
 {
-	while (list && *list) {
-		size_t len = strcspn(list, ":");
+	if (!list)
+		return -1;
+	for (;;) {
+		size_t len = strcspn(list, seps);
 		if (expand_entry(s, list, len) == 0) {
 			int n = snprintf(s->out, s->outsz, "%s/%s", s->dir, s->name);
 			if (n > 0 && (size_t)n < s->outsz && access(s->out, R_OK) == 0)
 				return 0;
 		}
-		list += len;
-		if (*list == ':')
-			list++;
+		if (!list[len])
+			return -1;
+		list += len + 1;
 	}
-	return -1;
 }
 
 /* Sets s->origin to the directory of the object opened as path (made absolute
@@ -190,29 +223,52 @@ static void set_origin(struct search *s, const char *path)
 	}
 }
 
-/* Searches the DT_RPATH of the loaded object map, unless it has a DT_RUNPATH
- * (the loader then ignores its DT_RPATH).  The executable has no name in its
- * link map; its origin is that of /proc/self/exe. */
-static int find_in_rpath_of(struct search *s, const struct link_map *map)
+/* The executable's $ORIGIN: the directory of /proc/self/exe, as the loader
+ * finds it. */
+static void set_exe_origin(struct search *s)
 {
-	struct pypin_loaded o;
+	ssize_t n = readlink("/proc/self/exe", s->dir, sizeof s->dir - 1);
 
-	if (!map || pypin_loaded_read(map->l_ld, map->l_addr, &o) != 0 || !o.rpath || o.runpath)
-		return -1;
-	if (map->l_name && *map->l_name) {
-		set_origin(s, map->l_name);
-	} else {
-		ssize_t n = readlink("/proc/self/exe", s->exe, sizeof s->exe - 1);
-		s->exe[n > 0 ? n : 0] = '\0';
-		set_origin(s, s->exe);
+	s->dir[n > 0 ? n : 0] = '\0';
+	set_origin(s, s->dir);
+}
+
+/* Reads the first loaded object (the executable) and, to guess $LIB, finds
+ * the directory libc.so.6 was loaded from: lib/x86_64-linux-gnu on Debian,
+ * lib64 elsewhere. */
+struct scan {
+	struct pypin_loaded exe;
+	int have_exe;
+	struct search *s;
+};
+
+static int scan_cb(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+	struct scan *sc = ctx;
+	const char *name = info->dlpi_name, *base;
+
+	(void)size;
+	if (!sc->have_exe) {
+		sc->have_exe = pypin_loaded_phdr(info, &sc->exe) == 0 ? 1 : -1;
+		return 0;
 	}
-	return find_in_list(s, o.rpath);
+	base = name ? strrchr(name, '/') : NULL;
+	if (!base || strcmp(base + 1, "libc.so.6") != 0)
+		return 0;
+	const char *dir = name;
+	size_t len = (size_t)(base - name);
+	if (strncmp(dir, "/usr/", 5) == 0)
+		dir += 4, len -= 4;
+	if (*dir == '/' && len > 1 && len < sizeof sc->s->lib)
+		snprintf(sc->s->lib, sizeof sc->s->lib, "%.*s", (int)(len - 1), dir + 1);
+	return 1;
 }
 
 /* LD_LIBRARY_PATH as the loader read it, when the process started: a value
- * set later (setenv) does not count.  NULL in secure-execution mode, where
- * the loader ignores it.  The start-up environment is read from
- * /proc/self/environ; without /proc, the current value stands in for it. */
+ * set later (setenv) does not count, and of several the last does.  NULL in
+ * secure-execution mode, where the loader ignores it.  The start-up
+ * environment is read from /proc/self/environ; without /proc, the current
+ * value stands in for it. */
 static char *startup_library_path(void)
 {
 	static const char key[] = "LD_LIBRARY_PATH=";
@@ -244,51 +300,56 @@ static char *startup_library_path(void)
 		len += (size_t)n;
 	}
 	close(fd);
-	for (size_t i = 0; env && i < len; i += strlen(env + i) + 1) {
+	if (env)
 		env[len] = '\0';
+	for (size_t i = 0; env && i < len; i += strlen(env + i) + 1)
 		if (strncmp(env + i, key, sizeof key - 1) == 0) {
+			free(value);
 			value = strdup(env + i + sizeof key - 1);
-			break;
 		}
-	}
 	free(env);
 	return value;
 }
 
 int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_path,
-	const void *caller, const char *name, char *out, size_t outsz)
+	const char *name, char *out, size_t outsz)
 {
 	const char *rpath = pypin_elf_str(plugin, plugin->rpath);
 	const char *runpath = pypin_elf_str(plugin, plugin->runpath);
 	struct search *s = calloc(1, sizeof *s);
-	struct link_map *map = NULL, *main_map;
-	Dl_info info;
+	struct scan sc = { .s = s };
 	char *llp;
-	int rc = -1;
+	int rc;
 
 	if (!s)
 		return -1;
-	*s = (struct search){ .name = name, .out = out, .outsz = outsz };
+	s->name = name;
+	s->out = out;
+	s->outsz = outsz;
+	s->platform = (const char *)getauxval(AT_PLATFORM);
+	dl_iterate_phdr(scan_cb, &sc);
+
+	/* The plugin's DT_RPATH, then the executable's, each only without a
+	 * DT_RUNPATH; the loader does not follow the object that called
+	 * dlopen (a dlopen'ed object has no loader of its own). */
 	if (!runpath) {
 		set_origin(s, plugin_path);
-		if (find_in_list(s, rpath) == 0)
+		if (find_in_list(s, rpath, ":") == 0)
 			goto found;
-		if (caller && dladdr1(caller, &info, (void **)&map, RTLD_DL_LINKMAP) && map) {
-			for (main_map = map; main_map->l_prev; main_map = main_map->l_prev)
-				;
-			if (find_in_rpath_of(s, map) == 0 ||
-			    (main_map != map && find_in_rpath_of(s, main_map) == 0))
+		if (sc.have_exe == 1 && sc.exe.rpath && !sc.exe.runpath) {
+			set_exe_origin(s);
+			if (find_in_list(s, sc.exe.rpath, ":") == 0)
 				goto found;
 		}
 	}
-	s->origin[0] = '\0';
+	set_exe_origin(s);                    /* $ORIGIN in LD_LIBRARY_PATH */
 	llp = startup_library_path();
-	rc = find_in_list(s, llp);
+	rc = find_in_list(s, llp, ":;");
 	free(llp);
 	if (rc == 0)
 		goto found;
 	set_origin(s, plugin_path);
-	rc = find_in_list(s, runpath);
+	rc = find_in_list(s, runpath, ":");
 	free(s);
 	return rc;
 found:
@@ -368,7 +429,7 @@ int pypin_libpython_newest(const void *addr, const struct pypin_elf *plugin,
 		qsort(nw->c, nw->n, sizeof nw->c[0], cmp_candidates);
 		for (unsigned i = 0; i < nw->n && rc != 0; i++) {
 			const char *path = nw->c[i].path;
-			if (pypin_libpython_identify(path, tag, tagsz) == 0 &&
+			if (pypin_libpython_identify(path, tag, tagsz, NULL, 0) == 0 &&
 			    (!plugin || pypin_libpython_serves(path, plugin)) &&
 			    strlen(path) < outsz) {
 				strcpy(out, path);

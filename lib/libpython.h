@@ -11,25 +11,25 @@
 #include "verdict.h"
 
 /* Reads the object at path: if it is a libpython (by its soname), stores the
- * version tag and returns 0; otherwise returns -1. */
-int pypin_libpython_identify(const char *path, char *tag, size_t tagsz);
+ * version tag (and, if soname is not NULL, the soname) and returns 0;
+ * otherwise returns -1. */
+int pypin_libpython_identify(const char *path, char *tag, size_t tagsz, char *soname,
+	size_t sonamesz);
 
 /* Whether the libpython at path defines every undefined Py symbol of plugin. */
 int pypin_libpython_serves(const char *path, const struct pypin_elf *plugin);
 
-/* Looks for `name` (a DT_NEEDED entry of plugin) where the loader looks first
- * when it loads the dependencies of plugin, opened as plugin_path by the code
- * at address caller (NULL: no caller to consider):
- *   - when plugin has no DT_RUNPATH: its DT_RPATH, then the DT_RPATH of the
- *     object that opened it and of the executable (each only when that object
- *     has no DT_RUNPATH of its own);
+/* Looks for `name` (a DT_NEEDED entry of plugin, opened as plugin_path) where
+ * the loader looks first when it loads the dependencies of plugin:
+ *   - when plugin has no DT_RUNPATH: its DT_RPATH, then the executable's
+ *     DT_RPATH if the executable has no DT_RUNPATH;
  *   - LD_LIBRARY_PATH as it was when the process started;
  *   - plugin's DT_RUNPATH;
- * with $ORIGIN expanded to each object's directory.  Returns 0 and the path in
- * out, or -1: then the loader's own search by name (ld.so.cache, the system
- * directories) applies. */
+ * with $ORIGIN, $LIB and $PLATFORM expanded and an empty element taken as the
+ * current directory.  Returns 0 and the path in out, or -1: then the loader's
+ * own search by name (ld.so.cache, the system directories) applies. */
 int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_path,
-	const void *caller, const char *name, char *out, size_t outsz);
+	const char *name, char *out, size_t outsz);
 
 /* The newest libpython3.N.so.1.0 in the loader's search directories (those of
  * the object containing addr) that serves plugin.  Returns 0 with its path and

@@ -3,17 +3,22 @@
 
 #include <string.h>
 
-/* The loader adds the load address to the pointers of a writable dynamic
- * section in place, and leaves a read-only one (the vDSO's, some
- * architectures') as the file has it.  An object's own addresses are far
- * below the address it is loaded at, so a pointer below base is unrelocated. */
-static const void *addr(ElfW(Addr) v, ElfW(Addr) base)
-{
-	return (const void *)(v < base ? base + v : v);
-}
+/* Architectures whose loader never writes to the dynamic section
+ * (DL_RO_DYN_SECTION in glibc). */
+#if defined(__mips__) || defined(__riscv)
+#define RO_DYN_SECTION 1
+#else
+#define RO_DYN_SECTION 0
+#endif
 
-int pypin_loaded_read(const ElfW(Dyn) *dyn, ElfW(Addr) base, struct pypin_loaded *o)
+int pypin_loaded_read(const ElfW(Dyn) *dyn, ElfW(Addr) base, int writable,
+	struct pypin_loaded *o)
 {
+	/* The loader adds the load address to the pointers of a writable dynamic
+	 * section in place (glibc's dl_relocate_ld), and leaves a read-only one,
+	 * the vDSO's for one, as the file has it. */
+	ElfW(Addr) add = writable && !RO_DYN_SECTION ? 0 : base;
+#define addr(v) ((const void *)((v) + add))
 	ElfW(Addr) soname = 0, rpath = 0, runpath = 0;
 	int has_soname = 0, has_rpath = 0, has_runpath = 0;
 
@@ -21,18 +26,19 @@ int pypin_loaded_read(const ElfW(Dyn) *dyn, ElfW(Addr) base, struct pypin_loaded
 	o->base = base;
 	for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
 		switch (dyn->d_tag) {
-		case DT_STRTAB: o->strtab = addr(dyn->d_un.d_ptr, base); break;
+		case DT_STRTAB: o->strtab = addr(dyn->d_un.d_ptr); break;
 		case DT_STRSZ: o->strsz = dyn->d_un.d_val; break;
-		case DT_SYMTAB: o->symtab = addr(dyn->d_un.d_ptr, base); break;
-		case DT_GNU_HASH: o->gnu_hash = addr(dyn->d_un.d_ptr, base); break;
-		case DT_HASH: o->hash = addr(dyn->d_un.d_ptr, base); break;
-		case DT_VERSYM: o->versym = addr(dyn->d_un.d_ptr, base); break;
+		case DT_SYMTAB: o->symtab = addr(dyn->d_un.d_ptr); break;
+		case DT_GNU_HASH: o->gnu_hash = addr(dyn->d_un.d_ptr); break;
+		case DT_HASH: o->hash = addr(dyn->d_un.d_ptr); break;
+		case DT_VERSYM: o->versym = addr(dyn->d_un.d_ptr); break;
 		case DT_SONAME: soname = dyn->d_un.d_val; has_soname = 1; break;
 		case DT_RPATH: rpath = dyn->d_un.d_val; has_rpath = 1; break;
 		case DT_RUNPATH: runpath = dyn->d_un.d_val; has_runpath = 1; break;
 		default: break;
 		}
 	}
+#undef addr
 	if (!o->strtab || o->strsz == 0)
 		return -1;
 	if (has_soname && soname < o->strsz)
@@ -46,12 +52,15 @@ int pypin_loaded_read(const ElfW(Dyn) *dyn, ElfW(Addr) base, struct pypin_loaded
 
 int pypin_loaded_phdr(const struct dl_phdr_info *info, struct pypin_loaded *o)
 {
+	const ElfW(Phdr) *dyn = NULL;
+
 	for (unsigned i = 0; i < info->dlpi_phnum; i++)
 		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-			return pypin_loaded_read(
-				(const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr),
-				info->dlpi_addr, o);
-	return -1;
+			dyn = &info->dlpi_phdr[i];     /* the loader takes the last */
+	if (!dyn)
+		return -1;
+	return pypin_loaded_read((const ElfW(Dyn) *)(info->dlpi_addr + dyn->p_vaddr),
+				 info->dlpi_addr, (dyn->p_flags & PF_W) != 0, o);
 }
 
 int pypin_loaded_contains(const struct dl_phdr_info *info, const void *addr_)

@@ -24,9 +24,11 @@ struct pypin_loaded {
 	const char *soname, *rpath, *runpath;   /* NULL when absent */
 };
 
-/* Decodes the dynamic section dyn of the object loaded at base.  Returns 0, or
- * -1 when it has no string table. */
-int pypin_loaded_read(const ElfW(Dyn) *dyn, ElfW(Addr) base, struct pypin_loaded *o);
+/* Decodes the dynamic section dyn of the object loaded at base; writable: its
+ * PT_DYNAMIC segment is (then the loader has relocated its pointers).  Returns
+ * 0, or -1 when it has no string table. */
+int pypin_loaded_read(const ElfW(Dyn) *dyn, ElfW(Addr) base, int writable,
+	struct pypin_loaded *o);
 
 /* The same for the object dl_iterate_phdr(3) describes with info. */
 int pypin_loaded_phdr(const struct dl_phdr_info *info, struct pypin_loaded *o);

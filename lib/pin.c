@@ -143,14 +143,21 @@ static int fits(const struct pypin_verdict *v, const char *tag)
 	return v->need == PYPIN_NEED_ANY || pypin_tag_compatible(tag, v->tag);
 }
 
-/* Whether the file at path is a libpython that fits v; sets tag. */
+/* Whether the file at path is a libpython that fits v (and, if soname is not
+ * NULL, has that soname); sets tag. */
 static int usable(const struct pypin_verdict *v, const struct pypin_elf *e,
-	const char *path, const char *why, char *tag)
+	const char *path, const char *why, const char *soname, char *tag)
 {
+	char name[PYPIN_NAME_MAX];
+
 	if (!path || !*path)
 		return 0;
-	if (pypin_libpython_identify(path, tag, PYPIN_TAG_MAX) != 0) {
+	if (pypin_libpython_identify(path, tag, PYPIN_TAG_MAX, name, sizeof name) != 0) {
 		pypin_debug("%s (%s) is not a readable libpython; passed over", path, why);
+		return 0;
+	}
+	if (soname && strcmp(name, soname) != 0) {
+		pypin_debug("%s (%s) is %s, not %s; passed over", path, why, name, soname);
 		return 0;
 	}
 	if (!fits(v, tag)) {
@@ -169,11 +176,11 @@ static int try_file(struct pin *p, const struct pypin_verdict *v,
 {
 	char tag[PYPIN_TAG_MAX];
 
-	return usable(v, e, path, why, tag) ? set_pin(p, LOAD, path, tag, why) : -1;
+	return usable(v, e, path, why, NULL, tag) ? set_pin(p, LOAD, path, tag, why) : -1;
 }
 
 static int choose(struct pin *p, const struct pypin_verdict *v,
-	const struct pypin_elf *e, const char *path, const void *caller)
+	const struct pypin_elf *e, const char *path)
 {
 	char tag[PYPIN_TAG_MAX], *found;
 	int by_version = v->need == PYPIN_NEED_VERSION && strchr(v->tag, '.'), rc = -1;
@@ -189,12 +196,18 @@ static int choose(struct pin *p, const struct pypin_verdict *v,
 		return -1;
 	if (by_version) {
 		/* The file the loader would load for the DT_NEEDED entry: beside
-		 * the library, else what its own search finds by name, else (a
-		 * library the loader cannot find) the default, if it fits. */
-		if (pypin_libpython_beside(e, path, caller, v->name, found, PATH_MAX) == 0) {
+		 * the library, else what its own search finds by name (not for a
+		 * library linked -z nodefaultlib: the loader then searches no
+		 * further), else (a library the loader cannot find) the default,
+		 * if it has that very soname. */
+		if (pypin_libpython_beside(e, path, v->name, found, PATH_MAX) == 0) {
 			rc = set_pin(p, LOAD, found, v->tag, "beside the library");
+		} else if (e->flags_1 & DF_1_NODEFLIB) {
+			pypin_debug("%s: %s is not beside it, and it searches no further",
+				    path, v->name);
 		} else if ((rc = set_pin(p, LOAD, v->name, v->tag, "the loader's search")) == 0 &&
-			   usable(v, e, PYPIN_DEFAULT_LIBPYTHON, "the build-time default", tag) &&
+			   usable(v, e, PYPIN_DEFAULT_LIBPYTHON, "the build-time default",
+				  v->name, tag) &&
 			   strlen(PYPIN_DEFAULT_LIBPYTHON) < sizeof p->fallback) {
 			strcpy(p->fallback, PYPIN_DEFAULT_LIBPYTHON);
 			p->fallback_why = "the build-time default";
@@ -217,7 +230,7 @@ int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
 	int rc = -1;
 
 	memset(plan, 0, sizeof *plan);
-	if (p && choose(p, v, e, path, NULL) == 0) {
+	if (p && choose(p, v, e, path) == 0) {
 		strcpy(plan->lib, p->path);
 		strcpy(plan->tag, p->tag);
 		strcpy(plan->fallback, p->fallback);
@@ -231,11 +244,21 @@ int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
 
 /* --- Making it global --------------------------------------------------- */
 
-/* Whether the program name is still Python's own default: none (3.10 and
- * later), or "python3" (earlier).  Otherwise someone (the host) set it. */
-static int program_name_unset(const wchar_t *name)
+/* Whether Python tag is 3.10 or later. */
+static int since_3_10(const char *tag)
 {
-	return !name || wcscmp(name, L"python3") == 0;
+	char *end;
+	unsigned long minor = tag[0] == '3' && tag[1] == '.' ? strtoul(tag + 2, &end, 10) : 0;
+	return minor >= 10;
+}
+
+/* Whether the program name can be set: from 3.10 on, while nobody (the host)
+ * has set it (Py_GetProgramName() returns NULL until then).  Before 3.10,
+ * Py_GetProgramName() would itself fix the path configuration, so it is not
+ * asked: pypin sets the name, as it did. */
+static int program_name_free(const struct pin *p, wchar_t *(*get_name)(void))
+{
+	return !since_3_10(p->tag) || !get_name();
 }
 
 /* Points the interpreter at its own installation (or PYPIN_PYTHON's), unless
@@ -271,7 +294,7 @@ static void set_home(void *h, const struct pin *p, const char *real)
 		if (w)
 			raw_free(w);
 	} else {
-		if (w && !is_init() && program_name_unset(get_name())) {
+		if (w && !is_init() && program_name_free(p, get_name)) {
 			set_name(w);                  /* kept for the life of the process */
 			snprintf(home_program, sizeof home_program, "%s", name);
 		} else if (w) {
@@ -352,7 +375,7 @@ static const char *how_word(enum how how)
 }
 
 enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypin_elf *e,
-	const char *path, const void *caller, char *msg, size_t msgsz)
+	const char *path, char *msg, size_t msgsz)
 {
 	struct pin *p = atomic_load_explicit(&pinned, memory_order_acquire);
 	int chose = 0;
@@ -363,7 +386,7 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 			snprintf(msg, msgsz, "out of memory; passed through");
 			return PYPIN_PIN_FALLBACK;
 		}
-		if (choose(mine, v, e, path, caller) != 0) {
+		if (choose(mine, v, e, path) != 0) {
 			free(mine);
 			snprintf(msg, msgsz, "no libpython found to pin; passed through");
 			return PYPIN_PIN_FALLBACK;
@@ -384,11 +407,13 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 	}
 	if ((v->need == PYPIN_NEED_SELF && strcmp(p->tag, v->tag) != 0) ||
 	    (v->need != PYPIN_NEED_SELF && !fits(v, p->tag))) {
+		/* p->real is written until the state is READY. */
+		int ready = atomic_load_explicit(&p->state, memory_order_acquire) == READY;
 		snprintf(msg, msgsz,
 			 "pypin: %s %s %s, but this process already runs Python %s (%s); "
 			 "one interpreter per process",
 			 path, v->need == PYPIN_NEED_SELF ? "is" : "needs", v->name, p->tag,
-			 p->real[0] ? p->real : p->path);
+			 ready ? p->real : p->path);
 		return PYPIN_PIN_REFUSE;
 	}
 

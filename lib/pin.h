@@ -9,9 +9,10 @@
  *   3. PYPIN_LIBPYTHON (or libpython in the configuration file), when its
  *      version fits;
  *   4. for a DT_NEEDED libpythonX.Y: the file the loader would load for it —
- *      found beside the library (the RPATHs and RUNPATH that apply to its
- *      dependencies, LD_LIBRARY_PATH), else the soname through the loader's own
- *      search, and when that finds nothing the build-time default if it fits;
+ *      found beside the library (its RPATH, the executable's, LD_LIBRARY_PATH,
+ *      its RUNPATH), else (unless it is linked -z nodefaultlib) the soname
+ *      through the loader's own search, and when that finds nothing the
+ *      build-time default if it has that soname;
  *      for undefined Py symbols only (or the stable-ABI shim): the build-time
  *      default, else the newest libpython3.N.so.1.0 in the loader's
  *      directories that defines them all.
@@ -34,10 +35,9 @@ enum pypin_pin_result {
 };
 
 /* Makes sure a libpython that fits v is global before the object at path (read
- * as e), opened by the code at address caller, is loaded.  msg receives a
- * one-line account: what was done, or why not. */
+ * as e) is loaded.  msg receives a one-line account: what was done, or why not. */
 enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypin_elf *e,
-	const char *path, const void *caller, char *msg, size_t msgsz);
+	const char *path, char *msg, size_t msgsz);
 
 /* What pypin_pin() would choose, for `pypin explain`. */
 struct pypin_plan {
@@ -50,8 +50,7 @@ struct pypin_plan {
 };
 
 /* Which libpython pypin_pin() would choose for v in this process, without
- * loading anything, for a library opened by no particular caller.  Returns 0
- * with the plan, or -1 when none would be found. */
+ * loading anything.  Returns 0 with the plan, or -1 when none would be found. */
 int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
 	const char *path, struct pypin_plan *plan);
 

@@ -25,7 +25,22 @@ _Atomic(pypin_dlerror_fn) pypin_real_dlerror_fn;
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
 static PYPIN_TLS int depth;
-static PYPIN_TLS const char *error_pending;   /* a refusal dlerror() reports */
+
+/* What dlerror() has to report of pypin's: nothing, a refusal (its text is in
+ * the thread's block, or gone with it at thread exit), or that the real
+ * dlopen is missing. */
+enum { NO_ERROR, REFUSED, NO_REAL_DLOPEN };
+static PYPIN_TLS int error_pending;
+
+static char *pending_error(void)
+{
+	struct pypin_thread *t = pypin_thread(0);
+
+	if (error_pending == NO_REAL_DLOPEN)
+		return (char *)"pypin: the real dlopen was not found";
+	return t ? t->error :
+		(char *)"pypin: this process already runs another Python; one interpreter per process";
+}
 
 void pypin_enter(void) { depth++; }
 void pypin_leave(void) { depth--; }
@@ -82,8 +97,8 @@ static int inspect(const char *file, const void *caller, int pinned, int asked,
 			pypin_debug("%s: %s; passed through", s->path, pinned ?
 				    "names no libpython" : "needs no Python");
 		} else if (status == PYPIN_ELF_OK) {
-			enum pypin_pin_result r = pypin_pin(&s->v, &s->e, s->path, caller,
-							    s->msg, sizeof s->msg);
+			enum pypin_pin_result r = pypin_pin(&s->v, &s->e, s->path, s->msg,
+							    sizeof s->msg);
 			refuse = r == PYPIN_PIN_REFUSE;
 			pypin_debug("%s: %s; %s%s", s->path,
 				    pypin_verdict_describe(&s->v, s->what, sizeof s->what),
@@ -96,8 +111,9 @@ static int inspect(const char *file, const void *caller, int pinned, int asked,
 	close(fd);
 	if (refuse) {
 		struct pypin_thread *t = pypin_thread(1);
-		error_pending = t ? memcpy(t->error, s->msg, sizeof t->error) :
-			"pypin: this process already runs another Python; one interpreter per process";
+		if (t)
+			memcpy(t->error, s->msg, sizeof t->error);
+		error_pending = REFUSED;
 	}
 	return refuse;
 }
@@ -127,7 +143,12 @@ static int decide(const char *file, const void *caller)
 		pypin_debug("%s: out of memory; passed through", file);
 		return 0;
 	}
+	/* glibc's dlopen is no cancellation point; pypin's open and reads must
+	 * not make it one. */
+	int cancel;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
 	refuse = inspect(file, caller, pinned, asked, s);
+	pthread_setcancelstate(cancel, NULL);
 	free(s);
 	return refuse;
 }
@@ -137,9 +158,9 @@ pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 	pypin_dlopen_fn fn = pypin_real_dlopen();
 	int saved;
 
-	error_pending = NULL;
+	error_pending = NO_ERROR;
 	if (!fn) {
-		error_pending = "pypin: the real dlopen was not found";
+		error_pending = NO_REAL_DLOPEN;
 		return refused;
 	}
 	/* Straight through: pypin's own loads, what the loader decides alone (no
@@ -175,11 +196,10 @@ char *pypin_dlerror(void)
 	char *err = real ? real() : NULL;
 
 	/* An error the loader reports came from a dl* call after the refusal. */
-	if (error_pending) {
-		const char *refusal = error_pending;
-		error_pending = NULL;
+	if (error_pending != NO_ERROR) {
 		if (!err)
-			return (char *)refusal;
+			err = pending_error();
+		error_pending = NO_ERROR;
 	}
 	return err;
 }

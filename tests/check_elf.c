@@ -344,6 +344,26 @@ static void symoffset_huge(struct blob b)
 	h[1] = 0xffffffff;
 }
 
+/* A first PT_DYNAMIC that points at zeros, the real one last: the loader
+ * takes the last. */
+static void two_dynamics(struct blob b)
+{
+	ElfW(Phdr) *dyn = find_phdr(b, PT_DYNAMIC), *last = phdr(b, ehdr(b)->e_phnum - 1);
+	ElfW(Phdr) real = *dyn, *rw = NULL;
+
+	for (unsigned i = 0; i < ehdr(b)->e_phnum; i++)
+		if (phdr(b, i)->p_type == PT_LOAD && (phdr(b, i)->p_flags & PF_W))
+			rw = phdr(b, i);
+	ck_assert_ptr_nonnull(rw);
+	ck_assert_ptr_ne(dyn, last);
+	*dyn = *last;
+	*last = real;
+	dyn->p_type = PT_DYNAMIC;                  /* the fake: in .bss */
+	dyn->p_vaddr = rw->p_vaddr + rw->p_filesz;
+	dyn->p_offset = rw->p_offset + rw->p_filesz;
+	dyn->p_filesz = 16;
+}
+
 START_TEST(what_the_loader_ignores)
 {
 	static const struct { const char *name; edit_fn edit; } cases[] = {
@@ -352,6 +372,7 @@ START_TEST(what_the_loader_ignores)
 		{ "GNU hash symoffset huge", symoffset_huge },
 		/* The loader reads on past the section, to the first zero tag. */
 		{ "no DT_NULL in the section", no_dt_null },
+		{ "two PT_DYNAMIC headers, the last the real one", two_dynamics },
 	};
 	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct blob b = slurp(NOLINK);

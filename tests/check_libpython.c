@@ -22,14 +22,14 @@ START_TEST(identify)
 {
 	char tag[PYPIN_TAG_MAX];
 	need_system();
-	ck_assert_int_eq(pypin_libpython_identify(SYSTEM_LIBPYTHON, tag, sizeof tag), 0);
+	ck_assert_int_eq(pypin_libpython_identify(SYSTEM_LIBPYTHON, tag, sizeof tag, NULL, 0), 0);
 	ck_assert_str_eq(tag, "3.11");
-	ck_assert_int_eq(pypin_libpython_identify(FAKE, tag, sizeof tag), 0);
+	ck_assert_int_eq(pypin_libpython_identify(FAKE, tag, sizeof tag, NULL, 0), 0);
 	ck_assert_str_eq(tag, "3.99");
-	ck_assert_int_eq(pypin_libpython_identify(PLAIN, tag, sizeof tag), -1);
-	ck_assert_int_eq(pypin_libpython_identify(FIXTURE("shim/libpython3.so"), tag, sizeof tag), -1);
-	ck_assert_int_eq(pypin_libpython_identify("/nonexistent", tag, sizeof tag), -1);
-	ck_assert_int_eq(pypin_libpython_identify("/", tag, sizeof tag), -1);
+	ck_assert_int_eq(pypin_libpython_identify(PLAIN, tag, sizeof tag, NULL, 0), -1);
+	ck_assert_int_eq(pypin_libpython_identify(FIXTURE("shim/libpython3.so"), tag, sizeof tag, NULL, 0), -1);
+	ck_assert_int_eq(pypin_libpython_identify("/nonexistent", tag, sizeof tag, NULL, 0), -1);
+	ck_assert_int_eq(pypin_libpython_identify("/", tag, sizeof tag, NULL, 0), -1);
 }
 END_TEST
 
@@ -54,17 +54,17 @@ START_TEST(beside_expands_origin)
 	int fd = open(FIXTURE("tst-conflict-mod1.so"), O_RDONLY);
 
 	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
-	ck_assert_int_eq(pypin_libpython_beside(&e, FIXTURE("tst-conflict-mod1.so"), NULL,
+	ck_assert_int_eq(pypin_libpython_beside(&e, FIXTURE("tst-conflict-mod1.so"),
 		"libpython3.99.so.1.0", out, sizeof out), 0);
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
 	snprintf(want, sizeof want, "%s/build/fake/libpython3.99.so.1.0", cwd);
 	ck_assert_str_eq(out, want);
-	ck_assert_int_eq(pypin_libpython_beside(&e, FIXTURE("tst-conflict-mod1.so"), NULL,
+	ck_assert_int_eq(pypin_libpython_beside(&e, FIXTURE("tst-conflict-mod1.so"),
 		"libpython3.11.so.1.0", out, sizeof out), -1);
 	/* LD_LIBRARY_PATH counts as the loader read it at start-up, not as set
 	 * later (tests/integration.sh has the start-up case). */
 	setenv("LD_LIBRARY_PATH", "/nonexistent:build/fake", 1);
-	ck_assert_int_eq(pypin_libpython_beside(&e, "/elsewhere/x.so", NULL,
+	ck_assert_int_eq(pypin_libpython_beside(&e, "/elsewhere/x.so",
 		"libpython3.99.so.1.0", out, sizeof out), -1);
 	pypin_elf_close(&e);
 	close(fd);

@@ -104,6 +104,35 @@ t_begin "the libpython LD_LIBRARY_PATH (set at start-up) finds"
 mapped_as_plain "$OTHER" env LD_LIBRARY_PATH="$BUILD/hostile" $H
 t_begin "LD_LIBRARY_PATH set after start-up does not count, as for the loader"
 mapped_as_plain "$(readlink -f "$SYSLIBPYTHON")" $H -E LD_LIBRARY_PATH="$BUILD/hostile"
+t_begin "a plugin opened through a library: that library's DT_RPATH does not count"
+mapped_as_plain "$(readlink -f "$SYSLIBPYTHON")" $H -V "$BUILD/tst-via-mod1.so"
+t_begin "\$PLATFORM and \$LIB in a plugin's RUNPATH, expanded as the loader does"
+EMBED_SAVED=$EMBED EMBED=$BUILD/tst-embed-dst-mod1.so
+mapped_as_plain "$BUILD/dst/.*/libpython3.11.so.1.0" $H
+# LD_LIBRARY_PATH comes before the plugin's RUNPATH (the system's directory),
+# with the loader's separators (: and ;) and an empty element for the current
+# directory.
+EMBED=$BUILD/tst-embed-rp-mod1.so
+t_begin "LD_LIBRARY_PATH before the plugin's RUNPATH, split at ;"
+mapped_as_plain "$OTHER" env LD_LIBRARY_PATH="/nonexistent;$BUILD/hostile" $H
+t_begin "LD_LIBRARY_PATH: an empty element is the current directory"
+mapped_as_plain "$OTHER" env -C "$BUILD/hostile" LD_LIBRARY_PATH=":/nonexistent" $H
+EMBED=$EMBED_SAVED
+
+# What the loader will not load, pypin must not pin: a plugin linked
+# -z nodefaultlib finds no libpython outside its own paths; no libpython has
+# the soname libpython3.11.so.7.
+same_failure() {  # same_failure LIB: plain and pypin fail alike, nothing mapped
+	run $H -f lazy -e none -k -m "$1"
+	cp "$t_out/out" "$t_out/plain"
+	run_pypin $H -f lazy -e none -k -m "$1"
+	if [ "$t_rc" -ne 0 ] && cmp -s "$t_out/plain" "$t_out/out" && out_has '^mapped: no libpython$'
+	then t_pass; else t_fail "differs from the plain loader, or a libpython was mapped"; fi
+}
+t_begin "a plugin linked -z nodefaultlib: no libpython pinned, the loader's error"
+same_failure "$BUILD/tst-embed-nodeflib-mod1.so"
+t_begin "a plugin needing libpython3.11.so.7: the default is no stand-in for it"
+same_failure "$BUILD/tst-soname7-mod1.so"
 
 t_begin "a libpython that cannot be found: the same error as the plain loader"
 run $H "$BUILD/tst-missing-mod1.so"
@@ -162,6 +191,18 @@ out_has 'needs no Python; passed through' && expect_ok 'plugin_run returned 0'
 
 # --- 5. threads ----------------------------------------------------------------
 
+# pypin reads the soname of every loaded object for a bare name not loaded yet.
+t_begin "libraries loaded below their link address, then a bare name: as without pypin"
+run $H -k "$BUILD/high/tst-high-mod1.so" "$BUILD/high/tst-high-mod2.so" libpypin-test-none.so
+cp "$t_out/out" "$t_out/plain"
+run_pypin $H -k "$BUILD/high/tst-high-mod1.so" "$BUILD/high/tst-high-mod2.so" libpypin-test-none.so
+if [ "$t_rc" -eq 1 ] && cmp -s "$t_out/plain" "$t_out/out"; then t_pass
+else t_fail "status $t_rc, or differs from the plain loader"; fi
+
+t_begin "a refused thread exits; a later destructor's dlerror() still gets a message"
+run_pypin env MALLOC_PERTURB_=165 "$BUILD/refuse-exit" "$BUILD/tst-plain-mod1.so" "$EMBED" "$CONFLICT"
+out_has '^refused$' && expect_ok '^dlerror after thread exit: pypin: .*one interpreter per process$'
+
 t_begin "dlopen nested in a constructor: fails without pypin"
 run env TST_NESTED="$NOLINK" $H "$BUILD/tst-ctor-mod1.so"
 expect_ok 'nested dlopen .* failed: .*undefined symbol'
@@ -188,6 +229,15 @@ for lib in "$BUILD/tst-plain-mod1.so" "$EMBED"; do
 	expect_ok
 done
 
+for lib in "$BUILD/tst-plain-mod2.so" "$NOLINK"; do
+	t_begin "a thread with a cancellation pending loads ${lib##*/}: without pypin"
+	run $H -C -f lazy -e none "$lib"
+	expect_ok '^loaded with a cancellation pending$'
+	t_begin "a thread with a cancellation pending loads ${lib##*/}: with pypin"
+	run_pypin $H -C -f lazy -e none "$lib"
+	expect_ok '^loaded with a cancellation pending$'
+done
+
 t_begin "8 threads load and unload plugins at once: fails without pypin"
 run env TST_CODE='import numpy, _json' $H -t 8 -n 25 "$BUILD/tst-plain-mod1.so" "$NOLINK" "$BUILD/tst-plain-mod2.so"
 expect_fail 'threads: [1-9][0-9]* errors'
@@ -208,6 +258,22 @@ out_has 'prefix=/usr$' && expect_ok 'numpy ok'
 t_begin "PYPIN_PYTHON names the interpreter's home (a venv)"
 run_pypin env PYPIN_PYTHON="$VENV/bin/python3" TST_CODE='import sys; print("prefix=" + sys.prefix)' $H "$EMBED"
 expect_ok "prefix=$VENV\$"
+
+OLD=$BUILD/oldpy
+if [ -f "$OLD/tst-embed-mod1.so" ] && [ -x "$OLD/venv/bin/python3" ]; then
+	OLD_PREFIX=$("$OLD/venv/bin/python3" -c 'import sys; print(sys.base_prefix)')
+	t_begin "Python before 3.10, its venv first on PATH: the venv's prefix without pypin"
+	run env PATH="$OLD/venv/bin:$PATH" TST_CODE='import sys; print("prefix=" + sys.prefix)' \
+		$H "$OLD/tst-embed-mod1.so"
+	expect_ok "prefix=$OLD/venv\$"
+	t_begin "Python before 3.10, its venv first on PATH: pypin gives its own home"
+	run_pypin env PATH="$OLD/venv/bin:$PATH" TST_CODE='import sys; print("prefix=" + sys.prefix)' \
+		$H "$OLD/tst-embed-mod1.so"
+	expect_ok "prefix=$OLD_PREFIX\$"
+else
+	t_begin "Python before 3.10: the interpreter's home"
+	t_skip "no Python 3.8 or 3.9 under ~/.pyenv to build the plugin against"
+fi
 
 t_begin "a program name the host set itself: kept without pypin"
 PREFIX_CODE='import sys; print("prefix=" + sys.prefix)'

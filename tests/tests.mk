@@ -25,16 +25,18 @@ PLUGINS := $(B)/tst-plain-mod1.so $(B)/tst-plain-mod2.so \
 	$(B)/fake/libpython3.99.so.1.0 $(B)/tst-conflict-mod1.so \
 	$(B)/tst-ctor-mod1.so $(B)/tst-weak-mod1.so $(B)/tst-missing-mod1.so \
 	$(B)/runpath/plugins/tst-runpath-mod1.so $(B)/runpath/plugins/tst-runpath-mod2.so \
-	$(B)/hostile/libpython3.11.so.1.0
+	$(B)/hostile/libpython3.11.so.1.0 $(B)/high/tst-high-mod1.so $(B)/high/tst-high-mod2.so \
+	$(B)/tst-via-mod1.so $(B)/tst-embed-dst-mod1.so $(B)/tst-embed-rp-mod1.so \
+	$(B)/tst-embed-nodeflib-mod1.so $(B)/tst-soname7-mod1.so
 HOSTS := $(B)/host $(B)/host-pylinked $(B)/runpath/host $(B)/rpath/host $(B)/reopen \
-	$(B)/swap-preload.so
+	$(B)/refuse-exit $(B)/swap-preload.so
 # Objects the ELF reader is tested on.
 ELF_FIXTURES := $(B)/elf/ttext.so $(B)/elf/sysv-hash.so $(B)/elf/exec $(B)/elf/static \
 	$(B)/elf/pie
 
 FIXTURES := $(PLUGINS) $(HOSTS) $(ELF_FIXTURES) $(B)/foreign-venv/bin/python3
 
-$(B) $(B)/elf $(B)/shim $(B)/fake $(B)/hostile $(B)/runpath/plugins $(B)/rpath:
+$(B) $(B)/elf $(B)/shim $(B)/fake $(B)/hostile $(B)/runpath/plugins $(B)/rpath $(B)/high:
 	mkdir -p $@
 
 $(B)/host: $(FIX)/host.c | $(B)
@@ -87,6 +89,60 @@ $(B)/fake/libpython3.99.so.1.0: $(FIX)/fake-libpython.c | $(B)/fake
 $(B)/tst-conflict-mod1.so: $(FIX)/tst-plain.c $(B)/fake/libpython3.99.so.1.0 | $(B)
 	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -lm -Wl,--no-as-needed \
 		$(B)/fake/libpython3.99.so.1.0 -Wl,-rpath,'$$ORIGIN/fake'
+
+# Two libraries linked at an address above where they are loaded: the second
+# gets a load address that wraps around below zero.
+$(B)/high/tst-high-mod1.so $(B)/high/tst-high-mod2.so: $(FIX)/tst-plain.c | $(B)/high
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -lm -Wl,-Ttext-segment=0x7ff000000000 \
+		-Wl,-soname,$(@F)
+
+# A library the host opens its plugins through; its DT_RPATH names another
+# libpython3.11.so.1.0, which the loader does not use for the plugins' needs.
+$(B)/tst-via-mod1.so: $(FIX)/tst-via.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -Wl,--disable-new-dtags,-rpath,'$$ORIGIN/hostile'
+$(B)/refuse-exit: $(FIX)/refuse-exit.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -o $@ $< -pthread
+
+# Plugins linked to libpython that find it: through $PLATFORM and $LIB in their
+# RUNPATH (another libpython3.11.so.1.0 is put there); through a RUNPATH naming
+# the system's directory (LD_LIBRARY_PATH comes first); not at all, with -z
+# nodefaultlib; and one that needs libpython3.11.so.7, which no libpython is.
+DST_DIR = $(B)/dst/$(shell uname -m)/$(shell ldd /bin/true | sed -n 's|.*=> /\(usr/\)\{0,1\}\(.*\)/libc\.so\.6 .*|\2|p')
+$(B)/tst-embed-dst-mod1.so: $(FIX)/tst-embed.c $(B)/hostile/libpython3.11.so.1.0 | $(B)
+	mkdir -p $(DST_DIR)
+	cp $(B)/hostile/libpython3.11.so.1.0 $(DST_DIR)/
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS) \
+		-pthread -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/dst/$$PLATFORM/$$LIB'
+$(B)/tst-embed-rp-mod1.so: $(FIX)/tst-embed.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS) \
+		-pthread -Wl,--enable-new-dtags,-rpath,$(PY_LIBDIR)
+$(B)/tst-embed-nodeflib-mod1.so: $(FIX)/tst-embed.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS) \
+		-pthread -Wl,-z,nodefaultlib
+$(B)/tst-soname7-mod1.so: $(FIX)/tst-plain.c $(FIX)/fake-libpython.c | $(B)
+	mkdir -p $(B)/gone7
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $(B)/gone7/libpython3.11.so.7 $(FIX)/fake-libpython.c \
+		-Wl,-soname,libpython3.11.so.7
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -lm -Wl,--no-as-needed $(B)/gone7/libpython3.11.so.7
+	rm -rf $(B)/gone7
+
+# A plugin for a Python before 3.10 (pyenv's, where there is one) and a venv of
+# it, for the interpreter's home: Py_GetProgramName() fixes the path
+# configuration there, so pypin must not ask it.
+OLD_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.9*/bin/python3.9 \
+	$(HOME)/.pyenv/versions/3.8*/bin/python3.8))
+ifneq ($(OLD_PYTHON),)
+OLD_PY_LIBDIR = $(shell $(OLD_PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')
+PLUGINS += $(B)/oldpy/tst-embed-mod1.so $(B)/oldpy/venv/bin/python3
+$(B)/oldpy/tst-embed-mod1.so: $(FIX)/tst-embed.c
+	mkdir -p $(@D)
+	$(CC) $(FIXTURE_CFLAGS) $(shell $(OLD_PYTHON)-config --includes) -shared -o $@ $< \
+		-Wl,--no-as-needed -L$(OLD_PY_LIBDIR) \
+		-lpython$(shell $(OLD_PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LDVERSION"))') \
+		-pthread -Wl,--enable-new-dtags,-rpath,$(OLD_PY_LIBDIR)
+$(B)/oldpy/venv/bin/python3:
+	$(OLD_PYTHON) -m venv --without-pip $(B)/oldpy/venv
+endif
 
 # Claims to be libpython3.11 and leaves a mark when loaded (secure mode).
 $(B)/hostile/libpython3.11.so.1.0: $(FIX)/hostile-libpython.c | $(B)/hostile

@@ -186,7 +186,8 @@ static void print_paths(const struct pypin_elf *e)
 }
 
 /* Whether the plain loader finds the libpython a plugin names in DT_NEEDED:
- * beside it (its RPATH/RUNPATH, LD_LIBRARY_PATH) or through its own search. */
+ * beside it (its RPATH/RUNPATH, the executable's RPATH, LD_LIBRARY_PATH) or
+ * through its own search. */
 struct needed_lib {
 	int found, by_search;         /* found, and by the loader's own search */
 	char where[PATH_MAX];         /* the file; the loader's message if not found */
@@ -199,7 +200,7 @@ static void find_needed(const struct pypin_verdict *v, const struct pypin_elf *e
 	n->by_search = 0;
 	n->where[0] = '\0';
 	if (v->need == PYPIN_NEED_VERSION &&
-	    pypin_libpython_beside(e, path, NULL, v->name, n->where, sizeof n->where) != 0) {
+	    pypin_libpython_beside(e, path, v->name, n->where, sizeof n->where) != 0) {
 		n->by_search = 1;
 		n->found = loader_finds(v->name, n->where, sizeof n->where);
 	}

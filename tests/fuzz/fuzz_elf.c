@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pypin_verdict_describe(&v, what, sizeof what);
 	(void)pypin_elf_each_undefined(&e, touch, &n);
 	(void)pypin_elf_each_symbol(&e, touch, &n);
-	(void)pypin_libpython_identify(memfd_path, tag, sizeof tag);
+	(void)pypin_libpython_identify(memfd_path, tag, sizeof tag, NULL, 0);
 	(void)pypin_libpython_serves(memfd_path, &e);
 	pypin_elf_close(&e);
 	return 0;
