@@ -133,7 +133,7 @@ OLD_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.9*/bin/python3.9 
 	$(HOME)/.pyenv/versions/3.8*/bin/python3.8))
 ifneq ($(OLD_PYTHON),)
 OLD_PY_LIBDIR = $(shell $(OLD_PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')
-PLUGINS += $(B)/oldpy/tst-embed-mod1.so $(B)/oldpy/venv/bin/python3
+FIXTURES += $(B)/oldpy/tst-embed-mod1.so $(B)/oldpy/venv/bin/python3
 $(B)/oldpy/tst-embed-mod1.so: $(FIX)/tst-embed.c
 	mkdir -p $(@D)
 	$(CC) $(FIXTURE_CFLAGS) $(shell $(OLD_PYTHON)-config --includes) -shared -o $@ $< \
