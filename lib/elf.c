@@ -427,8 +427,8 @@ static enum pypin_elf_status gnu_nsyms(const struct pypin_elf *e, uint64_t *nsym
 	return PYPIN_ELF_BAD;                 /* a chain that runs off the table */
 }
 
-/* How many symbols there are (*nsyms), or with nsyms NULL how many of the first
- * may be undefined (*count): with DT_GNU_HASH, those below symoffset. */
+/* How many symbols there are (all), or how many of the first may be undefined
+ * (with DT_GNU_HASH, those below symoffset); never more than the table holds. */
 static enum pypin_elf_status sym_count(const struct pypin_elf *e, int all, uint64_t *count)
 {
 	uint32_t hdr[4];
@@ -449,7 +449,7 @@ static enum pypin_elf_status sym_count(const struct pypin_elf *e, int all, uint6
 		*count = e->nsyms_max;
 		return PYPIN_ELF_OK;
 	}
-	if (rd(e, hdr, sizeof hdr, e->hash_off) != 0 || hdr[1] > e->nsyms_max)
+	if (rd(e, hdr, 2 * sizeof hdr[0], e->hash_off) != 0 || hdr[1] > e->nsyms_max)
 		return PYPIN_ELF_BAD;
 	*count = hdr[1];
 	return PYPIN_ELF_OK;
