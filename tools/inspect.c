@@ -88,14 +88,39 @@ static const char *interposer(void)
 	return info.dli_fname;
 }
 
+/* Reads fd to its end, so that the child writing it never blocks on a full
+ * pipe, keeping the first cap bytes in buf (which has room for cap + 1) with a
+ * NUL after them.  Returns how many were kept; *cut says whether more came. */
+static size_t read_all(int fd, char *buf, size_t cap, int *cut)
+{
+	char sink[512];
+	size_t len = 0;
+	ssize_t n;
+
+	*cut = 0;
+	for (;;) {
+		int keep = len < cap;
+		n = read(fd, keep ? buf + len : sink, keep ? cap - len : sizeof sink);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (keep)
+			len += (size_t)n;
+		else
+			*cut = 1;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 /* Whether the loader's own search (LD_LIBRARY_PATH, ld.so.cache, the system
  * directories) finds the library `name`: tried in a child process, so that
  * nothing is loaded here.  out receives the file it loads, or on failure the
  * loader's message. */
 static int loader_finds(const char *name, char *out, size_t outsz)
 {
-	int pipefd[2], status;
-	ssize_t n, len = 0;
+	int pipefd[2], status, cut;
 	pid_t pid;
 
 	out[0] = '\0';
@@ -115,11 +140,7 @@ static int loader_finds(const char *name, char *out, size_t outsz)
 		_exit(h ? 0 : 1);
 	}
 	close(pipefd[1]);
-	while (pid > 0 && (size_t)len < outsz - 1 &&
-	       ((n = read(pipefd[0], out + len, outsz - 1 - (size_t)len)) > 0 ||
-		(n < 0 && errno == EINTR)))
-		len += n > 0 ? n : 0;
-	out[len] = '\0';
+	read_all(pipefd[0], out, outsz - 1, &cut);
 	close(pipefd[0]);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return 1;
@@ -189,7 +210,7 @@ static void print_paths(const struct pypin_elf *e)
  * beside it (its RPATH/RUNPATH, the executable's RPATH, LD_LIBRARY_PATH) or
  * through its own search. */
 struct needed_lib {
-	int found, by_search;         /* found, and by the loader's own search */
+	int found;
 	char where[PATH_MAX];         /* the file; the loader's message if not found */
 };
 
@@ -197,13 +218,10 @@ static void find_needed(const struct pypin_verdict *v, const struct pypin_elf *e
 	const char *path, struct needed_lib *n)
 {
 	n->found = 1;
-	n->by_search = 0;
 	n->where[0] = '\0';
 	if (v->need == PYPIN_NEED_VERSION &&
-	    pypin_libpython_beside(e, path, v->name, n->where, sizeof n->where) != 0) {
-		n->by_search = 1;
+	    pypin_libpython_beside(e, path, v->name, n->where, sizeof n->where) != 0)
 		n->found = loader_finds(v->name, n->where, sizeof n->where);
-	}
 }
 
 /* What the plain loader does with it. */
@@ -517,9 +535,8 @@ static void run_trial(const char *self, const char *lib, const char *plugin,
 	char **modules, int nmodules, struct outcome *o)
 {
 	char fdarg[16];
-	int pipefd[2], status;
+	int pipefd[2], status, cut;
 	pid_t pid;
-	ssize_t n;
 
 	o->ok = 0;
 	o->len = 0;
@@ -552,25 +569,8 @@ static void run_trial(const char *self, const char *lib, const char *plugin,
 		_exit(127);
 	}
 	close(pipefd[1]);
-	/* Read to the end (a trial must never block on a full pipe), keeping what
-	 * fits and room for the lines added below. */
-	size_t cap = sizeof o->text - 128;
-	int cut = 0;
-	char sink[512];
-	for (;;) {
-		int keep = o->len < cap;
-		n = read(pipefd[0], keep ? o->text + o->len : sink,
-			 keep ? cap - o->len : sizeof sink);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (keep)
-			o->len += (size_t)n;
-		else
-			cut = 1;
-	}
-	o->text[o->len] = '\0';
+	/* Room is kept for the lines added below. */
+	o->len = read_all(pipefd[0], o->text, sizeof o->text - 128, &cut);
 	if (cut)
 		o->len += (size_t)snprintf(o->text + o->len, sizeof o->text - o->len,
 					   "%s (the rest of the report is left out)\n",
