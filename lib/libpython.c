@@ -319,7 +319,7 @@ int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_pa
 	struct search *s = calloc(1, sizeof *s);
 	struct scan sc = { .s = s };
 	char *llp;
-	int rc;
+	int rc = 0;                           /* found, until the last list says */
 
 	if (!s)
 		return -1;
@@ -342,19 +342,18 @@ int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_pa
 				goto found;
 		}
 	}
-	set_exe_origin(s);                    /* $ORIGIN in LD_LIBRARY_PATH */
-	llp = startup_library_path();
-	rc = find_in_list(s, llp, ":;");
-	free(llp);
-	if (rc == 0)
-		goto found;
+	if ((llp = startup_library_path())) {
+		set_exe_origin(s);            /* $ORIGIN in LD_LIBRARY_PATH */
+		rc = find_in_list(s, llp, ":;");
+		free(llp);
+		if (rc == 0)
+			goto found;
+	}
 	set_origin(s, plugin_path);
 	rc = find_in_list(s, runpath, ":");
-	free(s);
-	return rc;
 found:
 	free(s);
-	return 0;
+	return rc;
 }
 
 #define MAX_CANDIDATES 32

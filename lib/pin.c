@@ -247,9 +247,7 @@ int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
 /* Whether Python tag is 3.10 or later. */
 static int since_3_10(const char *tag)
 {
-	char *end;
-	unsigned long minor = tag[0] == '3' && tag[1] == '.' ? strtoul(tag + 2, &end, 10) : 0;
-	return minor >= 10;
+	return tag[0] == '3' && tag[1] == '.' && strtoul(tag + 2, NULL, 10) >= 10;
 }
 
 /* Whether the program name can be set: from 3.10 on, while nobody (the host)
@@ -288,20 +286,19 @@ static void set_home(void *h, const struct pin *p, const char *real)
 		name = program;
 	if (name)
 		w = decode(name, NULL);
-	if (!atomic_compare_exchange_strong(&home_state, &expected, 1)) {
-		while (atomic_load(&home_state) != 2)
-			sched_yield();
-		if (w)
-			raw_free(w);
-	} else {
+	if (atomic_compare_exchange_strong(&home_state, &expected, 1)) {
 		if (w && !is_init() && program_name_free(p, get_name)) {
-			set_name(w);                  /* kept for the life of the process */
+			set_name(w);
 			snprintf(home_program, sizeof home_program, "%s", name);
-		} else if (w) {
-			raw_free(w);
+			w = NULL;                     /* kept for the life of the process */
 		}
 		atomic_store(&home_state, 2);
+	} else {
+		while (atomic_load(&home_state) != 2)
+			sched_yield();
 	}
+	if (w)
+		raw_free(w);
 	free(program);
 }
 
@@ -429,8 +426,8 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 		snprintf(msg, msgsz, "could not pin %s; passed through", p->path);
 		return PYPIN_PIN_FALLBACK;
 	}
+	const char *home = atomic_load(&home_state) == 2 ? home_program : "";
 	snprintf(msg, msgsz, "pinned %s (%s, %s%s%s)", p->real, how_word(p->how), p->real_why,
-		 atomic_load(&home_state) == 2 && home_program[0] ? "; home " : "",
-		 atomic_load(&home_state) == 2 ? home_program : "");
+		 home[0] ? "; home " : "", home);
 	return PYPIN_PIN_OK;
 }
