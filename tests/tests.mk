@@ -103,6 +103,16 @@ $(B)/tst-via-mod1.so: $(FIX)/tst-via.c | $(B)
 $(B)/refuse-exit: $(FIX)/refuse-exit.c | $(B)
 	$(CC) $(FIXTURE_CFLAGS) -o $@ $< -pthread
 
+# $(call linked-to-gone,SONAME): links $< to a stand-in libpython with that
+# soname, then removes the stand-in, so that none is found at run time.
+define linked-to-gone
+	mkdir -p $(B)/gone-$(1)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $(B)/gone-$(1)/$(1) $(FIX)/fake-libpython.c \
+		-Wl,-soname,$(1)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -lm -Wl,--no-as-needed $(B)/gone-$(1)/$(1)
+	rm -rf $(B)/gone-$(1)
+endef
+
 # Plugins linked to libpython that find it: through $PLATFORM and $LIB in their
 # RUNPATH (another libpython3.11.so.1.0 is put there); through a RUNPATH naming
 # the system's directory (LD_LIBRARY_PATH comes first); not at all, with -z
@@ -120,11 +130,7 @@ $(B)/tst-embed-nodeflib-mod1.so: $(FIX)/tst-embed.c | $(B)
 	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS) \
 		-pthread -Wl,-z,nodefaultlib
 $(B)/tst-soname7-mod1.so: $(FIX)/tst-plain.c $(FIX)/fake-libpython.c | $(B)
-	mkdir -p $(B)/gone7
-	$(CC) $(FIXTURE_CFLAGS) -shared -o $(B)/gone7/libpython3.11.so.7 $(FIX)/fake-libpython.c \
-		-Wl,-soname,libpython3.11.so.7
-	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -lm -Wl,--no-as-needed $(B)/gone7/libpython3.11.so.7
-	rm -rf $(B)/gone7
+	$(call linked-to-gone,libpython3.11.so.7)
 
 # A plugin for a Python before 3.10 (pyenv's, where there is one) and a venv of
 # it, for the interpreter's home: Py_GetProgramName() fixes the path
@@ -150,11 +156,7 @@ $(B)/hostile/libpython3.11.so.1.0: $(FIX)/hostile-libpython.c | $(B)/hostile
 
 # Needs a libpython3.98 that is nowhere to be found at run time.
 $(B)/tst-missing-mod1.so: $(FIX)/tst-plain.c $(FIX)/fake-libpython.c | $(B)
-	mkdir -p $(B)/gone
-	$(CC) $(FIXTURE_CFLAGS) -shared -o $(B)/gone/libpython3.98.so.1.0 $(FIX)/fake-libpython.c \
-		-Wl,-soname,libpython3.98.so.1.0
-	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -lm -Wl,--no-as-needed $(B)/gone/libpython3.98.so.1.0
-	rm -rf $(B)/gone
+	$(call linked-to-gone,libpython3.98.so.1.0)
 
 # ELF layouts: file offsets that differ from addresses; DT_HASH only; an
 # executable; a position-independent executable (linked to libpython); a static
