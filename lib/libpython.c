@@ -1,6 +1,7 @@
 /* pypin: finding a libpython to pin, from files alone.  See libpython.h. */
 #include "libpython.h"
 #include "loaded.h"
+#include "platform.h"
 #include "search.h"
 
 #include <dirent.h>
@@ -326,7 +327,7 @@ int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_pa
 	s->name = name;
 	s->out = out;
 	s->outsz = outsz;
-	s->platform = (const char *)getauxval(AT_PLATFORM);
+	s->platform = pypin_platform();
 	dl_iterate_phdr(scan_cb, &sc);
 
 	/* The plugin's DT_RPATH, then the executable's, each only without a

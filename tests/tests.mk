@@ -117,12 +117,19 @@ endef
 # RUNPATH (another libpython3.11.so.1.0 is put there); through a RUNPATH naming
 # the system's directory (LD_LIBRARY_PATH comes first); not at all, with -z
 # nodefaultlib; and one that needs libpython3.11.so.7, which no libpython is.
-DST_DIR = $(B)/dst/$(shell uname -m)/$(shell ldd /bin/true | sed -n 's|.*=> /\(usr/\)\{0,1\}\(.*\)/libc\.so\.6 .*|\2|p')
-$(B)/tst-embed-dst-mod1.so: $(FIX)/tst-embed.c $(B)/hostile/libpython3.11.so.1.0 | $(B)
-	mkdir -p $(DST_DIR)
-	cp $(B)/hostile/libpython3.11.so.1.0 $(DST_DIR)/
+DST_RUNPATH = $$ORIGIN/dst/$$PLATFORM/$$LIB
+$(B)/serinfo: $(FIX)/serinfo.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -o $@ $<
+$(B)/tst-dst-probe.so: $(FIX)/empty.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -Wl,--enable-new-dtags,-rpath,'$(DST_RUNPATH)'
+# The libpython goes where the loader looks: its first RUNPATH directory, as
+# it expands $$PLATFORM and $$LIB for an object with the same RUNPATH.
+$(B)/tst-embed-dst-mod1.so: $(FIX)/tst-embed.c $(B)/hostile/libpython3.11.so.1.0 \
+		$(B)/serinfo $(B)/tst-dst-probe.so | $(B)
+	dir=$$($(B)/serinfo $(B)/tst-dst-probe.so | grep -m 1 /dst/) && test -n "$$dir" && \
+		rm -rf $(B)/dst && mkdir -p "$$dir" && cp $(B)/hostile/libpython3.11.so.1.0 "$$dir/"
 	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS) \
-		-pthread -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/dst/$$PLATFORM/$$LIB'
+		-pthread -Wl,--enable-new-dtags,-rpath,'$(DST_RUNPATH)'
 $(B)/tst-embed-rp-mod1.so: $(FIX)/tst-embed.c | $(B)
 	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS) \
 		-pthread -Wl,--enable-new-dtags,-rpath,$(PY_LIBDIR)
