@@ -1,6 +1,7 @@
 /* pypin: finding a libpython to pin, from files alone.  See libpython.h. */
 #include "libpython.h"
 #include "loaded.h"
+#include "log.h"
 #include "platform.h"
 #include "search.h"
 
@@ -80,37 +81,65 @@ static int mark(const struct pypin_elf_sym *s, void *ctx)
 	return w->nfound == w->n;
 }
 
-int pypin_libpython_serves(const char *path, const struct pypin_elf *plugin)
+/* Collects the plugin's undefined Py symbols into w, sorted and without
+ * duplicates.  Returns 0, or -1. */
+static int wanted_of(const struct pypin_elf *plugin, struct wanted *w)
+{
+	if (pypin_elf_each_undefined(plugin, collect, w) != PYPIN_ELF_OK)
+		return -1;
+	if (w->n == 0)
+		return 0;
+	qsort(w->names, w->n, sizeof *w->names, cmp_names);
+	/* Drop duplicates so that nfound can reach n. */
+	size_t k = 1;
+	for (size_t i = 1; i < w->n; i++)
+		if (strcmp(w->names[i], w->names[k - 1]) != 0)
+			w->names[k++] = w->names[i];
+	w->n = k;
+	return 0;
+}
+
+int pypin_libpython_missing(const char *path, const struct pypin_elf *plugin, char *sym,
+	size_t symsz)
 {
 	struct wanted w = { 0 };
 	struct pypin_elf e;
-	int fd, ok = 0;
+	int fd, rc = -1;
 
-	if (pypin_elf_each_undefined(plugin, collect, &w) != PYPIN_ELF_OK)
+	if (wanted_of(plugin, &w) != 0)
 		goto out;
 	if (w.n == 0) {
-		ok = 1;
+		rc = 0;
 		goto out;
 	}
-	qsort(w.names, w.n, sizeof *w.names, cmp_names);
-	/* Drop duplicates so that nfound can reach n. */
-	size_t k = 1;
-	for (size_t i = 1; i < w.n; i++)
-		if (strcmp(w.names[i], w.names[k - 1]) != 0)
-			w.names[k++] = w.names[i];
-	w.n = k;
 	w.found = calloc(w.n, 1);
 	if (!w.found || (fd = pypin_open_regular(path)) < 0)
 		goto out;
 	if (pypin_elf_open(&e, fd) == PYPIN_ELF_OK) {
-		ok = pypin_elf_each_symbol(&e, mark, &w) == PYPIN_ELF_OK && w.nfound == w.n;
+		if (pypin_elf_each_symbol(&e, mark, &w) == PYPIN_ELF_OK) {
+			rc = w.nfound < w.n;
+			/* The first in the plugin's own order would need a second
+			 * list; the first by name is as good a witness. */
+			for (size_t i = 0; rc == 1 && i < w.n; i++)
+				if (!w.found[i]) {
+					snprintf(sym, symsz, "%s", w.names[i]);
+					break;
+				}
+		}
 		pypin_elf_close(&e);
 	}
 	close(fd);
 out:
 	free(w.names);
 	free(w.found);
-	return ok;
+	return rc;
+}
+
+int pypin_libpython_serves(const char *path, const struct pypin_elf *plugin)
+{
+	char sym[PYPIN_NAME_MAX];
+
+	return pypin_libpython_missing(path, plugin, sym, sizeof sym) == 0;
 }
 
 /* Where a plugin's DT_NEEDED libpython is looked for, and the directory
@@ -417,28 +446,20 @@ static int cmp_candidates(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-int pypin_libpython_newest(const void *addr, const struct pypin_elf *plugin,
-	char *out, size_t outsz, char *tag, size_t tagsz)
+void pypin_libpython_each_newest(const void *addr, int (*fn)(const char *path, void *ctx),
+	void *ctx)
 {
 	struct newest *nw = calloc(1, sizeof *nw);
-	int rc = -1;
 
 	if (!nw)
-		return -1;
+		return;
 	if (pypin_search_dirs(addr, scan_dir, nw) == 0) {
 		qsort(nw->c, nw->n, sizeof nw->c[0], cmp_candidates);
-		for (unsigned i = 0; i < nw->n && rc != 0; i++) {
-			const char *path = nw->c[i].path;
-			if (pypin_libpython_identify(path, tag, tagsz, NULL, 0) == 0 &&
-			    (!plugin || pypin_libpython_serves(path, plugin)) &&
-			    strlen(path) < outsz) {
-				strcpy(out, path);
-				rc = 0;
-			}
-		}
+		for (unsigned i = 0; i < nw->n; i++)
+			if (fn(nw->c[i].path, ctx))
+				break;
 	}
 	free(nw);
-	return rc;
 }
 
 /* Removes the last path component of p in place; returns its start, or NULL. */
@@ -474,4 +495,273 @@ int pypin_libpython_program(const char *libpath, const char *tag, char *out, siz
 out:
 	free(real);
 	return rc;
+}
+
+/* --- Python installations, from their files ------------------------------ */
+
+/* The value of `key = value` in the text of a pyvenv.cfg, into out. */
+static int cfg_value(const char *text, const char *key, char *out, size_t outsz)
+{
+	size_t kl = strlen(key);
+
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line += !!line) {
+		const char *p = line + strspn(line, " \t");
+		if (strncmp(p, key, kl) != 0)
+			continue;
+		p += kl;
+		p += strspn(p, " \t");
+		if (*p != '=')
+			continue;
+		p++;
+		p += strspn(p, " \t");
+		size_t n = strcspn(p, "\r\n");
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n == 0 || n >= outsz)
+			return -1;
+		memcpy(out, p, n);
+		out[n] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+/* Reads the first size - 1 bytes of the regular file path into buf. */
+static int read_small(const char *path, char *buf, size_t size)
+{
+	int fd = pypin_open_regular(path);
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while (len + 1 < size && ((n = read(fd, buf + len, size - 1 - len)) > 0 ||
+				  (n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	return 0;
+}
+
+struct venv {
+	char dir[PATH_MAX], cfg[PATH_MAX], val[PATH_MAX], ver[32];
+	char text[4096];
+};
+
+int pypin_venv_base(const char *program, char *base, size_t basesz)
+{
+	struct venv *v = calloc(1, sizeof *v);
+	int rc = -1, found = 0;
+
+	if (!v || program[0] != '/' || strlen(program) >= sizeof v->dir)
+		goto out;
+	strcpy(v->dir, program);
+	/* pyvenv.cfg beside the program, or one directory up (as CPython looks). */
+	for (int up = 0; up < 2 && !found && pop(v->dir); up++)
+		found = (size_t)snprintf(v->cfg, sizeof v->cfg, "%s/pyvenv.cfg", v->dir) <
+			sizeof v->cfg && read_small(v->cfg, v->text, sizeof v->text) == 0;
+	if (!found)
+		goto out;
+	if (cfg_value(v->text, "executable", v->val, sizeof v->val) == 0 && v->val[0] == '/' &&
+	    access(v->val, X_OK) == 0 && strlen(v->val) < basesz) {
+		strcpy(base, v->val);
+		rc = 0;
+		goto out;
+	}
+	if (cfg_value(v->text, "home", v->val, sizeof v->val) != 0 || v->val[0] != '/')
+		goto out;
+	/* version = 3.12.1 (or version_info): home/python3.12, else home/python3. */
+	if (cfg_value(v->text, "version", v->ver, sizeof v->ver) == 0 ||
+	    cfg_value(v->text, "version_info", v->ver, sizeof v->ver) == 0) {
+		char *dot = strchr(v->ver, '.');
+		if (dot && (dot = strchr(dot + 1, '.')))
+			*dot = '\0';
+		if ((size_t)snprintf(base, basesz, "%s/python%s", v->val, v->ver) < basesz &&
+		    access(base, X_OK) == 0) {
+			rc = 0;
+			goto out;
+		}
+	}
+	rc = (size_t)snprintf(base, basesz, "%s/python3", v->val) < basesz &&
+	     access(base, X_OK) == 0 ? 0 : -1;
+out:
+	free(v);
+	return rc;
+}
+
+/* The directory libc was loaded from, below the root and /usr:
+ * "lib/x86_64-linux-gnu" on Debian, "lib64" elsewhere. */
+static int libc_dir_cb(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+	char *out = ctx;
+	const char *name = info->dlpi_name, *base = name ? strrchr(name, '/') : NULL;
+
+	(void)size;
+	if (!base || strcmp(base + 1, "libc.so.6") != 0)
+		return 0;
+	size_t len = (size_t)(base - name);
+	if (strncmp(name, "/usr/", 5) == 0)
+		name += 4, len -= 4;
+	if (*name == '/' && len > 1 && len < PATH_MAX)
+		snprintf(out, PATH_MAX, "%.*s", (int)(len - 1), name + 1);
+	return 1;
+}
+
+/* soname in the library directories of the installation whose program is
+ * the file exe (PREFIX/bin/...): PREFIX/lib, PREFIX/lib64, PREFIX/$LIB. */
+static int in_prefix(const char *exe, const char *soname, char *out, size_t outsz)
+{
+	char *prefix = strdup(exe), *libdir = calloc(1, PATH_MAX);
+	const char *dirs[3] = { "lib", "lib64", libdir };
+	int rc = -1;
+
+	if (!prefix || !libdir || !pop(prefix) || !pop(prefix))
+		goto out;
+	dl_iterate_phdr(libc_dir_cb, libdir);
+	for (unsigned i = 0; i < 3 && rc != 0; i++) {
+		int n = dirs[i][0] ? snprintf(out, outsz, "%s/%s/%s", prefix, dirs[i], soname) : -1;
+		if (n > 0 && (size_t)n < outsz && access(out, R_OK) == 0)
+			rc = 0;
+	}
+out:
+	free(prefix);
+	free(libdir);
+	return rc;
+}
+
+/* For an executable that names no libpython (linked statically, like
+ * Debian's): its installation's libpython, by the program's name pythonX.Y. */
+static int by_program_name(const char *exe, char *out, size_t outsz)
+{
+	const char *base = strrchr(exe, '/');
+	char soname[PYPIN_NAME_MAX];
+
+	base = base ? base + 1 : exe;
+	if (strncmp(base, "python", 6) != 0 || !strchr(base, '.') || base[6] < '0' ||
+	    base[6] > '9' ||
+	    (size_t)snprintf(soname, sizeof soname, "lib%s.so.1.0", base) >= sizeof soname)
+		return -1;
+	return in_prefix(exe, soname, out, outsz);
+}
+
+int pypin_libpython_of_program(const char *program, char *out, size_t outsz, const char **why)
+{
+	char *base = malloc(PATH_MAX), *real = NULL, tag[PYPIN_TAG_MAX];
+	struct pypin_elf e;
+	int fd, rc = -1, named = 0;
+
+	*why = "not found";
+	if (!base)
+		return -1;
+	if (program[0] != '/') {
+		*why = "not an absolute path";
+		goto out;
+	}
+	if (pypin_venv_base(program, base, PATH_MAX) == 0)
+		program = base;               /* a venv runs its base's libpython */
+	if (!(real = realpath(program, NULL)) || (fd = pypin_open_regular(real)) < 0)
+		goto out;
+	if (pypin_elf_open(&e, fd) == PYPIN_ELF_OK) {
+		for (unsigned i = 0; i < e.nneeded && !named; i++) {
+			const char *name = pypin_elf_str(&e, e.needed[i]);
+			if (!name || !pypin_libpython_tag(name, tag, sizeof tag) ||
+			    strcmp(tag, "3") == 0)
+				continue;
+			named = 1;
+			if (pypin_libpython_beside(&e, real, name, out, outsz) == 0 ||
+			    in_prefix(real, name, out, outsz) == 0)
+				rc = 0;
+			else
+				*why = "the libpython it names is not found";
+		}
+		pypin_elf_close(&e);
+	}
+	close(fd);
+	if (!named) {
+		rc = by_program_name(real, out, outsz);
+		if (rc != 0)
+			*why = "no shared libpython";
+	}
+out:
+	free(base);
+	free(real);
+	return rc;
+}
+
+int pypin_libpython_shim_target(const char *shim, char *out, size_t outsz)
+{
+	char *real = realpath(shim, NULL), tag[PYPIN_TAG_MAX];
+	struct pypin_elf e;
+	int fd, rc = -1;
+
+	if (!real || (fd = pypin_open_regular(real)) < 0) {
+		free(real);
+		return -1;
+	}
+	if (pypin_elf_open(&e, fd) == PYPIN_ELF_OK) {
+		for (unsigned i = 0; i < e.nneeded && rc != 0; i++) {
+			const char *name = pypin_elf_str(&e, e.needed[i]);
+			if (!name || !pypin_libpython_tag(name, tag, sizeof tag) ||
+			    strcmp(tag, "3") == 0)
+				continue;
+			/* Its own RUNPATH, else its own directory: the installation's. */
+			if (pypin_libpython_beside(&e, real, name, out, outsz) == 0)
+				rc = 0;
+			else {
+				char *dir = strdup(real);
+				int n = dir && pop(dir) ? snprintf(out, outsz, "%s/%s", dir, name) : -1;
+				if (n > 0 && (size_t)n < outsz && access(out, R_OK) == 0)
+					rc = 0;
+				free(dir);
+			}
+			break;
+		}
+		pypin_elf_close(&e);
+	}
+	close(fd);
+	free(real);
+	return rc;
+}
+
+/* Whether the file at path starts with the ELF magic. */
+static int is_elf(const char *path)
+{
+	unsigned char magic[4];
+	int fd = pypin_open_regular(path), ok;
+
+	if (fd < 0)
+		return 0;
+	ok = pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic &&
+	     memcmp(magic, "\177ELF", 4) == 0;
+	close(fd);
+	return ok;
+}
+
+#define MAX_PATH_DIRS 128
+
+int pypin_libpython_on_path(const char *name, char *out, size_t outsz)
+{
+	const char *path = secure_getenv("PATH");
+	unsigned dirs = 0;
+
+	if (!path)
+		return -1;
+	for (const char *d = path; *d && dirs < MAX_PATH_DIRS; dirs++) {
+		size_t len = strcspn(d, ":");
+		/* Relative elements (and the empty one, the current directory)
+		 * depend on where the host runs: passed over. */
+		if (len > 0 && d[0] == '/') {
+			int n = snprintf(out, outsz, "%.*s/%s", (int)len, d, name);
+			if (n > 0 && (size_t)n < outsz && access(out, X_OK) == 0) {
+				if (is_elf(out))
+					return 0;
+				pypin_debug("%s is not an ELF executable (a script, such as "
+					    "pyenv's shims); passed over", out);
+			}
+		}
+		d += len;
+		d += *d == ':';
+	}
+	return -1;
 }

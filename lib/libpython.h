@@ -19,6 +19,12 @@ int pypin_libpython_identify(const char *path, char *tag, size_t tagsz, char *so
 /* Whether the libpython at path defines every undefined Py symbol of plugin. */
 int pypin_libpython_serves(const char *path, const struct pypin_elf *plugin);
 
+/* The first undefined Py symbol of plugin that the libpython at path does not
+ * define (the first by name): 1 with it in sym, 0 when it defines them all,
+ * -1 when either cannot be read. */
+int pypin_libpython_missing(const char *path, const struct pypin_elf *plugin, char *sym,
+	size_t symsz);
+
 /* Looks for `name` (a DT_NEEDED entry of plugin, opened as plugin_path) where
  * the loader looks first when it loads the dependencies of plugin:
  *   - when plugin has no DT_RUNPATH: its DT_RPATH, then the executable's
@@ -31,15 +37,37 @@ int pypin_libpython_serves(const char *path, const struct pypin_elf *plugin);
 int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_path,
 	const char *name, char *out, size_t outsz);
 
-/* The newest libpython3.N.so.1.0 in the loader's search directories (those of
- * the object containing addr) that serves plugin.  Returns 0 with its path and
- * tag, or -1. */
-int pypin_libpython_newest(const void *addr, const struct pypin_elf *plugin,
-	char *out, size_t outsz, char *tag, size_t tagsz);
+/* Calls fn with each libpython3.N.so.1.0 in the loader's search directories
+ * (those of the object containing addr), newest first, until it returns
+ * non-zero. */
+void pypin_libpython_each_newest(const void *addr, int (*fn)(const char *path, void *ctx),
+	void *ctx);
 
 /* The python executable that belongs to the installation of the libpython at
  * libpath, e.g. /usr/bin/python3.11 for /usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0.
  * Returns 0 and the path, or -1 when there is none. */
 int pypin_libpython_program(const char *libpath, const char *tag, char *out, size_t outsz);
+
+/* When program (an absolute path) lives in a virtual environment (a
+ * pyvenv.cfg beside it or one directory up), the python of its base
+ * installation (the cfg's executable, else home/pythonX.Y, else home/python3).
+ * Returns 0 and its path, or -1. */
+int pypin_venv_base(const char *program, char *base, size_t basesz);
+
+/* The libpython the python executable program runs with: a venv's base
+ * installation's; the libpython its DT_NEEDED names, found through its
+ * RUNPATH/RPATH or in its installation's lib directories; for a program that
+ * names none (linked statically, like Debian's python3.11), its
+ * installation's libpythonX.Y.so.1.0 by the program's name.  Files only.
+ * Returns 0 and the path, or -1 with why. */
+int pypin_libpython_of_program(const char *program, char *out, size_t outsz, const char **why);
+
+/* The libpython3.X a stable-ABI shim libpython3.so needs, in its own
+ * installation (its RUNPATH, else its own directory).  Returns 0, or -1. */
+int pypin_libpython_shim_target(const char *shim, char *out, size_t outsz);
+
+/* The first file called name in an absolute directory of PATH that is an ELF
+ * executable; scripts (pyenv's shims) are passed over.  Returns 0, or -1. */
+int pypin_libpython_on_path(const char *name, char *out, size_t outsz);
 
 #endif

@@ -1,9 +1,11 @@
 /* pypin: the pinned interpreter.  See pin.h. */
 #include "pin.h"
+#include "choose.h"
 #include "config.h"
 #include "libpython.h"
 #include "log.h"
 #include "pypin.h"
+#include "search.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -15,28 +17,19 @@
 #include <string.h>
 #include <wchar.h>
 
-#ifndef PYPIN_DEFAULT_LIBPYTHON
-#define PYPIN_DEFAULT_LIBPYTHON ""
-#endif
-
-enum how {
-	LOAD,        /* dlopen the file (or soname) with RTLD_GLOBAL */
-	PROMOTE,     /* already mapped: RTLD_NOLOAD|RTLD_GLOBAL */
-	PRESENT,     /* Python is already in the global scope: nothing to do */
-};
-
 enum state { CHOSEN, PUBLISHING, READY, FAILED };
 
 /* Written once by the thread that chooses, before it is published.  Any thread
  * may then load it; the first to finish writes `real` and `real_why` (state
  * PUBLISHING) and then sets READY, or FAILED. */
 struct pin {
-	enum how how;
+	enum pypin_how how;
 	char path[PATH_MAX];          /* file, soname, or the object Python lives in */
 	char tag[PYPIN_TAG_MAX];
 	const char *why;
 	char fallback[PATH_MAX];      /* a file to load when path cannot be, or "" */
 	const char *fallback_why;
+	int global;                   /* Python was global before pypin acted */
 	char real[PATH_MAX];          /* where it was found to be mapped */
 	const char *real_why;         /* why, or fallback_why */
 	atomic_int state;
@@ -61,176 +54,35 @@ int pypin_pinned(void)
 	return p && atomic_load_explicit(&p->state, memory_order_acquire) == READY;
 }
 
-static int set_pin(struct pin *p, enum how how, const char *path, const char *tag,
-	const char *why)
+/* Chooses what to pin for v (pypin_rules[], in choose.c) into p; ch has the
+ * account of it.  Returns 0, or -1 when nothing fits. */
+static int choose(struct pin *p, const struct pypin_verdict *v, const struct pypin_elf *e,
+	const char *path, struct pypin_choice *ch)
 {
-	if (strlen(path) >= sizeof p->path || strlen(tag) >= sizeof p->tag)
+	struct pypin_probe pr;
+
+	pypin_probe_settings(&pr);
+	if (pypin_choose(v, e, path, &pr, ch) != 0)
 		return -1;
-	p->how = how;
-	strcpy(p->path, path);
-	strcpy(p->tag, tag);
-	p->why = why;
+	p->how = ch->c.how;
+	strcpy(p->path, ch->c.path);
+	strcpy(p->tag, ch->tag);
+	p->why = ch->rule->name;
+	strcpy(p->fallback, ch->fallback);
+	p->fallback_why = ch->fallback_why;
+	p->global = ch->c.global;
 	return 0;
-}
-
-/* --- 1. Python already in the process ------------------------------------ */
-
-struct mapped {
-	struct pin *p;
-	const char *want;   /* a tag to prefer, or NULL */
-	int found;
-};
-
-static int mapped_cb(struct dl_phdr_info *info, size_t size, void *ctx)
-{
-	struct mapped *m = ctx;
-	const char *name = info->dlpi_name, *base;
-	char tag[PYPIN_TAG_MAX];
-
-	(void)size;
-	if (!name || !*name)
-		return 0;
-	base = strrchr(name, '/');
-	base = base ? base + 1 : name;
-	if (!pypin_libpython_tag(base, tag, sizeof tag) || strcmp(tag, "3") == 0)
-		return 0;
-	if (!m->found || (m->want && pypin_tag_compatible(tag, m->want))) {
-		m->found = set_pin(m->p, PROMOTE, name, tag, "already mapped") == 0;
-		return m->want && m->found && pypin_tag_compatible(tag, m->want);
-	}
-	return 0;
-}
-
-/* "3.11.2 (main, …)" -> "3.11" */
-static int version_tag(const char *version, char *tag, size_t tagsz)
-{
-	size_t n = strspn(version, "0123456789");
-	if (n == 0 || version[n] != '.')
-		return -1;
-	n += 1 + strspn(version + n + 1, "0123456789");
-	if (n >= tagsz)
-		return -1;
-	memcpy(tag, version, n);
-	tag[n] = '\0';
-	return 0;
-}
-
-static int in_process(struct pin *p, const struct pypin_verdict *v)
-{
-	struct mapped m = { p, v->need == PYPIN_NEED_ANY ? NULL : v->tag, 0 };
-	char tag[PYPIN_TAG_MAX];
-	Dl_info info;
-
-	dl_iterate_phdr(mapped_cb, &m);
-	if (m.found)
-		return 0;
-
-	/* Python linked into the executable or another global object. */
-	void *sym = dlsym(RTLD_DEFAULT, "Py_IsInitialized");
-	const char *(*get_version)(void) =
-		(const char *(*)(void))dlsym(RTLD_DEFAULT, "Py_GetVersion");
-	if (!sym || !get_version || version_tag(get_version(), tag, sizeof tag) != 0)
-		return -1;
-	const char *where = dladdr(sym, &info) && info.dli_fname && *info.dli_fname ?
-		info.dli_fname : "the executable";
-	return set_pin(p, PRESENT, where, tag, "already in the process");
-}
-
-/* --- 2-4. Choosing a file ------------------------------------------------ */
-
-static int fits(const struct pypin_verdict *v, const char *tag)
-{
-	return v->need == PYPIN_NEED_ANY || pypin_tag_compatible(tag, v->tag);
-}
-
-/* Whether the file at path is a libpython that fits v (and, if soname is not
- * NULL, has that soname); sets tag. */
-static int usable(const struct pypin_verdict *v, const struct pypin_elf *e,
-	const char *path, const char *why, const char *soname, char *tag)
-{
-	char name[PYPIN_NAME_MAX];
-
-	if (!path || !*path)
-		return 0;
-	if (pypin_libpython_identify(path, tag, PYPIN_TAG_MAX, name, sizeof name) != 0) {
-		pypin_debug("%s (%s) is not a readable libpython; passed over", path, why);
-		return 0;
-	}
-	if (soname && strcmp(name, soname) != 0) {
-		pypin_debug("%s (%s) is %s, not %s; passed over", path, why, name, soname);
-		return 0;
-	}
-	if (!fits(v, tag)) {
-		pypin_debug("%s (%s) is Python %s, not %s; passed over", path, why, tag, v->tag);
-		return 0;
-	}
-	if (v->need == PYPIN_NEED_ANY && !pypin_libpython_serves(path, e))
-		pypin_debug("%s (%s) lacks some of the Py symbols needed; using it anyway",
-			    path, why);
-	return 1;
-}
-
-/* A configured or default libpython, if it is one and fits. */
-static int try_file(struct pin *p, const struct pypin_verdict *v,
-	const struct pypin_elf *e, const char *path, const char *why)
-{
-	char tag[PYPIN_TAG_MAX];
-
-	return usable(v, e, path, why, NULL, tag) ? set_pin(p, LOAD, path, tag, why) : -1;
-}
-
-static int choose(struct pin *p, const struct pypin_verdict *v,
-	const struct pypin_elf *e, const char *path)
-{
-	char tag[PYPIN_TAG_MAX], *found;
-	int by_version = v->need == PYPIN_NEED_VERSION && strchr(v->tag, '.'), rc = -1;
-
-	if (in_process(p, v) == 0)
-		return 0;
-	if (v->need == PYPIN_NEED_SELF)
-		return set_pin(p, LOAD, path, v->tag, "the library opened");
-	if (try_file(p, v, e, pypin_config.libpython, pypin_config.libpython_from_file ?
-		     "libpython in " PYPIN_CONFIG_FILE : "PYPIN_LIBPYTHON") == 0)
-		return 0;
-	if (!(found = malloc(PATH_MAX)))
-		return -1;
-	if (by_version) {
-		/* The file the loader would load for the DT_NEEDED entry: beside
-		 * the library, else what its own search finds by name (not for a
-		 * library linked -z nodefaultlib: the loader then searches no
-		 * further), else (a library the loader cannot find) the default,
-		 * if it has that very soname. */
-		if (pypin_libpython_beside(e, path, v->name, found, PATH_MAX) == 0) {
-			rc = set_pin(p, LOAD, found, v->tag, "beside the library");
-		} else if (e->flags_1 & DF_1_NODEFLIB) {
-			pypin_debug("%s: %s is not beside it, and it searches no further",
-				    path, v->name);
-		} else if ((rc = set_pin(p, LOAD, v->name, v->tag, "the loader's search")) == 0 &&
-			   usable(v, e, PYPIN_DEFAULT_LIBPYTHON, "the build-time default",
-				  v->name, tag) &&
-			   strlen(PYPIN_DEFAULT_LIBPYTHON) < sizeof p->fallback) {
-			strcpy(p->fallback, PYPIN_DEFAULT_LIBPYTHON);
-			p->fallback_why = "the build-time default";
-		}
-	} else if (try_file(p, v, e, PYPIN_DEFAULT_LIBPYTHON, "the build-time default") == 0) {
-		rc = 0;
-	} else if (pypin_libpython_newest((const void *)choose,
-					  v->need == PYPIN_NEED_ANY ? e : NULL,
-					  found, PATH_MAX, tag, sizeof tag) == 0 && fits(v, tag)) {
-		rc = set_pin(p, LOAD, found, tag, "the newest found");
-	}
-	free(found);
-	return rc;
 }
 
 int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
 	const char *path, struct pypin_plan *plan)
 {
 	struct pin *p = calloc(1, sizeof *p);
+	struct pypin_choice *ch = malloc(sizeof *ch);
 	int rc = -1;
 
 	memset(plan, 0, sizeof *plan);
-	if (p && choose(p, v, e, path) == 0) {
+	if (p && ch && choose(p, v, e, path, ch) == 0) {
 		strcpy(plan->lib, p->path);
 		strcpy(plan->tag, p->tag);
 		strcpy(plan->fallback, p->fallback);
@@ -239,6 +91,7 @@ int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
 		rc = 0;
 	}
 	free(p);
+	free(ch);
 	return rc;
 }
 
@@ -259,6 +112,20 @@ static int program_name_free(const struct pin *p, wchar_t *(*get_name)(void))
 	return !since_3_10(p->tag) || !get_name();
 }
 
+/* The program name that gives the interpreter its home (pypin_choose_home):
+ * none when Python was global before pypin did anything, as the plain
+ * loader would have it. */
+static int choose_home(const struct pin *p, const char *real, char *out, size_t outsz)
+{
+	struct pypin_probe pr;
+	const char *why;
+
+	if (p->global)
+		return 0;
+	pypin_probe_settings(&pr);
+	return pypin_choose_home(&pr, real, p->tag, out, outsz, &why);
+}
+
 /* Points the interpreter at its own installation (or PYPIN_PYTHON's), unless
  * it is already initialized or its program name was already set.  Once per
  * process; other threads wait for it.  Every dl* call, and the decoding of
@@ -274,15 +141,14 @@ static void set_home(void *h, const struct pin *p, const char *real)
 		(void (*)(const wchar_t *))dlsym(h, "Py_SetProgramName");
 	wchar_t *(*get_name)(void) = (wchar_t *(*)(void))dlsym(h, "Py_GetProgramName");
 	void (*raw_free)(void *) = (void (*)(void *))dlsym(h, "PyMem_RawFree");
-	const char *name = pypin_config.python;
+	const char *name = NULL;
 	char *program = NULL;
 	wchar_t *w = NULL;
 	int expected = 0;
 
 	if (!is_init || !decode || !set_name || !get_name || !raw_free || is_init())
 		return;
-	if (!name && (program = malloc(PATH_MAX)) &&
-	    pypin_libpython_program(real, p->tag, program, PATH_MAX) == 0)
+	if ((program = malloc(PATH_MAX)) && choose_home(p, real, program, PATH_MAX))
 		name = program;
 	if (name)
 		w = decode(name, NULL);
@@ -328,7 +194,7 @@ static void *open_pin(const struct pin *p, int mode, const char **why)
 		if (h)
 			return h;
 		const char *err = pypin_real_dlerror()();
-		pypin_debug("cannot %s %s (%s): %s", p->how == PROMOTE ? "promote" : "load",
+		pypin_debug("cannot %s %s (%s): %s", p->how == PYPIN_HOW_PROMOTE ? "promote" : "load",
 			    name, *why, err ? err : "unknown error");
 		if (name == p->fallback || !p->fallback[0])
 			return NULL;
@@ -343,11 +209,11 @@ static void activate(struct pin *p)
 	struct link_map *map = NULL;
 	const char *real = p->path, *why = p->why;
 
-	if (p->how == PRESENT) {
+	if (p->how == PYPIN_HOW_PRESENT) {
 		publish(p, READY, real, why);
 		return;
 	}
-	if (p->how == PROMOTE)
+	if (p->how == PYPIN_HOW_PROMOTE)
 		mode |= RTLD_NOLOAD;
 	pypin_enter();
 	void *h = open_pin(p, mode, &why);
@@ -366,27 +232,139 @@ static void activate(struct pin *p)
 	pypin_leave();
 }
 
-static const char *how_word(enum how how)
+static const char *how_word(enum pypin_how how)
 {
-	return how == LOAD ? "loaded" : how == PROMOTE ? "promoted" : "present";
+	return how == PYPIN_HOW_LOAD ? "loaded" : how == PYPIN_HOW_PROMOTE ? "promoted" : "present";
+}
+
+/* Whether a pinned Python of tag can serve v, by its version. */
+static int fits(const struct pypin_verdict *v, const char *tag)
+{
+	return v->need == PYPIN_NEED_ANY || pypin_tag_compatible(tag, v->tag);
+}
+
+/* Whether v names no libpython X.Y: only the shim, or undefined Py symbols. */
+static int names_no_version(const struct pypin_verdict *v)
+{
+	return v->need == PYPIN_NEED_ANY ||
+	       (v->need == PYPIN_NEED_VERSION && !strchr(v->tag, '.'));
+}
+
+/* For a library that names no X.Y, loaded once Python is pinned: whether the
+ * pinned libpython defines every Py symbol it needs.  Writes the refusal. */
+static int lacks(const struct pin *p, const struct pypin_elf *e, const char *path,
+	char *msg, size_t msgsz)
+{
+	char sym[PYPIN_NAME_MAX], ver[PYPIN_TAG_MAX];
+
+	if (p->real[0] != '/' || pypin_libpython_missing(p->real, e, sym, sizeof sym) != 1)
+		return 0;
+	snprintf(msg, msgsz, "pypin: %s needs %s, but this process already runs Python %s (%s), "
+		 "which lacks it; one interpreter per process", path, sym,
+		 pypin_tag_version(p->tag, ver), p->real);
+	return 1;
+}
+
+/* A library that names the shim libpython3.so gets the pinned installation's
+ * own shim, loaded before it: the loader then finds libpython3.so loaded (by
+ * its soname) and maps no second libpython.  When the pinned installation has
+ * no shim and the library's own would map another libpython, the library is
+ * refused (returns 1 with msg). */
+static int shim(const struct pin *p, const struct pypin_elf *e, const char *path,
+	char *msg, size_t msgsz)
+{
+	char *real, *b = malloc(2 * PATH_MAX), ver[PYPIN_TAG_MAX];
+	int refuse = 0;
+
+	if (!b || pypin_is_loaded("libpython3.so")) {
+		free(b);
+		return 0;
+	}
+	if ((real = realpath(p->real, NULL))) {
+		char *slash = strrchr(real, '/');
+		*slash = '\0';
+		if ((size_t)snprintf(b, PATH_MAX, "%s/libpython3.so", real) < PATH_MAX &&
+		    pypin_libpython_shim_target(b, b + PATH_MAX, PATH_MAX) == 0 &&
+		    pypin_same_file(b + PATH_MAX, p->real)) {
+			pypin_enter();
+			void *h = pypin_real_dlopen()(b, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE);
+			pypin_leave();
+			pypin_debug("%s: %s %s, the shim of the pinned installation", path,
+				    h ? "loaded" : "could not load", b);
+			free(real);
+			free(b);
+			return 0;
+		}
+		free(real);
+	}
+	if (pypin_libpython_beside(e, path, "libpython3.so", b, PATH_MAX) == 0 &&
+	    pypin_libpython_shim_target(b, b + PATH_MAX, PATH_MAX) == 0 &&
+	    !pypin_same_file(b + PATH_MAX, p->real)) {
+		snprintf(msg, msgsz, "pypin: %s needs libpython3.so, whose %s would map %s as a "
+			 "second libpython beside Python %s (%s); one interpreter per process",
+			 path, b, b + PATH_MAX, pypin_tag_version(p->tag, ver), p->real);
+		refuse = 1;
+	}
+	free(b);
+	return refuse;
+}
+
+/* For the debug line (a string to free, or NULL): a library that names the soname of the pinned
+ * libpython but was built against another file of that name (two
+ * installations of one version), which the pinned one now serves. */
+static char *same_soname(const struct pin *p, const struct pypin_verdict *v,
+	const struct pypin_elf *e, const char *path)
+{
+	char *file, *note = NULL;
+
+	if (!pypin_config_debug() || v->need != PYPIN_NEED_VERSION || !strchr(v->tag, '.') ||
+	    p->real[0] != '/' || !(file = malloc(PATH_MAX)))
+		return NULL;
+	if (pypin_libpython_beside(e, path, v->name, file, PATH_MAX) == 0 &&
+	    !pypin_same_file(file, p->real) &&
+	    asprintf(&note, "; the loader would load %s for it, another installation with the "
+		     "same soname: %s serves it (PYPIN_LIBPYTHON chooses)", file, p->real) < 0)
+		note = NULL;
+	free(file);
+	return note;
 }
 
 enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypin_elf *e,
 	const char *path, char *msg, size_t msgsz)
 {
 	struct pin *p = atomic_load_explicit(&pinned, memory_order_acquire);
+	char ver[PYPIN_TAG_MAX];
 	int chose = 0;
 
 	if (!p) {
 		struct pin *mine = calloc(1, sizeof *mine);
-		if (!mine) {
+		struct pypin_choice *ch = malloc(sizeof *ch);
+		enum pypin_pin_result r = PYPIN_PIN_FALLBACK;
+
+		if (!mine || !ch) {
 			snprintf(msg, msgsz, "out of memory; passed through");
-			return PYPIN_PIN_FALLBACK;
+		} else if (choose(mine, v, e, path, ch) != 0) {
+			/* For a library that names no version, nothing that fits is
+			 * pinned: refused, with what was tried.  One that names its
+			 * libpython goes on as without pypin. */
+			if (names_no_version(v)) {
+				pypin_choose_refusal(ch, v, path, msg, msgsz);
+				r = PYPIN_PIN_REFUSE;
+			} else {
+				snprintf(msg, msgsz, "no libpython found to pin; passed through");
+			}
+		} else if (ch->unfit[0]) {
+			snprintf(msg, msgsz, "pypin: %s cannot be served by the Python this process "
+				 "already runs: %s %s; one interpreter per process", path,
+				 ch->c.path, ch->unfit);
+			r = PYPIN_PIN_REFUSE;
+		} else {
+			r = PYPIN_PIN_OK;
 		}
-		if (choose(mine, v, e, path) != 0) {
+		free(ch);
+		if (r != PYPIN_PIN_OK) {
 			free(mine);
-			snprintf(msg, msgsz, "no libpython found to pin; passed through");
-			return PYPIN_PIN_FALLBACK;
+			return r;
 		}
 		struct pin *none = NULL;
 		if (atomic_compare_exchange_strong(&pinned, &none, mine)) {
@@ -409,8 +387,8 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 		snprintf(msg, msgsz,
 			 "pypin: %s %s %s, but this process already runs Python %s (%s); "
 			 "one interpreter per process",
-			 path, v->need == PYPIN_NEED_SELF ? "is" : "needs", v->name, p->tag,
-			 ready ? p->real : p->path);
+			 path, v->need == PYPIN_NEED_SELF ? "is" : "needs", v->name,
+			 pypin_tag_version(p->tag, ver), ready ? p->real : p->path);
 		return PYPIN_PIN_REFUSE;
 	}
 
@@ -419,15 +397,27 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 		activate(p);
 		state = atomic_load_explicit(&p->state, memory_order_acquire);
 	} else if (!chose) {
-		snprintf(msg, msgsz, "Python %s already pinned (%s)", p->tag, p->real);
+		if (state == READY && names_no_version(v) && !chose && lacks(p, e, path, msg, msgsz))
+			return PYPIN_PIN_REFUSE;
+		if (state == READY && v->need == PYPIN_NEED_VERSION && !strchr(v->tag, '.') &&
+		    shim(p, e, path, msg, msgsz))
+			return PYPIN_PIN_REFUSE;
+		char *note = same_soname(p, v, e, path);
+		snprintf(msg, msgsz, "Python %s already pinned (%s)%s",
+			 pypin_tag_version(p->tag, ver), p->real, note ? note : "");
+		free(note);
 		return state == READY ? PYPIN_PIN_OK : PYPIN_PIN_FALLBACK;
 	}
 	if (state != READY) {
 		snprintf(msg, msgsz, "could not pin %s; passed through", p->path);
 		return PYPIN_PIN_FALLBACK;
 	}
+	if (v->need == PYPIN_NEED_VERSION && !strchr(v->tag, '.') && shim(p, e, path, msg, msgsz))
+		return PYPIN_PIN_REFUSE;
 	const char *home = atomic_load(&home_state) == 2 ? home_program : "";
-	snprintf(msg, msgsz, "pinned %s (%s, %s%s%s)", p->real, how_word(p->how), p->real_why,
-		 home[0] ? "; home " : "", home);
+	char *note = same_soname(p, v, e, path);
+	snprintf(msg, msgsz, "pinned %s (%s, %s%s%s)%s", p->real, how_word(p->how), p->real_why,
+		 home[0] ? "; home " : "", home, note ? note : "");
+	free(note);
 	return PYPIN_PIN_OK;
 }

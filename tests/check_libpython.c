@@ -71,25 +71,87 @@ START_TEST(beside_expands_origin)
 }
 END_TEST
 
+struct first_serving {
+	const struct pypin_elf *e;
+	char path[PATH_MAX];
+	unsigned asked;
+};
+
+static int first_serving(const char *path, void *ctx)
+{
+	struct first_serving *f = ctx;
+	f->asked++;
+	if (!pypin_libpython_serves(path, f->e))
+		return 0;
+	snprintf(f->path, sizeof f->path, "%s", path);
+	return 1;
+}
+
 START_TEST(newest)
 {
 	struct pypin_elf e;
-	char out[PATH_MAX], tag[PYPIN_TAG_MAX];
+	struct first_serving f = { &e, "", 0 };
+	char tag[PYPIN_TAG_MAX];
 	int fd = open(NOLINK, O_RDONLY);
 
 	need_system();
 	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
-	ck_assert_int_eq(pypin_libpython_newest((void *)pypin_libpython_newest, &e, out,
-		sizeof out, tag, sizeof tag), 0);
+	pypin_libpython_each_newest((void *)pypin_libpython_each_newest, first_serving, &f);
+	ck_assert(f.path[0]);
+	ck_assert_int_eq(pypin_libpython_identify(f.path, tag, sizeof tag, NULL, 0), 0);
 	ck_assert_msg(strncmp(tag, "3.", 2) == 0, "tag %s", tag);
-	ck_assert(pypin_libpython_serves(out, &e));
-	/* The fake 3.99 is newer but defines nothing the plugin needs. */
+	/* The fake 3.99 is newer, so it is asked first, but defines nothing the
+	 * plugin needs. */
 	setenv("LD_LIBRARY_PATH", "build/fake", 1);
-	ck_assert_int_eq(pypin_libpython_newest((void *)pypin_libpython_newest, &e, out,
-		sizeof out, tag, sizeof tag), 0);
+	f.path[0] = '\0';
+	f.asked = 0;
+	pypin_libpython_each_newest((void *)pypin_libpython_each_newest, first_serving, &f);
+	ck_assert_int_eq(pypin_libpython_identify(f.path, tag, sizeof tag, NULL, 0), 0);
 	ck_assert_str_ne(tag, "3.99");
 	pypin_elf_close(&e);
 	close(fd);
+}
+END_TEST
+
+START_TEST(missing_names_a_symbol)
+{
+	struct pypin_elf e;
+	char sym[PYPIN_NAME_MAX] = "";
+	int fd = open(NOLINK, O_RDONLY);
+
+	need_system();
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_int_eq(pypin_libpython_missing(SYSTEM_LIBPYTHON, &e, sym, sizeof sym), 0);
+	ck_assert_int_eq(pypin_libpython_missing(FAKE, &e, sym, sizeof sym), 1);
+	ck_assert_msg(strncmp(sym, "Py", 2) == 0 || strncmp(sym, "_Py", 3) == 0, "sym %s", sym);
+	ck_assert_int_eq(pypin_libpython_missing("/nonexistent", &e, sym, sizeof sym), -1);
+	pypin_elf_close(&e);
+	close(fd);
+}
+END_TEST
+
+START_TEST(libpython_of_a_program)
+{
+	char out[PATH_MAX], real[PATH_MAX], base[PATH_MAX];
+	const char *why = NULL;
+
+	need_system();
+	/* Debian's python3.11 has libpython linked in: its installation's file. */
+	ck_assert_int_eq(pypin_libpython_of_program("/usr/bin/python3.11", out, sizeof out, &why), 0);
+	ck_assert_ptr_nonnull(realpath(SYSTEM_LIBPYTHON, real));
+	ck_assert_str_eq(out, SYSTEM_LIBPYTHON);
+	ck_assert_int_eq(pypin_libpython_of_program("python3", out, sizeof out, &why), -1);
+	ck_assert_str_eq(why, "not an absolute path");
+	/* A venv of it (built by the fixtures) runs its base's. */
+	char venv[PATH_MAX + 64], cwd[PATH_MAX];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	snprintf(venv, sizeof venv, "%s/%s", cwd, FIXTURE("foreign-venv/bin/python3"));
+	if (access(venv, X_OK) == 0) {
+		ck_assert_int_eq(pypin_venv_base(venv, base, sizeof base), 0);
+		ck_assert_int_eq(pypin_libpython_of_program(venv, out, sizeof out, &why), 0);
+		ck_assert_str_eq(out, SYSTEM_LIBPYTHON);
+	}
+	ck_assert_int_eq(pypin_venv_base("/usr/bin/python3.11", base, sizeof base), -1);
 }
 END_TEST
 
@@ -119,6 +181,8 @@ Suite *libpython_suite(void)
 	tcase_add_test(tc, serves);
 	tcase_add_test(tc, beside_expands_origin);
 	tcase_add_test(tc, newest);
+	tcase_add_test(tc, missing_names_a_symbol);
+	tcase_add_test(tc, libpython_of_a_program);
 	tcase_add_test(tc, program_of_installation);
 	suite_add_tcase(s, tc);
 	return s;

@@ -11,6 +11,7 @@ Suite *libpython_suite(void);
 Suite *config_suite(void);
 Suite *cache_suite(void);
 Suite *loaded_suite(void);
+Suite *choose_suite(void);
 
 #define FIXTURE(name) "build/" name
 #define EMBED FIXTURE("tst-embed-mod1.so")

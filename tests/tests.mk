@@ -188,6 +188,8 @@ $(B)/foreign-venv/bin/python3: | $(B)
 
 UNIT_SRC := tests/check_main.c tests/check_elf.c tests/check_verdict.c \
 	tests/check_libpython.c tests/check_config.c tests/check_cache.c tests/check_loaded.c
+# The choice of libpython: its unit tests and its integration fixtures.
+include tests/choose.mk
 # Rebuilt when SANITIZE changes.
 $(B)/.sanitize: FORCE | $(B)
 	@echo '$(SANFLAGS)' | cmp -s - $@ || echo '$(SANFLAGS)' > $@
