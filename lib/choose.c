@@ -416,7 +416,8 @@ int pypin_choose(const struct pypin_verdict *v, const struct pypin_elf *e, const
 
 	memset(ch, 0, sizeof *ch);
 	ch->major = names_version(v) ? v->tag[0] :
-		    v->need == PYPIN_NEED_ANY && e && pr->plugin_major ? pr->plugin_major(e) : '3';
+		    v->need == PYPIN_NEED_ANY && e ?
+		    pr->plugin_major(e, ch->missing, sizeof ch->missing) : '3';
 	for (unsigned i = 0; i < pypin_nrules; i++) {
 		const struct pypin_rule *r = &pypin_rules[i];
 		if (!(r->serves & serves) || (pr->secure && !r->secure))
@@ -594,29 +595,36 @@ static const char *real_env(const char *name)
 	return secure_getenv(name);
 }
 
+struct python2 {
+	char *sym;
+	size_t symsz;
+	int found;
+};
+
 /* Symbols only Python 2 has: a library that needs one is built for it. */
 static int python2_symbol(const struct pypin_elf_sym *s, void *ctx)
 {
 	static const char *const only2[] = { "PyString_", "PyInt_", "PyCObject_",
 					     "Py_InitModule4", "PyClass_", "PyFile_AsFile" };
-	int *two = ctx;
+	struct python2 *p = ctx;
 
 	if (s->defined)
 		return 0;
 	for (unsigned i = 0; i < sizeof only2 / sizeof only2[0]; i++)
 		if (strncmp(s->name, only2[i], strlen(only2[i])) == 0) {
-			*two = 1;
+			snprintf(p->sym, p->symsz, "%s", s->name);
+			p->found = 1;
 			return 1;
 		}
 	return 0;
 }
 
-static char real_plugin_major(const struct pypin_elf *plugin)
+static char real_plugin_major(const struct pypin_elf *plugin, char *sym, size_t symsz)
 {
-	int two = 0;
+	struct python2 p = { sym, symsz, 0 };
 
-	pypin_elf_each_undefined(plugin, python2_symbol, &two);
-	return two ? '2' : '3';
+	pypin_elf_each_undefined(plugin, python2_symbol, &p);
+	return p.found ? '2' : '3';
 }
 
 static void real_each_newest(int (*fn)(const char *path, void *ctx), void *ctx)

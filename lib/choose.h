@@ -80,8 +80,8 @@ struct pypin_probe {
 	 * newest first, until it returns non-zero. */
 	void (*each_newest)(int (*fn)(const char *path, void *ctx), void *ctx);
 	/* The major version of a plugin that names no libpython: '2' when it
-	 * needs a symbol only Python 2 has, else '3'. */
-	char (*plugin_major)(const struct pypin_elf *plugin);
+	 * needs a symbol only Python 2 has (then in sym), else '3'. */
+	char (*plugin_major)(const struct pypin_elf *plugin, char *sym, size_t symsz);
 	/* The base installation's python of a venv's program: 0, or -1 when
 	 * program is no venv's (pypin_venv_base). */
 	int (*venv_base)(const char *program, char *base, size_t basesz);

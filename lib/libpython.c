@@ -630,8 +630,10 @@ out:
 	return rc;
 }
 
-/* For an executable that names no libpython (linked statically, like
- * Debian's): its installation's libpython, by the program's name pythonX.Y. */
+/* For an executable whose DT_NEEDED cannot be had (the ELF reader takes
+ * shared objects only, not programs) or names no libpython (linked
+ * statically, like Debian's): its installation's libpython, by the program's
+ * name pythonX.Y. */
 static int by_program_name(const char *exe, char *out, size_t outsz)
 {
 	const char *base = strrchr(exe, '/');
@@ -639,10 +641,15 @@ static int by_program_name(const char *exe, char *out, size_t outsz)
 
 	base = base ? base + 1 : exe;
 	if (strncmp(base, "python", 6) != 0 || !strchr(base, '.') || base[6] < '0' ||
-	    base[6] > '9' ||
-	    (size_t)snprintf(soname, sizeof soname, "lib%s.so.1.0", base) >= sizeof soname)
+	    base[6] > '9')
 		return -1;
-	return in_prefix(exe, soname, out, outsz);
+	/* pythonX.Y, whose library may carry the ABI flag m (3.6, 3.7). */
+	for (unsigned m = 0; m < 2; m++)
+		if ((size_t)snprintf(soname, sizeof soname, "lib%s%s.so.1.0", base,
+				     m ? "m" : "") < sizeof soname &&
+		    in_prefix(exe, soname, out, outsz) == 0)
+			return 0;
+	return -1;
 }
 
 int pypin_libpython_of_program(const char *program, char *out, size_t outsz, const char **why)

@@ -138,7 +138,13 @@ static void f_each_newest(int (*fn)(const char *path, void *ctx), void *ctx)
 			return;
 }
 
-static char f_major(const struct pypin_elf *plugin) { (void)plugin; return w.major; }
+static char f_major(const struct pypin_elf *plugin, char *sym, size_t symsz)
+{
+	(void)plugin;
+	if (w.major == '2')
+		copy(sym, symsz, "PyString_FromString");
+	return w.major;
+}
 
 static int f_venv_base(const char *program, char *base, size_t basesz)
 {
@@ -334,7 +340,6 @@ START_TEST(a_plugin_for_python_2_is_refused_plainly)
 	p = probe();
 	add_file("/usr/lib/libpython3.11.so.1.0", "3.11", NULL);
 	p.build_default = "/usr/lib/libpython3.11.so.1.0";
-	strcpy(v.sym, "PyString_FromString");
 	ck_assert_int_eq(pypin_choose(&v, plugin_elf(), "/old.so", &p, ch), -1);
 	ck_assert_ptr_nonnull(strstr(ch->tried[0].why, "is Python 3.11; the library needs Python 2"));
 	pypin_choose_refusal(ch, &v, "/old.so", msg, sizeof msg);

@@ -1,0 +1,258 @@
+#!/bin/sh
+# Which Python a plugin gets when it names no libpython version: the one it
+# was built for, found as PyO3's build scripts find it (PYPIN_PYTHON,
+# VIRTUAL_ENV, the first python or python3 on PATH), and never one that
+# lacks what it needs.  Run against the pyenv Pythons present (2.7, 3.6 to
+# 3.13; a version the machine lacks is skipped, and named) and Debian's 3.11.
+# Every case that shows pypin choosing right also shows the same plugin
+# failing, or running on the wrong Python, without it.
+. "$(dirname "$0")/lib.sh"
+
+H=$BUILD/host
+CB=$BUILD/choose
+PYENV=${PYENV_ROOT:-$HOME/.pyenv}/versions
+SYSLIBPYTHON=$(/usr/bin/python3.11 -c 'import sysconfig as s, os; print(os.path.join(s.get_config_var("LIBDIR"), s.get_config_var("INSTSONAME")))')
+ONE_LIBPYTHON='libpython[0-9][0-9.]*m\{0,1\}\.so\.1\.0$'
+
+# pyenv_python X.Y: that version's pythonX.Y under pyenv, or nothing.
+pyenv_python() {
+	for p in "$PYENV/$1".*/bin/"python$1"; do
+		[ -x "$p" ] && { printf '%s\n' "$p"; return; }
+	done
+}
+
+# venv_of PYTHON DIR: a venv of PYTHON at DIR, made once and kept in build/.
+venv_of() {
+	[ -x "$2/bin/python" ] || "$1" -m venv --without-pip "$2" >/dev/null 2>&1
+	[ -x "$2/bin/python" ]
+}
+
+# expect_mapped_once STATUS VERSION: the last run exited with STATUS and
+# mapped exactly one libpythonX.Y, of VERSION.
+expect_mapped_once() {
+	n=$(grep -c "^mapped: .*/$ONE_LIBPYTHON" "$t_out/out")
+	if [ "$n" -ne 1 ]; then t_fail "$n libpythons mapped, expected one"; return; fi
+	expect "$1" "^mapped: .*/libpython$2"
+}
+
+# --- 1. a plugin for each version ---------------------------------------------
+
+for v in 2.7 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13; do
+	py=$(pyenv_python $v)
+	plugin=$CB/$v/tst-choose-mod1.so
+	if [ -z "$py" ]; then
+		t_begin "Python $v: a plugin that names no libpython"
+		t_skip "no Python $v under $PYENV"
+		continue
+	fi
+	if [ ! -f "$plugin" ]; then
+		t_begin "Python $v: a plugin that names no libpython"
+		t_fail "$plugin was not built (make check builds it)"
+		continue
+	fi
+	bin=$(dirname "$py")
+	prefix=$("$py" -c 'import sys; print(sys.prefix)')
+	full=$("$py" -c 'import sys; print(sys.version.split()[0])')
+	want="^VERSION $full prefix=$prefix\$"
+
+	t_begin "Python $v, a plugin that names no libpython: dlopen fails without pypin"
+	run env PATH="$bin:$PATH" $H "$plugin"
+	expect_fail "undefined symbol: _\{0,1\}Py"
+
+	t_begin "Python $v first on PATH: pypin pins Python $v, in its own installation"
+	run_pypin env PATH="$bin:$PATH" $H "$plugin"
+	expect_ok "$want"
+
+	t_begin "PYPIN_PYTHON names Python $v: pypin pins it"
+	run_pypin env PYPIN_PYTHON="$py" $H "$plugin"
+	expect_ok "$want"
+
+	t_begin "VIRTUAL_ENV is a venv of Python $v: pypin pins its base, the venv is the home"
+	if [ $v = 2.7 ]; then
+		t_skip "Python 2.7 has no venv module"
+	elif ! venv_of "$py" "$CB/venv-$v"; then
+		t_fail "could not make a venv of $py"
+	else
+		run_pypin env VIRTUAL_ENV="$CB/venv-$v" $H "$plugin"
+		expect_ok "^VERSION $full prefix=$CB/venv-$v\$"
+	fi
+done
+
+# With nothing pointing at the Python a plugin needs, pypin refuses it rather
+# than pin one that lacks a function it calls (the plain loader: "undefined
+# symbol", or for an RTLD_LAZY host a kill at the call).
+for v in 3.12:PyErr_GetRaisedException 3.13:Py_GetConstant; do
+	sym=${v#*:} v=${v%:*}
+	plugin=$CB/$v/tst-choose-mod1.so
+	t_begin "a plugin that calls $sym, with only Debian's 3.11 in sight"
+	if [ ! -f "$plugin" ]; then t_skip "no Python $v under $PYENV"; continue; fi
+	run env PATH=/usr/bin:/bin $H -f lazy "$plugin"
+	if ! out_has 'undefined symbol'; then t_fail "without pypin: expected an undefined symbol"
+	else
+		run_pypin env PATH=/usr/bin:/bin $H -f lazy "$plugin"
+		expect_fail "pypin: $plugin needs $sym, and no libpython found defines it; tried: .*libpython3.11.so.1.0 (python3 on PATH: is Python 3.11, which lacks $sym)"
+	fi
+done
+
+t_begin "a plugin for Python 2.7 only, no Python 2 in sight: refused, saying so"
+if [ -f "$CB/2.7/tst-choose-mod1.so" ]; then
+	run env PATH=/usr/bin:/bin $H "$CB/2.7/tst-choose-mod1.so"
+	if ! out_has 'undefined symbol'; then t_fail "without pypin: expected an undefined symbol"
+	else
+		run_pypin env PATH=/usr/bin:/bin $H "$CB/2.7/tst-choose-mod1.so"
+		expect_fail "pypin: $CB/2.7/tst-choose-mod1.so is built for Python 2 (it needs PyString_FromString), and no libpython found serves it; tried: .*is Python 3.11; the library needs Python 2"
+	fi
+else
+	t_skip "no Python 2.7 under $PYENV"
+fi
+
+# Debian's 3.11 (a python3.11 with libpython linked in; its shared
+# libpython is found by the program's name).
+DPLUGIN=$CB/debian/tst-choose-mod1.so
+DWANT="^VERSION $(/usr/bin/python3.11 -c 'import sys; print(sys.version.split()[0])') prefix=/usr\$"
+t_begin "Debian's python3 first on PATH: dlopen fails without pypin"
+run env PATH=/usr/bin:/bin $H "$DPLUGIN"
+expect_fail "undefined symbol: _\{0,1\}Py"
+t_begin "Debian's python3 first on PATH: pypin pins Debian's 3.11"
+run_pypin env PATH=/usr/bin:/bin PYPIN_DEBUG=1 $H -m "$DPLUGIN"
+if out_has "pinned $SYSLIBPYTHON (loaded, python3 on PATH"; then expect_ok "$DWANT"
+else t_fail "expected the rule 'python3 on PATH'"; fi
+t_begin "PYPIN_PYTHON=/usr/bin/python3.11: pypin pins Debian's 3.11"
+run_pypin env PYPIN_PYTHON=/usr/bin/python3.11 $H "$DPLUGIN"
+expect_ok "$DWANT"
+
+# --- 2. numpy from a venv of another Python than the default -------------------
+
+PY312=$(pyenv_python 3.12)
+NPVENV=$CB/numpy-3.12
+NUMPY_CODE='import numpy, sys; print("NUMPY %s sum=%d prefix=%s" % (numpy.__version__, numpy.arange(5).sum(), sys.prefix))'
+if [ -n "$PY312" ] && [ ! -x "$NPVENV/bin/pip" ] && [ -x "$NPVENV/bin/python" ]; then rm -rf "$NPVENV"; fi
+if [ -n "$PY312" ] && [ ! -d "$NPVENV/lib/python3.12/site-packages/numpy" ]; then
+	"$PY312" -m venv "$NPVENV" >/dev/null 2>&1 &&
+		timeout 600 "$NPVENV/bin/python" -m pip install -q --disable-pip-version-check numpy >/dev/null 2>&1
+fi
+if [ -z "$PY312" ]; then
+	t_begin "numpy in a 3.12 venv"
+	t_skip "no Python 3.12 under $PYENV"
+elif [ ! -d "$NPVENV/lib/python3.12/site-packages/numpy" ]; then
+	t_begin "numpy in a 3.12 venv"
+	t_skip "numpy could not be installed from PyPI into $NPVENV"
+else
+	P312=$CB/3.12/tst-choose-mod1.so
+	t_begin "numpy in a 3.12 venv (VIRTUAL_ENV): fails without pypin"
+	run env VIRTUAL_ENV="$NPVENV" TST_CODE="$NUMPY_CODE" $H "$P312"
+	expect_fail "undefined symbol: _\{0,1\}Py"
+	t_begin "numpy in a 3.12 venv (VIRTUAL_ENV): 3.12 pinned, numpy imports"
+	run_pypin env VIRTUAL_ENV="$NPVENV" TST_CODE="$NUMPY_CODE" $H "$P312"
+	expect_ok "^NUMPY [0-9.]* sum=10 prefix=$NPVENV\$"
+	t_begin "numpy in a 3.12 venv (PYPIN_PYTHON): 3.12 pinned, numpy imports"
+	run_pypin env PYPIN_PYTHON="$NPVENV/bin/python" TST_CODE="$NUMPY_CODE" $H "$P312"
+	expect_ok "^NUMPY [0-9.]* sum=10 prefix=$NPVENV\$"
+	t_begin "numpy in a 3.12 venv, its bin first on PATH: 3.12 pinned, numpy imports"
+	run_pypin env PATH="$NPVENV/bin:$PATH" TST_CODE="$NUMPY_CODE" $H "$P312"
+	expect_ok "^NUMPY [0-9.]* sum=10 prefix=$NPVENV\$"
+fi
+
+# --- 3. a stable-ABI plugin gets one libpython ---------------------------------
+
+ABI3=$CB/abi3/tst-choose-abi3-mod1.so
+CTYPES_CODE='import _ctypes, sys; print("VERSION %s" % sys.version.split()[0])'
+if [ -f "$ABI3" ]; then
+	t_begin "abi3 plugin with a RUNPATH into 3.12: C extension modules fail without pypin"
+	run env TST_CODE="$CTYPES_CODE" $H "$ABI3"
+	expect_fail "undefined symbol: _\{0,1\}Py"
+	t_begin "abi3 plugin with a RUNPATH into 3.12: pypin pins 3.12, one libpython mapped"
+	run_pypin env TST_CODE="$CTYPES_CODE" $H -m "$ABI3"
+	if out_has '^VERSION 3\.12'; then expect_mapped_once 0 3.12; else t_fail "expected 3.12"; fi
+	t_begin "abi3 plugin, Debian's 3.11 preloaded crudely: a second libpython is mapped"
+	run env LD_PRELOAD="$SYSLIBPYTHON" $H -e none -k -m "$ABI3"
+	if [ "$(grep -c "^mapped: .*/$ONE_LIBPYTHON" "$t_out/out")" -eq 2 ]; then t_pass
+	else t_fail "expected two libpythons"; fi
+	t_begin "abi3 plugin, Debian's 3.11 pinned (it has no shim): refused, one libpython"
+	run_pypin env PYPIN_LIBPYTHON="$SYSLIBPYTHON" $H -e none -k -m "$ABI3"
+	if out_has "pypin: $ABI3 needs libpython3.so, whose .*/libpython3.so would map .*libpython3.12.so.1.0 as a second libpython beside Python 3.11"; then
+		expect_mapped_once 1 3.11
+	else
+		t_fail "expected a refusal naming the second libpython"
+	fi
+else
+	t_begin "abi3 plugin with a RUNPATH into 3.12"
+	t_skip "no Python 3.12 under $PYENV"
+fi
+
+# --- 4. the interpreter's home ---------------------------------------------------
+
+PREFIX_CODE='import sys; print("VERSION %s prefix=%s" % (sys.version.split()[0], sys.prefix))'
+FOREIGN=$BUILD/foreign-venv         # a venv of Debian's 3.11 (tests.mk)
+t_begin "an activated venv of the pinned installation is the home: fails without pypin"
+run env VIRTUAL_ENV="$FOREIGN" PATH="$FOREIGN/bin:$PATH" $H "$DPLUGIN"
+expect_fail "undefined symbol: _\{0,1\}Py"
+t_begin "an activated venv of the pinned installation is the home"
+run_pypin env VIRTUAL_ENV="$FOREIGN" PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$DPLUGIN"
+expect_ok "^VERSION 3.11.* prefix=$FOREIGN\$"
+
+PY311=$(pyenv_python 3.11)
+if [ -n "$PY312" ] && venv_of "$PY312" "$CB/venv-3.12"; then
+	V12=$CB/venv-3.12
+	t_begin "a venv of 3.12 first on PATH, a plugin linked to 3.11: without pypin, the venv is its home"
+	run env VIRTUAL_ENV="$V12" PATH="$V12/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$BUILD/tst-embed-mod1.so"
+	if out_has "prefix=/usr\$"; then t_fail "expected another home than /usr"; else t_pass; fi
+	t_begin "a venv of 3.12 first on PATH, 3.11 pinned: not the home"
+	run_pypin env VIRTUAL_ENV="$V12" PATH="$V12/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$BUILD/tst-embed-mod1.so"
+	expect_ok "^VERSION 3.11.* prefix=/usr\$"
+	t_begin "PYPIN_PYTHON names a 3.12 venv, 3.11 pinned: a warning naming both, not the home"
+	run_pypin env PYPIN_PYTHON="$V12/bin/python" TST_CODE="$PREFIX_CODE" $H "$BUILD/tst-embed-mod1.so"
+	expect_ok "^VERSION 3.11.* prefix=/usr\$" \
+		"warning: PYPIN_PYTHON $V12/bin/python runs Python 3.12 (.*libpython3.12.so.1.0), not Python 3.11, which is pinned"
+else
+	t_begin "a venv of another version than the pinned one"
+	t_skip "no Python 3.12 under $PYENV"
+fi
+
+if [ -n "$PY311" ] && venv_of "$PY311" "$CB/venv-3.11"; then
+	V11=$CB/venv-3.11
+	t_begin "a host linked to libpython, another 3.11's venv first on PATH: the plain loader's home"
+	run env PATH="$V11/bin:$PATH" TST_CODE="$PREFIX_CODE" $BUILD/host-pylinked "$DPLUGIN"
+	expect_ok "prefix=$V11\$"
+	t_begin "a host linked to libpython, another 3.11's venv first on PATH: pypin sets nothing"
+	run_pypin env PATH="$V11/bin:$PATH" TST_CODE="$PREFIX_CODE" $BUILD/host-pylinked "$DPLUGIN"
+	expect_ok "prefix=$V11\$"
+else
+	t_begin "a host linked to libpython keeps its home"
+	t_skip "no Python 3.11 under $PYENV"
+fi
+
+OLD=$BUILD/oldpy/tst-embed-mod1.so
+PY39=$(pyenv_python 3.9)
+if [ -f "$OLD" ] && [ -n "$PY39" ]; then
+	t_begin "Python before 3.10, a venv of another installation first on PATH: its home without pypin"
+	run env PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$OLD"
+	if out_has "prefix=$("$PY39" -c 'import sys; print(sys.prefix)')\$"; then t_fail "expected the venv's home"
+	else t_pass; fi
+	t_begin "Python before 3.10, a venv of another installation first on PATH: pypin gives its own"
+	run_pypin env PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$OLD"
+	expect_ok "prefix=$("$PY39" -c 'import sys; print(sys.prefix)')\$"
+fi
+
+# --- 5. two installations of one soname --------------------------------------------
+
+TWIN=$CB/pyenv-3.11/tst-embed-mod1.so
+if [ -f "$TWIN" ]; then
+	T11=$(dirname "$PY311")/../lib/libpython3.11.so.1.0
+	T11=$(cd "$(dirname "$T11")" && pwd)/libpython3.11.so.1.0
+	t_begin "a plugin built against pyenv's 3.11: the plain loader maps that one"
+	run $H -f lazy -e none -k -m "$TWIN"
+	expect_ok "^mapped: $T11\$"
+	t_begin "the same plugin with Debian's 3.11 pinned: the debug line names both files"
+	run_pypin env PYPIN_LIBPYTHON="$SYSLIBPYTHON" PYPIN_DEBUG=1 $H -f lazy -e none -k -m "$TWIN"
+	if out_has "the loader would load $T11 for it, another installation with the same soname: .*libpython3.11.so.1.0 serves it (PYPIN_LIBPYTHON chooses)"; then
+		expect_mapped_once 0 3.11
+	else
+		t_fail "expected the debug line to name both files"
+	fi
+else
+	t_begin "two installations of one soname"
+	t_skip "no Python 3.11 under $PYENV"
+fi
+
+t_end
