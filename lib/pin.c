@@ -74,27 +74,6 @@ static int choose(struct pin *p, const struct pypin_verdict *v, const struct pyp
 	return 0;
 }
 
-int pypin_pin_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
-	const char *path, struct pypin_plan *plan)
-{
-	struct pin *p = calloc(1, sizeof *p);
-	struct pypin_choice *ch = malloc(sizeof *ch);
-	int rc = -1;
-
-	memset(plan, 0, sizeof *plan);
-	if (p && ch && choose(p, v, e, path, ch) == 0) {
-		strcpy(plan->lib, p->path);
-		strcpy(plan->tag, p->tag);
-		strcpy(plan->fallback, p->fallback);
-		plan->why = p->why;
-		plan->fallback_why = p->fallback_why;
-		rc = 0;
-	}
-	free(p);
-	free(ch);
-	return rc;
-}
-
 /* --- Making it global --------------------------------------------------- */
 
 /* Whether Python tag is 3.10 or later. */

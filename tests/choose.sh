@@ -255,4 +255,55 @@ else
 	t_skip "no Python 3.11 under $PYENV"
 fi
 
+# --- 6. pypin explain and pypin check ---------------------------------------------
+
+INSPECT=$TOP/tools/pypin-inspect
+P13=$CB/3.13/tst-choose-mod1.so
+if [ -f "$P13" ]; then
+	B13=$(dirname "$(pyenv_python 3.13)")
+	t_begin "explain, no 3.13 in sight: nothing fits, the candidates passed over and why"
+	run env PATH=/usr/bin:/bin "$INSPECT" explain "$P13"
+	expect 0 "pypin would pin:   nothing fits: dlopen is refused (pypin: $P13 needs Py_GetConstant" \
+		"passed over:       .*libpython3.11.so.1.0 (python3 on PATH): is Python 3.11, which lacks Py_GetConstant"
+	t_begin "explain, 3.13 first on PATH: the rule that chose"
+	run env PATH="$B13:$PATH" "$INSPECT" explain "$P13"
+	expect 0 "pypin would pin:   .*/libpython3.13.so.1.0 (Python 3.13; python on PATH)"
+	t_begin "check, no 3.13 in sight: the hint names the missing function"
+	run env PATH=/usr/bin:/bin "$INSPECT" check --lib "$LIBPYPIN" "$P13"
+	expect 1 "^without pypin: FAILED" "^with pypin:    FAILED" \
+		"^hint: the plugin needs Py_GetConstant, which no Python pypin found defines"
+	t_begin "check, 3.13 first on PATH: works with pypin"
+	run env PATH="$B13:$PATH" "$INSPECT" check --lib "$LIBPYPIN" "$P13"
+	expect 0 "^without pypin: FAILED" "^with pypin:    ok" "Python 3.13"
+	t_begin "check stops a trial that hangs, and says so"
+	run env PATH="$B13:$PATH" TST_HANG=1 "$INSPECT" check --lib "$LIBPYPIN" --timeout 2 "$P13"
+	expect 1 "did not finish within 2 s, and was stopped: it hung" \
+		"^hint: the trial with pypin hung and was stopped at the time limit"
+fi
+P37=$CB/3.7/tst-choose-mod1.so
+if [ -f "$P37" ]; then
+	t_begin "explain names Python 3.7 without its ABI flag"
+	run env PATH="$(dirname "$(pyenv_python 3.7)"):$PATH" "$INSPECT" explain "$P37"
+	expect 0 "pypin would pin:   .*/libpython3.7m.so.1.0 (Python 3.7; python on PATH)"
+fi
+if [ -f "$ABI3" ]; then
+	t_begin "explain warns when an abi3 plugin would map a second libpython"
+	run env PYPIN_LIBPYTHON="$SYSLIBPYTHON" "$INSPECT" explain "$ABI3"
+	expect 0 "warning:           its .*/libpython3.so would map .*/libpython3.12.so.1.0 as a second libpython beside $SYSLIBPYTHON"
+	t_begin "check of that plugin: no hang; the hint names the second libpython"
+	run env PYPIN_LIBPYTHON="$SYSLIBPYTHON" "$INSPECT" check --lib "$LIBPYPIN" "$ABI3"
+	expect 1 "^with pypin:    FAILED" "^hint: the plugin's libpython3.so belongs to another installation"
+fi
+if [ -f "$TWIN" ]; then
+	t_begin "explain: two installations of one soname"
+	run "$INSPECT" explain "$TWIN"
+	expect 0 "same soname:       it was built against $T11 (the loader would load it); .*libpython3.11.so.1.0, another installation of libpython3.11.so.1.0, serves it"
+fi
+P27=$CB/2.7/tst-choose-mod1.so
+if [ -f "$P27" ]; then
+	t_begin "check with Python 2.7: fails without pypin, works with it"
+	run env PATH="$(dirname "$(pyenv_python 2.7)"):$PATH" "$INSPECT" check --lib "$LIBPYPIN" "$P27"
+	expect 0 "^without pypin: FAILED" "^with pypin:    ok" "Python 2.7"
+fi
+
 t_end

@@ -114,10 +114,14 @@ bool_words() {
 	no=$(sed -n 's/.*const no\[\] = { \(.*\) };/\1/p' "$CONFIG_C" | tr -d '"')
 	[ -n "$yes" ] && [ -n "$no" ] && printf '%s or %s\n' "$yes" "$no"
 }
-# The rules that choose a libpython, as the debug lines and explain name them.
+# The rules that choose a libpython, as the debug lines and explain name them:
+# pypin_rules[] in lib/choose.c, one rule a line, its name the first string
+# (PYPIN_CONFIG_FILE there is the configuration file), in the table's order.
 pin_rules() {
-	grep -o -e '\(set_pin\|try_file\)([^;]*"[^"]*")' "$TOP/lib/pin.c" |
-		sed 's/.*"\([^"]*\)")$/\1/' | sort -u
+	conf=$(sed -n 's/^sysconfdir ?= //p' "$TOP/Makefile")/pypin.conf
+	sed -n '/^const struct pypin_rule pypin_rules\[\] = {/,/^};/p' "$TOP/lib/choose.c" |
+		sed -n 's/^[[:space:]]*{ "\([^"]*\)"\( PYPIN_CONFIG_FILE\)\{0,1\},.*/\1\2/p' |
+		sed "s| PYPIN_CONFIG_FILE\$|$conf|"
 }
 
 # --- rendering -------------------------------------------------------------------
@@ -318,7 +322,7 @@ for page in "$P7" "$P5"; do
 done
 if [ -z "$missing" ]; then t_pass; else t_fail "'$words' not in:$missing"; fi
 
-t_begin "libpypin.7 and pypin.1 name every rule lib/pin.c chooses a libpython by"
+t_begin "libpypin.7 and pypin.1 name every rule lib/choose.c chooses a libpython by"
 rules=$(pin_rules)
 missing=
 text7=$(prose "$P7")
@@ -330,6 +334,20 @@ while read -r rule; do
 done < "$t_out/rules"
 if [ "$(wc -l < "$t_out/rules")" -ge 6 ] && [ -z "$missing" ]; then t_pass
 else t_fail "rules: $(tr '\n' ',' < "$t_out/rules"); missing:$missing"; fi
+
+t_begin "libpypin.7 describes the rules in the order of the table"
+# The text of "Which libpython": each rule's first mention comes after the
+# previous rule's.
+sed -n '/^\.SS Which libpython/,/^\.SS /p' "$P7" > "$t_out/which.7"
+which=$(roff_lines "$t_out/which.7" | sed 's/^[^|]*|[^|]*|//' | tr '\n' ' ' | tr -s ' ')
+last=0 late=
+while read -r rule; do
+	at=$(printf '%s\n' "$which" | awk -v r="$rule" '{ print index(tolower($0), tolower(r)) }')
+	if [ "$at" -eq 0 ]; then late="$late '$rule'(absent)"
+	elif [ "$at" -lt "$last" ]; then late="$late '$rule'(before the previous rule)"
+	else last=$at; fi
+done < "$t_out/rules"
+if [ "$(wc -l < "$t_out/rules")" -ge 6 ] && [ -z "$late" ]; then t_pass; else t_fail "$late"; fi
 
 t_begin "libpypin.7 quotes the refusal that dlerror returns"
 # The fixed words of the message lib/pin.c formats.

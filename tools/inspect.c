@@ -2,9 +2,10 @@
  *
  *   pypin-inspect explain PLUGIN
  *       What pypin would do with PLUGIN, read from the file alone.
- *   pypin-inspect check [--lib LIBPYPIN] PLUGIN [MODULE]...
+ *   pypin-inspect check [--lib LIBPYPIN] [--timeout SECONDS] PLUGIN [MODULE]...
  *       Loads PLUGIN the way an unmodified host would, starts the interpreter
- *       and imports the modules: once without pypin, once with it.
+ *       and imports the modules: once without pypin, once with it; a trial
+ *       that takes longer than SECONDS (60) is stopped.
  *   pypin-inspect trial --plain|--pypin FD PLUGIN [MODULE]...
  *       One such trial in this process (check runs it twice); the results go
  *       to descriptor FD, a line each: '+' success, '-' failure, ' ' detail.
@@ -15,6 +16,7 @@
  * It shares lib/ with libpypin.so, so explain's answer is the library's own.
  * Exit status: 0 done (check: it works with pypin), 1 failed, 2 usage.
  */
+#include "choose.h"
 #include "config.h"
 #include "elf.h"
 #include "libpython.h"
@@ -31,7 +33,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -39,7 +44,7 @@
 
 static const char usage[] =
 	"Usage: pypin-inspect explain PLUGIN\n"
-	"       pypin-inspect check --lib LIBPYPIN PLUGIN [MODULE]...\n"
+	"       pypin-inspect check --lib LIBPYPIN [--timeout SECONDS] PLUGIN [MODULE]...\n"
 	"       pypin-inspect interposer\n"
 	"Run through pypin(1): `pypin explain` and `pypin check`.\n";
 
@@ -254,31 +259,134 @@ static void print_without(const struct pypin_verdict *v, const struct py_symbols
 	}
 }
 
+/* The candidates passed over, and why. */
+static void print_tried(const struct pypin_choice *ch)
+{
+	for (unsigned i = 0; i < ch->ntried; i++)
+		printf("  %s%s (%s): %s\n", i ? "                   " : "passed over:       ",
+		       ch->tried[i].path, ch->tried[i].rule, ch->tried[i].why);
+	if (ch->nlost)
+		printf("                     and %u more\n", ch->nlost);
+}
+
+/* For a plugin that names the shim: whether its own libpython3.so would map
+ * another libpython than the one chosen (when the chosen installation has no
+ * shim to load first). */
+static void warn_second(const struct pypin_verdict *v, const struct pypin_elf *e,
+	const char *path, const char *lib)
+{
+	char *shim = malloc(PATH_MAX), *target = malloc(PATH_MAX), *own = malloc(PATH_MAX);
+	char *dir = realpath(lib, NULL), *slash;
+
+	if (v->need != PYPIN_NEED_VERSION || strcmp(v->tag, "3") != 0 || !shim || !target ||
+	    !own || !dir || !(slash = strrchr(dir, '/')))
+		goto out;
+	*slash = '\0';
+	if ((size_t)snprintf(own, PATH_MAX, "%s/libpython3.so", dir) < PATH_MAX &&
+	    pypin_libpython_shim_target(own, target, PATH_MAX) == 0 &&
+	    pypin_same_file(target, lib))
+		goto out;                     /* its own shim is loaded first */
+	if (pypin_libpython_beside(e, path, v->name, shim, PATH_MAX) == 0 &&
+	    pypin_libpython_shim_target(shim, target, PATH_MAX) == 0 &&
+	    !pypin_same_file(target, lib))
+		printf("  warning:           its %s would map %s as a second libpython beside %s: "
+		       "pypin refuses the plugin; name that installation with --python\n",
+		       shim, target, lib);
+out:
+	free(shim);
+	free(target);
+	free(own);
+	free(dir);
+}
+
+/* Two installations of one soname: the file the loader would load for the
+ * plugin, and another with that soname that would serve it instead (the one
+ * chosen, or the build-time default when something else pins it first). */
+static void note_same_soname(const struct pypin_verdict *v, const struct pypin_elf *e,
+	const char *path, const struct pypin_choice *ch)
+{
+	char *file = malloc(PATH_MAX), tag[PYPIN_TAG_MAX], soname[PYPIN_NAME_MAX];
+	const char *other = NULL, *how = NULL;
+
+	if (v->need != PYPIN_NEED_VERSION || !strchr(v->tag, '.') || !file ||
+	    pypin_libpython_beside(e, path, v->name, file, PATH_MAX) != 0)
+		goto out;
+	if (ch->c.path[0] == '/' && !pypin_same_file(ch->c.path, file)) {
+		other = ch->c.path;
+		how = ch->rule->name;
+	} else if (*pypin_probe_real.build_default &&
+		   pypin_libpython_identify(pypin_probe_real.build_default, tag, sizeof tag,
+					    soname, sizeof soname) == 0 &&
+		   strcmp(soname, v->name) == 0 &&
+		   !pypin_same_file(pypin_probe_real.build_default, file)) {
+		other = pypin_probe_real.build_default;
+		how = "when it is pinned first, as the build-time default";
+	}
+	if (other)
+		printf("  same soname:       it was built against %s (the loader would load it); "
+		       "%s, another installation of %s, serves it (%s); PYPIN_LIBPYTHON chooses\n",
+		       file, other, v->name, how);
+out:
+	free(file);
+}
+
 static void print_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
 	const char *path, const struct needed_lib *n)
 {
-	struct pypin_plan *plan = malloc(sizeof *plan);
+	struct pypin_choice *ch = malloc(sizeof *ch);
+	struct pypin_probe pr;
+	char ver[PYPIN_TAG_MAX], *msg = NULL;
+	int rc;
 
 	fputs("  pypin would pin:   ", stdout);
-	if (v->need == PYPIN_NEED_NONE)
+	if (v->need == PYPIN_NEED_NONE) {
 		puts("nothing");
-	else if (pypin_config_disabled())
+		goto out;
+	}
+	if (pypin_config_disabled()) {
 		puts("nothing: pypin is disabled (PYPIN_DISABLE or 'disable' in "
 		     PYPIN_CONFIG_FILE ")");
-	else if (!plan || pypin_pin_plan(v, e, path, plan) != 0)
+		goto out;
+	}
+	if (!ch || !(msg = malloc(PATH_MAX + 256))) {
+		puts("nothing: out of memory");
+		goto out;
+	}
+	pypin_probe_settings(&pr);
+	rc = pypin_choose(v, e, path, &pr, ch);
+	if (rc != 0 && v->need == PYPIN_NEED_VERSION && strchr(v->tag, '.')) {
 		puts("nothing: no libpython found that fits; the plugin loads as without pypin");
-	else if (strcmp(plan->lib, v->name) != 0)
-		printf("%s (Python %s; %s)\n", plan->lib, plan->tag, plan->why);
-	else if (n->found)                   /* the soname, as the loader finds it */
-		printf("%s (Python %s; %s: %s)\n", plan->lib, plan->tag, plan->why,
-		       n->where[0] ? n->where : "found");
-	else if (plan->fallback[0])          /* the same soname: the plugin loads */
+	} else if (rc != 0) {
+		pypin_choose_refusal(ch, v, path, msg, PATH_MAX + 256);
+		char *tried = strstr(msg, "; tried:");
+		if (tried)
+			*tried = '\0';
+		printf("nothing fits: dlopen is refused (%s)\n", msg);
+	} else if (ch->unfit[0]) {
+		printf("nothing: this process already runs %s, which cannot serve it (%s)\n",
+		       ch->c.path, ch->unfit);
+	} else if (strcmp(ch->c.path, v->name) != 0) {
+		printf("%s (Python %s; %s)\n", ch->c.path, pypin_tag_version(ch->tag, ver),
+		       ch->rule->name);
+	} else if (n->found) {                   /* the soname, as the loader finds it */
+		printf("%s (Python %s; %s: %s)\n", ch->c.path, pypin_tag_version(ch->tag, ver),
+		       ch->rule->name, n->where[0] ? n->where : "found");
+	} else if (ch->fallback[0]) {            /* the same soname: the plugin loads */
 		printf("%s (Python %s; %s, as the loader's search finds no %s)\n",
-		       plan->fallback, plan->tag, plan->fallback_why, v->name);
-	else
+		       ch->fallback, pypin_tag_version(ch->tag, ver), ch->fallback_why, v->name);
+	} else {
 		printf("nothing: %s is not found where the loader looks; the plugin fails to "
 		       "load as without pypin\n", v->name);
-	free(plan);
+	}
+	if (ch)
+		print_tried(ch);
+	if (rc == 0 && ch->c.path[0] == '/')
+		warn_second(v, e, path, ch->c.path);
+	if (rc == 0)
+		note_same_soname(v, e, path, ch);
+out:
+	free(ch);
+	free(msg);
 }
 
 static int explain(const char *arg)
@@ -387,12 +495,16 @@ static void set_home(const struct python *py)
  * The module names were checked to be dotted identifiers. */
 static const char trial_script[] =
 	"def _pypin_trial(fd, names):\n"
-	"    import importlib, importlib.util, os, sys\n"
+	"    import importlib, os, sys\n"
+	"    try:\n"
+	"        from importlib.util import find_spec\n"
+	"    except ImportError:\n"
+	"        find_spec = None                # Python 2\n"
 	"    def say(s):\n"
 	"        os.write(fd, (s.replace('\\n', ' ') + '\\n').encode('utf-8', 'replace'))\n"
 	"    say(' Python %s, prefix %s' % (sys.version.split()[0], sys.prefix))\n"
 	"    if not names:\n"
-	"        names = ['numpy'] if importlib.util.find_spec('numpy') else ['_ctypes']\n"
+	"        names = ['numpy'] if find_spec and find_spec('numpy') else ['_ctypes']\n"
 	"    for n in names:\n"
 	"        try:\n"
 	"            m = importlib.import_module(n)\n"
@@ -512,8 +624,12 @@ static int set_preload(const char *lib)
 	return rc;
 }
 
+/* How long a trial may take before it is stopped (--timeout). */
+static unsigned trial_limit = 60;
+
 struct outcome {
 	int ok;
+	int timed_out;
 	char text[16384];
 	size_t len;
 };
@@ -531,6 +647,48 @@ static int has_line(const char *text, char mark)
 	return 0;
 }
 
+/* read_all() for a trial: keeps the first cap bytes of fd, and gives up
+ * (killing pid) when nothing ends it within the time limit and a grace of a
+ * few seconds. */
+static size_t read_until(int fd, char *buf, size_t cap, int *cut, pid_t pid, int *timed_out)
+{
+	struct timespec start, now;
+	char sink[512];
+	size_t len = 0;
+	ssize_t n;
+
+	*cut = 0;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = ((long)trial_limit + 5 - (now.tv_sec - start.tv_sec)) * 1000;
+		if (left <= 0 || poll(&p, 1, (int)(left > 1000 ? 1000 : left)) < 0) {
+			if (left > 0 && errno == EINTR)
+				continue;
+			if (left <= 0 && pid > 0) {
+				kill(pid, SIGKILL);
+				*timed_out = 1;
+			}
+			break;
+		}
+		if (!p.revents)
+			continue;
+		int keep = len < cap;
+		n = read(fd, keep ? buf + len : sink, keep ? cap - len : sizeof sink);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (keep)
+			len += (size_t)n;
+		else
+			*cut = 1;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 static void run_trial(const char *self, const char *lib, const char *plugin,
 	char **modules, int nmodules, struct outcome *o)
 {
@@ -539,6 +697,7 @@ static void run_trial(const char *self, const char *lib, const char *plugin,
 	pid_t pid;
 
 	o->ok = 0;
+	o->timed_out = 0;
 	o->len = 0;
 	o->text[0] = '\0';
 	if (pipe(pipefd) != 0) {
@@ -558,6 +717,10 @@ static void run_trial(const char *self, const char *lib, const char *plugin,
 			_exit(127);
 		if (!lib)
 			setenv("PYPIN_DISABLE", "1", 1);   /* also when installed system-wide */
+		/* The time limit holds across exec: a trial that hangs (two
+		 * libpythons waiting for one GIL, say) is ended by SIGALRM, and
+		 * by the parent's SIGKILL should it catch that. */
+		alarm(trial_limit);
 		argv[i++] = "pypin-inspect";
 		argv[i++] = "trial";
 		argv[i++] = lib ? "--pypin" : "--plain";
@@ -570,7 +733,8 @@ static void run_trial(const char *self, const char *lib, const char *plugin,
 	}
 	close(pipefd[1]);
 	/* Room is kept for the lines added below. */
-	o->len = read_all(pipefd[0], o->text, sizeof o->text - 128, &cut);
+	o->len = read_until(pipefd[0], o->text, sizeof o->text - 128, &cut, pid,
+			    &o->timed_out);
 	if (cut)
 		o->len += (size_t)snprintf(o->text + o->len, sizeof o->text - o->len,
 					   "%s (the rest of the report is left out)\n",
@@ -578,6 +742,14 @@ static void run_trial(const char *self, const char *lib, const char *plugin,
 	close(pipefd[0]);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
 		snprintf(o->text + o->len, sizeof o->text - o->len, "-could not run the trial\n");
+		return;
+	}
+	if (o->timed_out || (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)) {
+		o->timed_out = 1;
+		snprintf(o->text + o->len, sizeof o->text - o->len,
+			 "-did not finish within %u s, and was stopped: it hung (a deadlock, "
+			 "such as two libpythons waiting for one GIL, or the plugin's own code)\n",
+			 trial_limit);
 		return;
 	}
 	if (WIFSIGNALED(status)) {
@@ -601,14 +773,60 @@ static void print_outcome(const char *title, const struct outcome *o)
 	}
 }
 
+/* The refusal's reason, as a hint naming its cause and what to do; into buf. */
+static const char *refusal_hint(const char *text, char *buf, size_t bufsz)
+{
+	const char *r = strstr(text, "-dlopen failed: pypin: ");
+	char sym[PYPIN_NAME_MAX] = "", ver[PYPIN_TAG_MAX] = "";
+	const char *p;
+
+	if (!r)
+		return NULL;
+	if ((p = strstr(r, ", and no libpython found defines it")) && (r = strstr(r, " needs ")) &&
+	    r < p && sscanf(r, " needs %63[A-Za-z0-9_]", sym) == 1) {
+		snprintf(buf, bufsz, "the plugin needs %s, which no Python pypin found defines (it "
+			 "was built for a newer Python): name that Python with --python, or its "
+			 "libpython with --libpython", sym);
+		return buf;
+	}
+	if (strstr(r, "is built for Python 2")) {
+		snprintf(buf, bufsz, "the plugin is built for Python 2 and no Python 2 was "
+			 "found: name a Python 2.7 with --python, or rebuild the plugin for Python 3");
+		return buf;
+	}
+	if (strstr(r, "as a second libpython")) {
+		snprintf(buf, bufsz, "the plugin's libpython3.so belongs to another installation "
+			 "than the one pinned: name that installation's python with --python");
+		return buf;
+	}
+	if ((p = strstr(r, "already runs Python ")) && sscanf(p, "already runs Python %15[0-9.]",
+							      ver) == 1 &&
+	    (r = strstr(r, " needs ")) && sscanf(r, " needs %63[A-Za-z0-9_.]", sym) == 1) {
+		snprintf(buf, bufsz, "%s was pinned; this plugin needs %s: use --libpython to pin "
+			 "the Python it was built for", ver, sym);
+		return buf;
+	}
+	snprintf(buf, bufsz, "pypin refused the plugin: see the reason above");
+	return buf;
+}
+
 static const char *hint(const struct outcome *plain, const struct outcome *pinned)
 {
+	static char buf[512];
+	const char *refused;
+
 	if (strstr(pinned->text, "-pypin is disabled"))
 		return "pypin is disabled: unset PYPIN_DISABLE, or remove 'disable' from "
 		       PYPIN_CONFIG_FILE;
 	if (strstr(pinned->text, "-pypin is not active"))
 		return "libpypin.so did not take effect in the trial: check the library "
 		       "given with --lib";
+	if (pinned->timed_out)
+		return "the trial with pypin hung and was stopped at the time limit: see "
+		       "'pypin explain PLUGIN' for a second libpython, and 'pypin -d' for pypin's "
+		       "decisions";
+	if ((refused = refusal_hint(pinned->text, buf, sizeof buf)))
+		return refused;
 	if (pinned->ok && !plain->ok)
 		return "pypin fixes it: run the host as 'pypin -- HOST [ARG]...', or install "
 		       "pypin system-wide with 'pypin install-system'";
@@ -682,6 +900,17 @@ int main(int argc, char **argv)
 		int i = 2;
 		if (strcmp(argv[i], "--lib") == 0 && argc > i + 2) {
 			lib = argv[i + 1];
+			i += 2;
+		}
+		if (strcmp(argv[i], "--timeout") == 0 && argc > i + 2) {
+			char *end;
+			unsigned long t = strtoul(argv[i + 1], &end, 10);
+			if (*end || t == 0 || t > 3600) {
+				error("--timeout %s: not a number of seconds from 1 to 3600",
+				      argv[i + 1]);
+				return 2;
+			}
+			trial_limit = (unsigned)t;
 			i += 2;
 		}
 		return check(lib, argv[i], argv + i + 1, argc - i - 1);
