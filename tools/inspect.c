@@ -465,25 +465,27 @@ static int find_python(void *h, struct python *py)
 	       py->gil_release && py->run && py->version ? 0 : -1;
 }
 
-/* Without pypin, give the interpreter the home pypin would give it (the
- * libpython's own installation, or PYPIN_PYTHON), so that the two trials
- * differ only in where libpython's symbols are. */
+/* Without pypin, give the interpreter the home pypin would give it
+ * (pypin_choose_home: PYPIN_PYTHON, an active venv of its installation, or
+ * the installation), so that the two trials differ only in where libpython's
+ * symbols are. */
 static void set_home(const struct python *py)
 {
 	char program[PATH_MAX], tag[PYPIN_TAG_MAX];
-	const char *name = pypin_config.python, *version = py->version();
+	const char *name = NULL, *version = py->version(), *why;
 	size_t n = strspn(version, "0123456789.");
+	struct pypin_probe pr;
 	Dl_info info;
 
 	if (!py->decode || !py->set_program_name)
 		return;
-	if (!name && n < sizeof tag && dladdr((void *)py->initialize_ex, &info) &&
-	    info.dli_fname) {
+	pypin_probe_settings(&pr);
+	if (n < sizeof tag && dladdr((void *)py->initialize_ex, &info) && info.dli_fname) {
 		memcpy(tag, version, n);
 		tag[n] = '\0';
 		if (strchr(tag, '.') != strrchr(tag, '.'))       /* 3.11.2 -> 3.11 */
 			*strrchr(tag, '.') = '\0';
-		if (pypin_libpython_program(info.dli_fname, tag, program, sizeof program) == 0)
+		if (pypin_choose_home(&pr, info.dli_fname, tag, program, sizeof program, &why))
 			name = program;
 	}
 	wchar_t *w = name ? py->decode(name, NULL) : NULL;
