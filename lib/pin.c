@@ -267,6 +267,8 @@ static int shim(const struct pin *p, const struct pypin_elf *e, const char *path
 		    pypin_same_file(b + PATH_MAX, p->real)) {
 			pypin_enter();
 			void *h = pypin_real_dlopen()(b, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE);
+			if (!h)
+				pypin_real_dlerror()();   /* not the host's to see */
 			pypin_leave();
 			pypin_debug("%s: %s %s, the shim of the pinned installation", path,
 				    h ? "loaded" : "could not load", b);

@@ -248,8 +248,10 @@ t_begin "3 extension-module under pypin, PYPIN_LIBPYTHON=Debian's"
 pin "$PATH_DEBIAN" env PYPIN_LIBPYTHON="$DEBIAN_LIBPYTHON" "$HOST" "$EXT_PLUGIN"
 ok_lines "$(main_lines '[1]' debian)"
 
-t_begin "3 extension-module under pypin, default libpython (pyenv first on PATH)"
-pin "$PATH_PYENV" "$HOST" "$EXT_PLUGIN"
+# It names no version: pypin takes the python PyO3 would have built it with,
+# here Debian's, first on PATH.
+t_begin "3 extension-module under pypin, no libpython named (Debian's python3 first on PATH)"
+pin "$PATH_DEBIAN" "$HOST" "$EXT_PLUGIN"
 ok_lines "$(main_lines '[1]' debian)"
 
 t_begin "3 extension-module under the launcher --libpython Debian's"
@@ -302,12 +304,12 @@ if pyenv_case "5 two builds under pypin, venv's first, PYPIN_PYTHON=venv: the ve
 	if ! out_has "^pypin\[[0-9]*\]: .*$PYENV_LIBPYTHON"; then t_fail "no pypin line names $PYENV_LIBPYTHON"
 	else ok_lines "$(main_lines '[1]' venv; main_lines '[2]' venv)"; fi
 fi
-if pyenv_case "5 two builds under pypin, venv's first, no PYPIN_PYTHON: pyenv's installation serves both"; then
+if pyenv_case "5 two builds under pypin, venv's first, no PYPIN_PYTHON: pyenv's installation serves both, in that venv of it"; then
 	pin "$PATH_VENV" "$HOST" --func info "$PYENV_PLUGIN" "$DEBIAN_PLUGIN"
-	ok_lines "$(info_lines '[1]' pyenv; info_lines '[2]' pyenv)"
+	ok_lines "$(info_lines '[1]' venv; info_lines '[2]' venv)"
 fi
 
-# --- 6. interpreter home: PATH does not choose it, PYPIN_PYTHON does -----------
+# --- 6. interpreter home: PYPIN_PYTHON, or a venv of the pinned installation ---
 if pyenv_case "6 debian plugin, pyenv first on PATH, no pypin: a foreign stdlib"; then
 	nopin "$PATH_PYENV" "$HOST" --func info "$DEBIAN_PLUGIN"
 	if [ "$t_rc" -eq 0 ] && out_has "^\[1\] prefix=$PYENV_PREFIX\$"; then t_pass
@@ -334,9 +336,9 @@ if pyenv_case "6 venv plugin, Debian first on PATH, launcher --python venv"; the
 	launch "$PATH_DEBIAN" --python "$VENV/bin/python" -- "$HOST" "$PYENV_PLUGIN"
 	ok_lines "$(main_lines '[1]' venv)"
 fi
-if pyenv_case "6 venv plugin, venv first on PATH, pypin without PYPIN_PYTHON: pyenv's own home"; then
+if pyenv_case "6 venv plugin, venv first on PATH, pypin without PYPIN_PYTHON: that venv of the pinned installation"; then
 	pin "$PATH_VENV" "$HOST" --func info "$PYENV_PLUGIN"
-	ok_lines "$(info_lines '[1]' pyenv)"
+	ok_lines "$(info_lines '[1]' venv)"
 fi
 
 t_end
