@@ -78,6 +78,28 @@ for v in 2.7 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13; do
 	fi
 done
 
+P13=$CB/3.13/tst-choose-mod1.so
+PY313=$(pyenv_python 3.13)
+t_begin "PYO3_PYTHON names Python 3.13: pypin pins it"
+if [ -f "$P13" ] && [ -n "$PY313" ]; then
+	run_pypin env PYO3_PYTHON="$PY313" PYPIN_DEBUG=1 $H "$P13"
+	if out_has "pinned .*/libpython3.13.so.1.0 (loaded, PYO3_PYTHON"; then expect_ok "^VERSION 3.13"
+	else t_fail "expected the rule PYO3_PYTHON"; fi
+else
+	t_skip "no Python 3.13 under $PYENV"
+fi
+
+# A python3 on PATH that is a script (as pyenv's shims are) cannot be read
+# for its libpython, and pypin runs no program: it is passed over.
+mkdir "$t_out/shims"
+printf '#!/bin/sh\nexec /usr/bin/python3 "$@"\n' > "$t_out/shims/python3"
+chmod +x "$t_out/shims/python3"
+t_begin "a python3 script first on PATH is passed over for the next python3"
+run_pypin env PATH="$t_out/shims:/usr/bin:/bin" PYPIN_DEBUG=1 $H "$CB/debian/tst-choose-mod1.so"
+if out_has "$t_out/shims/python3 is not an ELF executable (a script, such as pyenv's shims); passed over" &&
+   out_has "pinned $SYSLIBPYTHON (loaded, python3 on PATH"; then expect_ok "^VERSION 3.11"
+else t_fail "expected the script passed over and /usr/bin/python3 taken"; fi
+
 # With nothing pointing at the Python a plugin needs, pypin refuses it rather
 # than pin one that lacks a function it calls (the plain loader: "undefined
 # symbol", or for an RTLD_LAZY host a kill at the call).
@@ -258,7 +280,6 @@ fi
 # --- 6. pypin explain and pypin check ---------------------------------------------
 
 INSPECT=$TOP/tools/pypin-inspect
-P13=$CB/3.13/tst-choose-mod1.so
 if [ -f "$P13" ]; then
 	B13=$(dirname "$(pyenv_python 3.13)")
 	t_begin "explain, no 3.13 in sight: nothing fits, the candidates passed over and why"
