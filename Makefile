@@ -7,6 +7,12 @@
 #   make bench           benchmarks (bench/run.sh, docs/PERFORMANCE.md)
 #   make install         install under $(DESTDIR)$(prefix)
 #   make uninstall
+#   make ARCH=i386       the same programs for i386, in build/i386/ (gcc -m32);
+#                        `make install ARCH=i386` installs only the library and
+#                        pypin-inspect, under the i386 multiarch libdir
+#   make deb             Debian packages (dpkg-buildpackage), copied here:
+#                        pypin_*.deb, libpypin_*.deb (and libpypin_*_i386.deb
+#                        where i386 is enabled and gcc -m32 can link)
 #
 # Settings can also go in config.mak.  WERROR=1 turns warnings into errors (CI);
 # SANITIZE=address,undefined builds the unit tests with sanitizers;
@@ -16,24 +22,47 @@
 
 VERSION := 0.1.0
 
+CC ?= cc
+# ARCH=i386 builds the 32-bit library from the same sources, out of tree, so
+# that the native build stays as it is (CC="gcc -m32" builds it in the tree).
+ifeq ($(ARCH),i386)
+override CC := $(CC) -m32
+OUT ?= build/i386/
+else ifneq ($(ARCH),)
+$(error ARCH=$(ARCH): only ARCH=i386 is supported)
+endif
+# Where the objects and programs go: "" (the tree itself) or a directory/.
+override OUT := $(patsubst %//,%/,$(OUT)$(if $(OUT),/))
+
+# The loader's directory for this target ("x86_64-linux-gnu"), where a
+# multiarch install puts the library: libdir=/usr/lib/$(MULTIARCH).
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+
 prefix ?= /usr/local
 exec_prefix ?= $(prefix)
 bindir ?= $(exec_prefix)/bin
+ifeq ($(ARCH),i386)
+libdir ?= $(exec_prefix)/lib/$(MULTIARCH)
+else
 libdir ?= $(exec_prefix)/lib
+endif
 pkglibdir ?= $(libdir)/pypin
 mandir ?= $(prefix)/share/man
 sysconfdir ?= /etc
 docdir ?= $(prefix)/share/doc/pypin
 
-CC ?= cc
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-# The libpython pinned when nothing else is configured: the system Python's.
+# The libpython pinned when nothing else is configured: the system Python's,
+# in this target's multiarch directory (Debian's libpython3.11:i386 for i386).
 SYSTEM_PYTHON ?= /usr/bin/python3
-DEFAULT_LIBPYTHON ?= $(shell $(SYSTEM_PYTHON) -c 'import os, sysconfig as s; \
-	d, n = s.get_config_var("LIBDIR"), s.get_config_var("INSTSONAME"); \
-	p = os.path.join(d or "", n or ""); print(p if n and os.path.exists(p) else "")' 2>/dev/null)
+DEFAULT_LIBPYTHON ?= $(shell $(SYSTEM_PYTHON) -c 'import os, sys, sysconfig as s; \
+	d, n, m = s.get_config_var("LIBDIR"), s.get_config_var("INSTSONAME"), \
+	s.get_config_var("MULTIARCH"); t = sys.argv[1]; \
+	d = d.replace("/" + m, "/" + t) if d and m and t else d; \
+	p = os.path.join(d or "", n or ""); print(p if n and os.path.exists(p) else "")' \
+	'$(MULTIARCH)' 2>/dev/null)
 
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wvla
@@ -51,38 +80,44 @@ PYPIN_CFLAGS := -std=gnu11 -fPIC -fvisibility=hidden $(WARNINGS)
 
 LIB_SRC := lib/cache.c lib/choose.c lib/config.c lib/elf.c lib/libpython.c lib/loaded.c lib/log.c lib/pin.c \
 	lib/platform.c lib/pypin.c lib/search.c lib/thread.c lib/verdict.c
-LIB_OBJ := $(LIB_SRC:.c=.o)
+LIB_OBJ := $(addprefix $(OUT),$(LIB_SRC:.c=.o))
 LIB_HDR := $(wildcard lib/*.h)
 
+ifeq ($(OUT),)
 all: preload/libpypin.so tools/pypin-inspect scripts/pypin
+else
+all: $(OUT)preload/libpypin.so $(OUT)tools/pypin-inspect
+endif
 
 # The objects are rebuilt when the settings compiled into them change
 # (`make install sysconfdir=…` after a plain `make`).
-lib/.build-flags: FORCE
+$(OUT)lib/.build-flags: FORCE
+	@mkdir -p $(@D) $(OUT)preload $(OUT)tools
 	@echo '$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS)' | cmp -s - $@ || \
 		echo '$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS)' > $@
 
-$(LIB_OBJ): %.o: %.c $(LIB_HDR) Makefile lib/.build-flags
+$(LIB_OBJ): $(OUT)%.o: %.c $(LIB_HDR) Makefile $(OUT)lib/.build-flags
 	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(PYPIN_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-lib/libpypin-core.a: $(LIB_OBJ)
+$(OUT)lib/libpypin-core.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
 # The hook must hand over with a true tail call, whatever CFLAGS say.
-preload/preload.o: preload/preload.c $(LIB_HDR) Makefile lib/.build-flags
+$(OUT)preload/preload.o: preload/preload.c $(LIB_HDR) Makefile $(OUT)lib/.build-flags
 	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(PYPIN_CFLAGS) $(CFLAGS) \
 		-O2 -foptimize-sibling-calls -fno-stack-protector -c -o $@ $<
 
-preload/libpypin.so: preload/preload.o lib/libpypin-core.a preload/libpypin.map
-	$(CC) -shared -o $@ preload/preload.o lib/libpypin-core.a $(LDFLAGS) \
+$(OUT)preload/libpypin.so: $(OUT)preload/preload.o $(OUT)lib/libpypin-core.a preload/libpypin.map
+	$(CC) -shared -o $@ $(OUT)preload/preload.o $(OUT)lib/libpypin-core.a $(LDFLAGS) \
 		-Wl,--version-script=preload/libpypin.map -Wl,-z,nodelete \
 		-Wl,--no-undefined -Wl,-soname,libpypin.so -nostartfiles
 
 # What `pypin explain` and `pypin check` run.
-tools/pypin-inspect: tools/inspect.c lib/libpypin-core.a $(LIB_HDR) Makefile lib/.build-flags
+$(OUT)tools/pypin-inspect: tools/inspect.c $(OUT)lib/libpypin-core.a $(LIB_HDR) Makefile \
+		$(OUT)lib/.build-flags
 	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(CFLAGS) -o $@ \
-		tools/inspect.c lib/libpypin-core.a $(LDFLAGS) -ldl
+		tools/inspect.c $(OUT)lib/libpypin-core.a $(LDFLAGS) -ldl
 
 # The launcher, with the install paths filled in (again at install time, so
 # that `make install prefix=…` never installs a stale path).
@@ -108,10 +143,17 @@ include tests/tests.mk
 
 MANPAGES := docs/pypin.1 docs/pypin.conf.5 docs/libpypin.7
 
-install: all
-	install -d $(DESTDIR)$(pkglibdir) $(DESTDIR)$(bindir) $(DESTDIR)$(docdir)
-	install -m 644 preload/libpypin.so $(DESTDIR)$(pkglibdir)/libpypin.so
-	install -m 755 tools/pypin-inspect $(DESTDIR)$(pkglibdir)/pypin-inspect
+# The library is replaced by rename, never rewritten in place: every process
+# maps it, and /etc/ld.so.preload may name it.
+install-lib: all
+	install -d $(DESTDIR)$(pkglibdir)
+	install -m 644 $(OUT)preload/libpypin.so $(DESTDIR)$(pkglibdir)/.libpypin.so.new
+	mv -f $(DESTDIR)$(pkglibdir)/.libpypin.so.new $(DESTDIR)$(pkglibdir)/libpypin.so
+	install -m 755 $(OUT)tools/pypin-inspect $(DESTDIR)$(pkglibdir)/pypin-inspect
+
+ifeq ($(OUT),)
+install: install-lib
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(docdir)
 	$(SUBST) scripts/pypin.in > $(DESTDIR)$(bindir)/pypin
 	chmod 755 $(DESTDIR)$(bindir)/pypin
 	install -m 644 README.md docs/*.md $(DESTDIR)$(docdir)
@@ -120,6 +162,9 @@ install: all
 		$(MANSUBST) $$page > $(DESTDIR)$(mandir)/man$$sec/$${page#docs/} && \
 		chmod 644 $(DESTDIR)$(mandir)/man$$sec/$${page#docs/} || exit 1; \
 	done
+else
+install: install-lib
+endif
 
 uninstall:
 	rm -f $(DESTDIR)$(pkglibdir)/libpypin.so $(DESTDIR)$(pkglibdir)/pypin-inspect \
@@ -130,5 +175,24 @@ uninstall:
 
 clean: tests-clean
 	rm -f lib/*.o lib/*.a lib/.build-flags preload/*.o preload/*.so tools/pypin-inspect scripts/pypin
+	rm -rf build
 
-.PHONY: all install uninstall clean FORCE
+# --- Debian packages ----------------------------------------------------------
+
+# The native packages; then libpypin for i386 (a cross build with gcc -m32,
+# the pkg.pypin.libonly profile) when dpkg runs i386 programs here.  The .deb
+# files are copied into the tree: `sudo apt install ./pypin_*.deb ./libpypin_*.deb`.
+DEB_I386 = $(shell dpkg --print-foreign-architectures 2>/dev/null | grep -qx i386 && \
+	dpkg-query -W -f='$${Status}' libc6:i386 2>/dev/null | grep -q ' installed' && \
+	printf 'int main(void){return 0;}' | $(CC) -m32 -x c -o /dev/null - 2>/dev/null && echo yes)
+deb:
+	rm -rf build/deb && mkdir -p build/deb
+	dpkg-buildpackage -us -uc -b
+	$(if $(DEB_I386),DEB_BUILD_PROFILES=pkg.pypin.libonly dpkg-buildpackage -us -uc -B -ai386 -d \
+		-Ppkg.pypin.libonly)
+	for f in $$(sed -n 's/^ [0-9a-f]\{32\} [0-9]* [^ ]* [^ ]* \(.*\.deb\)$$/\1/p' \
+		../pypin_$(VERSION)_*.changes); do mv -f ../$$f build/deb/ && cp build/deb/$$f .; done
+	rm -f ../pypin_$(VERSION)_*.changes ../pypin_$(VERSION)_*.buildinfo
+	ls -1 *.deb
+
+.PHONY: all install install-lib uninstall clean deb FORCE
