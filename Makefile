@@ -179,20 +179,23 @@ clean: tests-clean
 
 # --- Debian packages ----------------------------------------------------------
 
-# The native packages; then libpypin for i386 (a cross build with gcc -m32,
-# the pkg.pypin.libonly profile) when dpkg runs i386 programs here.  The .deb
-# files are copied into the tree: `sudo apt install ./pypin_*.deb ./libpypin_*.deb`.
+# The native packages, then libpypin for i386 (a cross build with gcc -m32,
+# the profile pkg.pypin.libonly) where dpkg runs i386 programs and gcc -m32
+# links.  They are built from a copy of the sources in build/deb/src, so this
+# tree's own build stays, and copied here: `sudo apt install ./pypin_*.deb
+# ./libpypin_*.deb`.
+DEB_SRC := Makefile README.md debian docs lib preload scripts tools tests/tests.mk tests/package.mk
 DEB_I386 = $(shell dpkg --print-foreign-architectures 2>/dev/null | grep -qx i386 && \
 	dpkg-query -W -f='$${Status}' libc6:i386 2>/dev/null | grep -q ' installed' && \
-	printf 'int main(void){return 0;}' | $(CC) -m32 -x c -o /dev/null - 2>/dev/null && echo yes)
+	printf 'int main(void){return 0;}' | gcc -m32 -x c -o /dev/null - 2>/dev/null && echo yes)
 deb:
-	rm -rf build/deb && mkdir -p build/deb
-	dpkg-buildpackage -us -uc -b
-	$(if $(DEB_I386),DEB_BUILD_PROFILES=pkg.pypin.libonly dpkg-buildpackage -us -uc -B -ai386 -d \
-		-Ppkg.pypin.libonly)
-	for f in $$(sed -n 's/^ [0-9a-f]\{32\} [0-9]* [^ ]* [^ ]* \(.*\.deb\)$$/\1/p' \
-		../pypin_$(VERSION)_*.changes); do mv -f ../$$f build/deb/ && cp build/deb/$$f .; done
-	rm -f ../pypin_$(VERSION)_*.changes ../pypin_$(VERSION)_*.buildinfo
-	ls -1 *.deb
+	rm -rf build/deb && mkdir -p build/deb/src/tests
+	cp -R $(DEB_SRC) build/deb/src/ && mv build/deb/src/tests.mk build/deb/src/package.mk \
+		build/deb/src/tests/
+	cd build/deb/src && $(MAKE) -s clean && dpkg-buildpackage -us -uc -b
+	$(if $(DEB_I386),cd build/deb/src && CC="gcc -m32" dpkg-buildpackage -us -uc -B -ai386 -d -Ppkg.pypin.libonly)
+	rm -f pypin_*.deb libpypin_*.deb
+	cp build/deb/pypin_*.deb build/deb/libpypin_*.deb .
+	@ls -1 *.deb
 
 .PHONY: all install install-lib uninstall clean deb FORCE

@@ -1,10 +1,14 @@
 #!/bin/sh
 # System-wide mode, tested where only this test can see it: a private mount
-# namespace with overlays on /etc and /usr/local, so `make install` and
-# `pypin install-system` write there and the real system is never touched.
+# namespace with overlays on /etc, /usr/local and /var/lib/dpkg, so `make
+# install` and `pypin install-system` write there and the real system is
+# never touched.  dpkg's list of foreign architectures is emptied there (the
+# 32-bit cases are tests/i386.sh's).
 #
 #  - install-system / uninstall-system: atomic, idempotent, other entries kept,
-#    bad libraries refused; unmodified hosts work with no environment set;
+#    bad libraries refused, the trial set (a setuid program, AddressSanitizer);
+#    a multiarch libdir gives the /usr/$LIB/... entry; unmodified hosts work
+#    with no environment set;
 #  - /etc/pypin.conf steers a system-wide pypin;
 #  - secure-execution mode: a setuid-root host run by nobody with a hostile
 #    PYPIN_LIBPYTHON or LD_LIBRARY_PATH does not load the hostile library.
@@ -42,18 +46,22 @@ fi
 # test's own directory is not reachable by nobody).
 ov=$t_out/ov
 mkdir -p "$ov"
-trap 'umount -l /etc /usr/local /mnt "$ov" 2>/dev/null; rm -rf "$t_out"' EXIT
+trap 'umount -l /etc /usr/local /var/lib/dpkg /mnt "$ov" 2>/dev/null; rm -rf "$t_out"' EXIT
 overlay() {
 	mkdir -p "$ov/$2/upper" "$ov/$2/work" &&
 		mount -t overlay "pypin-test-$2" \
 			-o "lowerdir=$1,upperdir=$ov/$2/upper,workdir=$ov/$2/work" "$1"
 }
 if ! mount -t tmpfs -o mode=700 pypin-test "$ov" || ! overlay /etc etc ||
-   ! overlay /usr/local usr-local || ! mount -t tmpfs -o mode=755 pypin-test-suid /mnt; then
+   ! overlay /usr/local usr-local || ! overlay /var/lib/dpkg dpkg ||
+   ! mount -t tmpfs -o mode=755 pypin-test-suid /mnt; then
 	t_begin "system-wide mode"
 	t_skip "could not mount the overlays in the private namespace"
 	t_end
 fi
+# The machine runs only its own architecture's programs, as far as
+# install-system can tell.
+if command -v dpkg >/dev/null 2>&1; then dpkg --print-architecture > /var/lib/dpkg/arch; fi
 
 PRELOAD=/etc/ld.so.preload
 rm -f "$PRELOAD" /etc/pypin.conf
@@ -232,6 +240,70 @@ refused 'library not found: /usr/local/lib/none/libpypin.so'
 t_begin "refused: not root"
 run setpriv --reuid=65534 --regid=65534 --clear-groups $PYPIN install-system
 refused 'install-system changes /etc/ld.so.preload and must run as root'
+
+t_begin "refused by the trial set: a library that prints only in a setuid process"
+cp "$BUILD/noisy/libpypin.so" /usr/local/lib/bad/libpypin.so
+run $PYPIN --lib /usr/local/lib/bad/libpypin.so install-system
+refused 'not installed: with /usr/local/lib/bad/libpypin.so in /etc/ld.so.preload, a setuid-root /bin/true run by nobody prints "noisy: secure-execution mode" with it, not without; .*nothing was written$'
+t_begin "... the same library preloaded into a plain process prints nothing (only the setuid trial finds it)"
+run env -i LD_PRELOAD=/usr/local/lib/bad/libpypin.so /bin/true
+if [ "$t_rc" -eq 0 ] && [ ! -s "$t_out/out" ]; then t_pass; else t_fail "status $t_rc, or output"; fi
+t_begin "... and no trial directory is left in /tmp"
+left=$(ls -a /tmp | grep '^pypin-trial\.' || true)
+if [ -z "$left" ]; then t_pass; else t_fail "left: $left"; fi
+
+# --- AddressSanitizer: every preloaded library makes its programs abort --------------
+
+t_begin "AddressSanitizer: install-system warns, naming ASAN_OPTIONS=verify_asan_link_order=0"
+ASAN=/mnt/asan-true
+if printf 'int main(void) { return 0; }\n' |
+   ${CC:-cc} -fsanitize=address -x c -o $ASAN - >/dev/null 2>&1; then
+	run $PYPIN install-system
+	expect 0 "^pypin: warning: AddressSanitizer programs abort at start-up with libpypin.so in $PRELOAD (.*ASan runtime does not come first.*); run them with ASAN_OPTIONS=verify_asan_link_order=0 (tried: one then runs as without pypin)\$" \
+		"^pypin: installed: $INSTALLED added to $PRELOAD\$"
+	t_begin "AddressSanitizer: under $PRELOAD an ASan-built program aborts"
+	bare $ASAN
+	expect_fail 'ASan runtime does not come first in initial library list'
+	t_begin "AddressSanitizer: ... and runs with ASAN_OPTIONS=verify_asan_link_order=0"
+	bare ASAN_OPTIONS=verify_asan_link_order=0 $ASAN
+	if [ "$t_rc" -eq 0 ] && [ ! -s "$t_out/out" ]; then t_pass; else t_fail "status $t_rc, or output"; fi
+	$PYPIN uninstall-system >/dev/null
+	t_begin "AddressSanitizer: without pypin the same program runs"
+	bare $ASAN
+	if [ "$t_rc" -eq 0 ] && [ ! -s "$t_out/out" ]; then t_pass; else t_fail "status $t_rc, or output"; fi
+	rm -f $ASAN
+else
+	t_skip "${CC:-cc} cannot build a program with -fsanitize=address here"
+fi
+
+# --- a multiarch libdir: the entry names the loader's $LIB ---------------------------
+
+MULTIARCH=$(${CC:-cc} -print-multiarch 2>/dev/null)
+t_begin "make install libdir=/usr/local/lib/MULTIARCH, install-system: the entry is /usr/local/\$LIB/pypin/libpypin.so"
+if [ -n "$MULTIARCH" ]; then
+	make -s -C "$TOP" install prefix=/usr/local libdir=/usr/local/lib/$MULTIARCH >/dev/null 2>&1
+	run /usr/local/bin/pypin install-system
+	if [ "$(cat $PRELOAD)" = '/usr/local/$LIB/pypin/libpypin.so' ]; then
+		expect 0 '^pypin: installed: /usr/local/\$LIB/pypin/libpypin.so added to /etc/ld.so.preload$'
+	else
+		t_fail "got: $(cat $PRELOAD 2>&1)"
+	fi
+	t_begin "... an unmodified host works under it"
+	bare $H "$NOLINK"
+	expect_ok "$RESULT"
+	t_begin "... uninstall-system removes it"
+	run /usr/local/bin/pypin uninstall-system
+	if [ ! -e $PRELOAD ]; then expect 0 '^pypin: uninstalled'; else t_fail "left: $(cat $PRELOAD)"; fi
+	t_begin "... --only-native writes the library's own path"
+	run /usr/local/bin/pypin --only-native install-system
+	if [ "$(cat $PRELOAD)" = "/usr/local/lib/$MULTIARCH/pypin/libpypin.so" ]; then expect 0
+	else t_fail "got: $(cat $PRELOAD 2>&1)"; fi
+	/usr/local/bin/pypin uninstall-system >/dev/null
+	# Back to the plain install for what follows.
+	make -s -C "$TOP" install prefix=/usr/local >/dev/null 2>&1
+else
+	t_skip "${CC:-cc} -print-multiarch names no multiarch directory"
+fi
 
 # --- 3. /etc/pypin.conf ---------------------------------------------------------------
 

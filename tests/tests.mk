@@ -35,6 +35,8 @@ ELF_FIXTURES := $(B)/elf/ttext.so $(B)/elf/sysv-hash.so $(B)/elf/exec $(B)/elf/s
 	$(B)/elf/pie
 
 FIXTURES := $(PLUGINS) $(HOSTS) $(ELF_FIXTURES) $(B)/foreign-venv/bin/python3
+# The system-wide, package and i386 tests' fixtures.
+include tests/package.mk
 
 $(B) $(B)/elf $(B)/shim $(B)/fake $(B)/hostile $(B)/runpath/plugins $(B)/rpath $(B)/high:
 	mkdir -p $@
