@@ -181,21 +181,25 @@ clean: tests-clean
 
 # The native packages, then libpypin for i386 (a cross build with gcc -m32,
 # the profile pkg.pypin.libonly) where dpkg runs i386 programs and gcc -m32
-# links.  They are built from a copy of the sources in build/deb/src, so this
-# tree's own build stays, and copied here: `sudo apt install ./pypin_*.deb
-# ./libpypin_*.deb`.
+# links.  They are built from a copy of the sources in a directory of /tmp
+# (the compiler flags dpkg-buildflags gives cannot hold a path with spaces),
+# so this tree's own build stays, and copied to DEBDIR (here):
+# `sudo apt install ./pypin_*.deb ./libpypin_*.deb`.
+DEBDIR ?= .
 DEB_SRC := Makefile README.md debian docs lib preload scripts tools tests/tests.mk tests/package.mk
 DEB_I386 = $(shell dpkg --print-foreign-architectures 2>/dev/null | grep -qx i386 && \
 	dpkg-query -W -f='$${Status}' libc6:i386 2>/dev/null | grep -q ' installed' && \
 	printf 'int main(void){return 0;}' | gcc -m32 -x c -o /dev/null - 2>/dev/null && echo yes)
 deb:
-	rm -rf build/deb && mkdir -p build/deb/src/tests
-	cp -R $(DEB_SRC) build/deb/src/ && mv build/deb/src/tests.mk build/deb/src/package.mk \
-		build/deb/src/tests/
-	cd build/deb/src && $(MAKE) -s clean && dpkg-buildpackage -us -uc -b
-	$(if $(DEB_I386),cd build/deb/src && CC="gcc -m32" dpkg-buildpackage -us -uc -B -ai386 -d -Ppkg.pypin.libonly)
-	rm -f pypin_*.deb libpypin_*.deb
-	cp build/deb/pypin_*.deb build/deb/libpypin_*.deb .
-	@ls -1 *.deb
+	@set -e; tmp=$$(mktemp -d /tmp/pypin-deb.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
+	mkdir "$$tmp/src" "$$tmp/src/tests"; \
+	cp -R $(DEB_SRC) "$$tmp/src/"; mv "$$tmp/src/tests.mk" "$$tmp/src/package.mk" "$$tmp/src/tests/"; \
+	cd "$$tmp/src"; \
+	echo "dpkg-buildpackage -us -uc -b"; \
+	$(MAKE) -s clean; dpkg-buildpackage -us -uc -b; \
+	$(if $(DEB_I386),echo "dpkg-buildpackage -us -uc -B -ai386 -d -Ppkg.pypin.libonly"; \
+	CC="gcc -m32" dpkg-buildpackage -us -uc -B -ai386 -d -Ppkg.pypin.libonly;) \
+	cd "$(CURDIR)"; cd "$(DEBDIR)"; rm -f pypin_*.deb libpypin_*.deb; \
+	cp "$$tmp"/pypin_*.deb "$$tmp"/libpypin_*.deb .; ls -1 pypin_*.deb libpypin_*.deb
 
 .PHONY: all install install-lib uninstall clean deb FORCE
