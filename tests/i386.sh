@@ -1,0 +1,166 @@
+#!/bin/sh
+# 32-bit processes: pypin built for i386 (make ARCH=i386) from the same
+# sources, a 32-bit host, and plugins embedding Debian's libpython3.11:i386.
+#
+#  - _ctypes, _decimal and _json fail to import without pypin and import
+#    with it, for a plugin linked to libpython and for one that is not;
+#  - system-wide, in a private mount namespace with overlays on /etc and
+#    /usr/local: install-system refuses, naming i386, while i386 has no build;
+#    with both builds it writes /usr/local/$LIB/pypin/libpypin.so, under which
+#    a 32-bit host prints nothing extra and its embedded Python imports
+#    _ctypes; with --only-native, 32-bit processes print what pypin(1) says.
+#
+# Skipped (exit 77) where gcc -m32 cannot link, libpython3.11:i386 or
+# libc6:i386 is missing (scripts/setup installs them), or dpkg does not run
+# i386 programs here; the system-wide part also without root or namespaces.
+
+here=$(cd "$(dirname "$0")" && pwd)
+TOP=${TOP:-$(cd "$here/.." && pwd)}
+B32=$TOP/tests/build/i386
+LIB32=$TOP/build/i386/preload/libpypin.so
+why=
+if ! printf 'int main(void){return 0;}' | ${CC:-cc} -m32 -x c -o /dev/null - 2>/dev/null; then
+	why="${CC:-cc} -m32 cannot link a program (gcc-multilib and libc6-dev-i386: scripts/setup)"
+elif [ ! -f /usr/lib/i386-linux-gnu/libpython3.11.so.1.0 ]; then
+	why="Debian's libpython3.11:i386 is not installed (scripts/setup)"
+elif ! dpkg --print-foreign-architectures 2>/dev/null | grep -qx i386 ||
+     ! dpkg-query -W -f='${Status}' libc6:i386 2>/dev/null | grep -q ' installed'; then
+	why="dpkg does not run i386 programs here (dpkg --add-architecture i386; libc6:i386)"
+elif [ ! -x "$B32/host" ] || [ ! -f "$LIB32" ]; then
+	why="the i386 fixtures are not built (make check builds them)"
+fi
+
+if [ -z "$why" ] && [ -z "${PYPIN_TEST_NAMESPACE:-}" ] && [ "$(id -u)" = 0 ] &&
+   unshare -m --propagation private true 2>/dev/null; then
+	PYPIN_TEST_NAMESPACE=$(readlink /proc/self/ns/mnt)
+	export PYPIN_TEST_NAMESPACE
+	exec unshare -m --propagation private sh "$0" "$@"
+fi
+
+. "$here/lib.sh"
+if [ -n "$why" ]; then
+	t_begin "i386"
+	t_skip "$why"
+	t_end
+fi
+
+H32=$B32/host
+EMBED32=$B32/tst-embed-mod1.so
+NOLINK32=$B32/tst-embed-nolink-mod1.so
+PLAIN32=$B32/tst-plain-mod1.so
+RESULT32='^RESULT32 ctypes=7 decimal=0.3 json=\[1, 2\] bits=32$'
+bare() { run env -i PATH=/usr/bin:/bin "$@"; }
+# elf_id FILE: "CLASS MACHINE" from the ELF header (1 3: 32-bit, i386).
+elf_id() { od -An -tu1 -j4 -N1 "$1" | tr -d ' '; od -An -tu2 -j18 -N2 "$1" | tr -d ' '; }
+
+# --- 1. the i386 build and LD_PRELOAD ------------------------------------------------
+
+t_begin "make ARCH=i386 builds a 32-bit i386 libpypin.so and pypin-inspect"
+if [ "$(elf_id "$LIB32" | paste -sd ' ' -)" = "1 3" ] &&
+   [ "$(elf_id "$TOP/build/i386/tools/pypin-inspect" | paste -sd ' ' -)" = "1 3" ]; then
+	t_pass
+else
+	t_fail "$(file "$LIB32" "$TOP/build/i386/tools/pypin-inspect" 2>&1)"
+fi
+t_begin "the i386 libpypin.so exports only dlopen and dlerror"
+syms=$(nm -D --defined-only "$LIB32" | awk '$2 ~ /^[TW]$/ { print $3 }' | sed 's/@.*//' | sort -u | paste -sd ' ' -)
+if [ "$syms" = "dlerror dlopen" ]; then t_pass; else t_fail "exports: $syms"; fi
+
+t_begin "without pypin: a 32-bit host's plugin cannot import _ctypes"
+run $H32 "$EMBED32"
+expect_fail "ImportError: .*_ctypes.*i386-linux-gnu.so: undefined symbol: _\{0,1\}Py"
+t_begin "with the i386 libpypin.so: _ctypes, _decimal and _json import"
+run_pypin_32() { run env LD_PRELOAD="$LIB32" "$@"; }
+run_pypin_32 $H32 "$EMBED32"
+expect_ok "$RESULT32"
+t_begin "without pypin: a 32-bit plugin not linked to libpython fails to load"
+run $H32 "$NOLINK32"
+expect_fail "dlopen .* failed: .*undefined symbol: _\{0,1\}Py"
+t_begin "with the i386 libpypin.so: it loads, and its Python imports _ctypes"
+run_pypin_32 $H32 "$NOLINK32"
+expect_ok "$RESULT32"
+t_begin "the launcher with --lib of the i386 build runs the 32-bit host"
+run "$TOP/scripts/pypin" --lib "$LIB32" -- $H32 "$EMBED32"
+expect_ok "$RESULT32"
+t_begin "the i386 pypin-inspect explains a 32-bit plugin"
+run "$TOP/build/i386/tools/pypin-inspect" explain "$EMBED32"
+expect 0 "libpython3.11.so.1.0"
+
+# --- 2. system-wide ------------------------------------------------------------------
+
+if [ -z "${PYPIN_TEST_NAMESPACE:-}" ]; then
+	t_begin "i386 system-wide"
+	t_skip "needs root and a private mount namespace (unshare -m)"
+	t_end
+fi
+if [ "$(readlink /proc/self/ns/mnt)" = "$PYPIN_TEST_NAMESPACE" ]; then
+	echo "i386: not in a private mount namespace; stopping" >&2
+	exit 1
+fi
+ov=$t_out/ov
+mkdir -p "$ov"
+trap 'umount -l /etc /usr/local "$ov" 2>/dev/null; rm -rf "$t_out"' EXIT
+overlay() {
+	mkdir -p "$ov/$2/upper" "$ov/$2/work" &&
+		mount -t overlay "pypin-test-$2" \
+			-o "lowerdir=$1,upperdir=$ov/$2/upper,workdir=$ov/$2/work" "$1"
+}
+if ! mount -t tmpfs -o mode=700 pypin-test "$ov" || ! overlay /etc etc ||
+   ! overlay /usr/local usr-local; then
+	t_begin "i386 system-wide"
+	t_skip "could not mount the overlays in the private namespace"
+	t_end
+fi
+PRELOAD=/etc/ld.so.preload
+rm -f $PRELOAD /etc/pypin.conf
+MA=$(${CC:-cc} -print-multiarch)
+PYPIN=/usr/local/bin/pypin
+ENTRY='/usr/local/$LIB/pypin/libpypin.so'
+
+t_begin "install-system with no i386 build: refused, naming i386; nothing written"
+make -s -C "$TOP" install prefix=/usr/local libdir=/usr/local/lib/$MA >/dev/null 2>&1
+run $PYPIN install-system
+if [ -e $PRELOAD ]; then t_fail "$PRELOAD was written: $(cat $PRELOAD)"
+else expect 1 "^pypin: error: i386 programs run here, and there is no build for i386 at /usr/local/lib/i386-linux-gnu/pypin/libpypin.so .*or use --only-native\$"; fi
+
+t_begin "make install ARCH=i386, install-system: the entry is $ENTRY"
+make -s -C "$TOP" install ARCH=i386 prefix=/usr/local >/dev/null 2>&1
+run $PYPIN install-system
+if [ "$(cat $PRELOAD 2>&1)" = "$ENTRY" ]; then expect 0 "^pypin: installed: /usr/local/\\\$LIB/pypin/libpypin.so added"
+else t_fail "got: $(cat $PRELOAD 2>&1)"; fi
+t_begin "under it, a 32-bit host's embedded Python imports _ctypes, and nothing extra is printed"
+bare $H32 "$EMBED32"
+if out_has 'ERROR\|pypin\['; then t_fail "extra output"; else expect_ok "$RESULT32"; fi
+t_begin "under it, a 32-bit host with a plugin that needs no Python prints what it prints without pypin"
+bare $H32 "$PLAIN32"
+with=$(out; echo "status $t_rc")
+mv $PRELOAD "$t_out/preload"
+bare $H32 "$PLAIN32"
+without=$(out; echo "status $t_rc")
+mv "$t_out/preload" $PRELOAD
+if [ "$with" = "$without" ]; then t_pass; else t_fail "with: $with; without: $without"; fi
+t_begin "under it, a 64-bit host works too"
+bare "$BUILD/host" "$BUILD/tst-embed-nolink-mod1.so"
+expect_ok 'RESULT numpy=55'
+t_begin "under it, the 32-bit pypin-inspect calls the i386 library's dlopen"
+bare "$TOP/build/i386/tools/pypin-inspect" interposer
+expect 0 "^dlopen: /usr/local/lib/i386-linux-gnu/pypin/libpypin.so\$"
+$PYPIN uninstall-system >/dev/null
+
+t_begin "--only-native: the 64-bit path is written, with a warning naming what i386 programs print"
+run $PYPIN --only-native install-system
+if [ "$(cat $PRELOAD 2>&1)" = "/usr/local/lib/$MA/pypin/libpypin.so" ]; then
+	expect 0 "^pypin: warning: --only-native: i386 programs will print \"ERROR: ld.so: object '/usr/local/lib/$MA/pypin/libpypin.so' from /etc/ld.so.preload cannot be preloaded (wrong ELF class: ELFCLASS64): ignored.\" and run without pypin\$"
+else
+	t_fail "got: $(cat $PRELOAD 2>&1)"
+fi
+t_begin "--only-native: a 32-bit process prints that line, and gets no pypin"
+bare $H32 "$EMBED32"
+if out_has "^ERROR: ld.so: object '/usr/local/lib/$MA/pypin/libpypin.so' from /etc/ld.so.preload cannot be preloaded (wrong ELF class: ELFCLASS64): ignored.\$"; then
+	expect_fail "undefined symbol: _\{0,1\}Py"
+else
+	t_fail "the loader's line is not there"
+fi
+$PYPIN uninstall-system >/dev/null
+
+t_end
