@@ -186,14 +186,14 @@ clean: tests-clean
 # so this tree's own build stays, and copied to DEBDIR (here):
 # `sudo apt install ./pypin_*.deb ./libpypin_*.deb`.
 DEBDIR ?= .
-DEB_SRC := Makefile README.md debian docs lib preload scripts tools tests/tests.mk tests/package.mk
+DEB_SRC := Makefile README.md debian docs lib preload scripts tools
 DEB_I386 = $(shell dpkg --print-foreign-architectures 2>/dev/null | grep -qx i386 && \
 	dpkg-query -W -f='$${Status}' libc6:i386 2>/dev/null | grep -q ' installed' && \
 	printf 'int main(void){return 0;}' | gcc -m32 -x c -o /dev/null - 2>/dev/null && echo yes)
 deb:
 	@set -e; tmp=$$(mktemp -d /tmp/pypin-deb.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
 	mkdir "$$tmp/src" "$$tmp/src/tests"; \
-	cp -R $(DEB_SRC) "$$tmp/src/"; mv "$$tmp/src/tests.mk" "$$tmp/src/package.mk" "$$tmp/src/tests/"; \
+	cp -R $(DEB_SRC) "$$tmp/src/"; cp tests/*.mk "$$tmp/src/tests/"; \
 	cd "$$tmp/src"; \
 	echo "dpkg-buildpackage -us -uc -b"; \
 	$(MAKE) -s clean; dpkg-buildpackage -us -uc -b; \
