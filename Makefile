@@ -8,8 +8,9 @@
 #   make install         install under $(DESTDIR)$(prefix)
 #   make uninstall
 #   make ARCH=i386       the same programs for i386, in build/i386/ (gcc -m32);
-#                        `make install ARCH=i386` installs only the library and
-#                        pypin-inspect, under the i386 multiarch libdir
+#                        `make install ARCH=i386` installs (and uninstall
+#                        removes) only the library and pypin-inspect, under
+#                        the i386 multiarch libdir
 #   make deb             Debian packages (dpkg-buildpackage), copied here:
 #                        pypin_*.deb, libpypin_*.deb (and libpypin_*_i386.deb
 #                        where i386 is enabled and gcc -m32 can link)
@@ -166,12 +167,18 @@ else
 install: install-lib
 endif
 
-uninstall:
-	rm -f $(DESTDIR)$(pkglibdir)/libpypin.so $(DESTDIR)$(pkglibdir)/pypin-inspect \
-		$(DESTDIR)$(bindir)/pypin
+uninstall-lib:
+	rm -f $(DESTDIR)$(pkglibdir)/libpypin.so $(DESTDIR)$(pkglibdir)/pypin-inspect
 	-rmdir $(DESTDIR)$(pkglibdir)
+
+ifeq ($(OUT),)
+uninstall: uninstall-lib
+	rm -f $(DESTDIR)$(bindir)/pypin
 	rm -rf $(DESTDIR)$(docdir)
 	for page in $(MANPAGES); do rm -f $(DESTDIR)$(mandir)/man$${page##*.}/$${page#docs/}; done
+else
+uninstall: uninstall-lib
+endif
 
 clean: tests-clean
 	rm -f lib/*.o lib/*.a lib/.build-flags preload/*.o preload/*.so tools/pypin-inspect scripts/pypin
@@ -202,4 +209,4 @@ deb:
 	cd "$(CURDIR)"; cd "$(DEBDIR)"; rm -f pypin_*.deb libpypin_*.deb; \
 	cp "$$tmp"/pypin_*.deb "$$tmp"/libpypin_*.deb .; ls -1 pypin_*.deb libpypin_*.deb
 
-.PHONY: all install install-lib uninstall clean deb FORCE
+.PHONY: all install install-lib uninstall uninstall-lib clean deb FORCE
