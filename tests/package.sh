@@ -136,6 +136,15 @@ fi
 t_begin "... an unmodified host works under it with no environment"
 bare $H "$NOLINK"
 expect_ok "$RESULT"
+if [ -n "$I386_DEB" ]; then
+	t_begin "... a 32-bit host under it prints nothing extra, and its embedded Python imports _ctypes"
+	if [ -x "$BUILD/i386/host" ]; then
+		bare "$BUILD/i386/host" "$BUILD/i386/tst-embed-mod1.so"
+		if out_has 'ERROR\|pypin\['; then t_fail "extra output"; else expect_ok '^RESULT32 ctypes=7 '; fi
+	else
+		t_skip "the i386 fixtures are not built"
+	fi
+fi
 
 t_begin "reinstalling (an upgrade) keeps the entry, and replaces the library by rename"
 inode=$(stat -c %i "$LIB")

@@ -252,6 +252,19 @@ t_begin "... and no trial directory is left in /tmp"
 left=$(ls -a /tmp | grep '^pypin-trial\.' || true)
 if [ -z "$left" ]; then t_pass; else t_fail "left: $left"; fi
 
+t_begin "without a private namespace for the trial set: a warning, and the library is installed"
+mkdir -p "$t_out/nons"
+printf '#!/bin/sh\nexit 1\n' > "$t_out/nons/unshare"
+chmod 755 "$t_out/nons/unshare"
+run env PATH="$t_out/nons:$PATH" $PYPIN install-system
+if [ "$(cat $PRELOAD 2>&1)" = "$INSTALLED" ]; then
+	expect 0 "^pypin: warning: no private mount namespace with an overlay on /etc (unshare -m): setuid and other programs were not tried" \
+		"^pypin: installed: $INSTALLED added"
+else
+	t_fail "got: $(cat $PRELOAD 2>&1)"
+fi
+$PYPIN uninstall-system >/dev/null
+
 # --- AddressSanitizer: every preloaded library makes its programs abort --------------
 
 t_begin "AddressSanitizer: install-system warns, naming ASAN_OPTIONS=verify_asan_link_order=0"
