@@ -123,6 +123,13 @@ run $PYPIN install-system
 if [ -e $PRELOAD ]; then t_fail "$PRELOAD was written: $(cat $PRELOAD)"
 else expect 1 "^pypin: error: i386 programs run here, and there is no build for i386 at /usr/local/lib/i386-linux-gnu/pypin/libpypin.so .*or use --only-native\$"; fi
 
+t_begin "install-system with a 64-bit file as the i386 build: refused, naming it; nothing written"
+make -s -C "$TOP" install ARCH=i386 prefix=/usr/local >/dev/null 2>&1
+cp /usr/local/lib/$MA/pypin/libpypin.so /usr/local/lib/i386-linux-gnu/pypin/libpypin.so
+run $PYPIN install-system
+if [ -e $PRELOAD ]; then t_fail "$PRELOAD was written: $(cat $PRELOAD)"
+else expect 1 "^pypin: error: /usr/local/lib/i386-linux-gnu/pypin/libpypin.so (for i386) does not load cleanly in a trial process: its dlopen is not interposed"; fi
+
 t_begin "make install ARCH=i386, install-system: the entry is $ENTRY"
 make -s -C "$TOP" install ARCH=i386 prefix=/usr/local >/dev/null 2>&1
 run $PYPIN install-system
