@@ -80,7 +80,7 @@ PYPIN_CPPFLAGS := -D_GNU_SOURCE -iquote lib -DPYPIN_VERSION='"$(VERSION)"' \
 PYPIN_CFLAGS := -std=gnu11 -fPIC -fvisibility=hidden $(WARNINGS)
 
 LIB_SRC := lib/cache.c lib/choose.c lib/config.c lib/elf.c lib/libpython.c lib/loaded.c lib/log.c lib/pin.c \
-	lib/platform.c lib/pypin.c lib/search.c lib/thread.c lib/verdict.c
+	lib/platform.c lib/pypin.c lib/search.c lib/thread.c lib/trust.c lib/verdict.c
 LIB_OBJ := $(addprefix $(OUT),$(LIB_SRC:.c=.o))
 LIB_HDR := $(wildcard lib/*.h)
 

@@ -2,6 +2,8 @@
  * See config.h. */
 #include "config.h"
 #include "log.h"
+#include "thread.h"
+#include "trust.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,13 +58,17 @@ static int apply(struct pypin_config *c, int opt, const char *value, const char 
 	char *buf)
 {
 	const struct pypin_option *o = &pypin_options[opt];
-	const char *name = *where ? o->key : o->env;
+	const char *name = *where ? o->key : o->env, *why;
+	/* In secure-execution mode the user at the terminal may not read the
+	 * file: a warning names the key, never the value. */
+	int quiet = *where && c->secure;
 
 	if (o->type == PYPIN_OPT_BOOL) {
 		int v;
 		if (pypin_parse_bool(value, &v) != 0) {
-			pypin_warn("%s%s=%s is not a boolean (1/true/yes/on or "
-				   "0/false/no/off); ignored", where, name, value);
+			pypin_warn("%s%s%s%s is not a boolean (1/true/yes/on or "
+				   "0/false/no/off); ignored", where, name,
+				   quiet ? "" : "=", quiet ? "" : value);
 			return -1;
 		}
 		atomic_store_explicit(opt == OPT_DEBUG ? &c->debug : &c->disable, v,
@@ -70,7 +76,14 @@ static int apply(struct pypin_config *c, int opt, const char *value, const char 
 		return 0;
 	}
 	if (value[0] != '/') {
-		pypin_warn("%s%s=%s is not an absolute path; ignored", where, name, value);
+		pypin_warn("%s%s%s%s is not an absolute path; ignored", where, name,
+			   quiet ? "" : "=", quiet ? "" : value);
+		return -1;
+	}
+	/* A file that someone other than root could have put there must not be
+	 * loaded into a setuid program: the next rule chooses instead. */
+	if (*where && c->secure && !pypin_trusted(value, &why)) {
+		pypin_debug("%s%s: %s; passed over", where, name, why);
 		return -1;
 	}
 	if (buf) {
@@ -142,7 +155,10 @@ static void parse_line(struct pypin_config *c, struct reading *r, const char *pa
 		if (strcmp(key, pypin_options[opt].key) == 0)
 			break;
 	if (!pypin_options[opt].env) {
-		pypin_warn("%sunknown key '%s'; line ignored", where, key);
+		if (c->secure)
+			pypin_warn("%sunknown key; line ignored", where);
+		else
+			pypin_warn("%sunknown key '%s'; line ignored", where, key);
 		return;
 	}
 	if (c->from_env & (1u << opt))
@@ -153,19 +169,16 @@ static void parse_line(struct pypin_config *c, struct reading *r, const char *pa
 
 int pypin_config_read(struct pypin_config *c, const char *path)
 {
-	struct stat st;
 	struct reading *r;
+	const char *why;
 	unsigned n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	/* Only a file that only root can change, or swap for another, may steer
+	 * what is loaded. */
+	int fd = pypin_trust_open(path, &why);
 
-	if (fd < 0)
-		return -1;
-	/* Only a file that only root can change may steer what is loaded. */
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		pypin_warn("%s: not a regular file owned by root and writable only by it; "
-			   "ignored", path);
-		close(fd);
+	if (fd < 0) {
+		if (why)
+			pypin_warn("%s: %s; ignored", path, why);
 		return -1;
 	}
 	FILE *f = fdopen(fd, "r");
@@ -192,22 +205,29 @@ int pypin_config_read(struct pypin_config *c, const char *path)
 	return 0;
 }
 
-static pthread_once_t file_once = PTHREAD_ONCE_INIT;
+static pypin_once_t file_once;
 atomic_int pypin_config_file_done;
-
-static void load_file(void)
-{
-	int saved = errno, cancel;
-
-	/* Read inside dlopen, which is no cancellation point. */
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
-	pypin_config_read(&pypin_config, PYPIN_CONFIG_FILE);
-	pthread_setcancelstate(cancel, NULL);
-	errno = saved;
-	atomic_store_explicit(&pypin_config_file_done, 1, memory_order_release);
-}
 
 void pypin_config_load_file_once(void)
 {
-	pthread_once(&file_once, load_file);
+	int saved = errno, cancel;
+
+	/* Another thread reading it is waited for; this very thread reading it
+	 * (a signal handler's dlopen) goes on without. */
+	switch (pypin_once_begin(&file_once)) {
+	case PYPIN_ONCE_YOURS:
+	case PYPIN_ONCE_ORPHANED:
+		/* Read inside dlopen, which is no cancellation point. */
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
+		pypin_config_read(&pypin_config, PYPIN_CONFIG_FILE);
+		pthread_setcancelstate(cancel, NULL);
+		pypin_once_end(&file_once);
+		break;
+	case PYPIN_ONCE_FINISHED:
+	case PYPIN_ONCE_REENTERED:
+		break;
+	}
+	errno = saved;
+	atomic_store_explicit(&pypin_config_file_done, pypin_once_done(&file_once),
+			      memory_order_release);
 }

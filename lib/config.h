@@ -7,8 +7,13 @@
  * secure_getenv(3), so in
  * secure-execution mode (setuid and setgid programs) none of it counts.  The
  * file is read lazily, the first time a dlopen call needs a decision, and only
- * when it is a regular file owned by root and writable by nobody else; a
- * setting from the environment wins over the same setting in the file.
+ * when it is root's alone (trust.h): a regular file, not a symbolic link, owned
+ * by root and writable by no one else, in directories that are too; otherwise
+ * it is ignored with one warning that names it and the reason.  A setting from
+ * the environment wins over the same setting in the file.  In secure-execution
+ * mode a libpython or python the file names counts only when it is root's
+ * alone too (else it is passed over, with a debug line), and warnings about
+ * the file's lines name no value and no unknown key.
  */
 #ifndef PYPIN_CONFIG_H
 #define PYPIN_CONFIG_H
@@ -60,7 +65,9 @@ static inline int pypin_config_disabled(void)
 /* Reads the environment; cheap, touches no file and takes no lock.  Once. */
 void pypin_config_load(void);
 
-/* Reads the configuration file once per process; later calls cost a load. */
+/* Reads the configuration file once per process; later calls cost a load.  A
+ * call made while this very thread reads it (a signal handler) returns at
+ * once; a reading left unfinished by a fork is done again in the child. */
 extern atomic_int pypin_config_file_done;
 void pypin_config_load_file_once(void);
 

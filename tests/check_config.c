@@ -59,10 +59,38 @@ START_TEST(options_table)
 }
 END_TEST
 
+static char conf_dir_path[4096];
+
+static void remove_conf_dir(void)
+{
+	char path[4096 + 64];
+	snprintf(path, sizeof path, "%s/pypin.conf", conf_dir_path);
+	unlink(path);
+	rmdir(conf_dir_path);
+}
+
+/* A directory that is root's alone, as the file must be (/tmp is not):
+ * under /run, else under build/. */
+static const char *conf_dir(void)
+{
+	char *dir = conf_dir_path;
+	if (!dir[0]) {
+		snprintf(dir, sizeof conf_dir_path, "/run/pypin-check-XXXXXX");
+		if (!mkdtemp(dir)) {
+			ck_assert_ptr_nonnull(getcwd(dir, sizeof conf_dir_path - 32));
+			strcat(dir, "/build/pypin-check-XXXXXX");
+			ck_assert_ptr_nonnull(mkdtemp(dir));
+		}
+		ck_assert_int_eq(chmod(dir, 0755), 0);
+		atexit(remove_conf_dir);
+	}
+	return dir;
+}
+
 static const char *write_conf(const char *text, mode_t mode)
 {
-	static char path[64];
-	snprintf(path, sizeof path, "/tmp/pypin-check-%d.conf", (int)getpid());
+	static char path[4096 + 64];
+	snprintf(path, sizeof path, "%s/pypin.conf", conf_dir());
 	FILE *f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
@@ -136,6 +164,52 @@ START_TEST(untrusted_files_are_ignored)
 }
 END_TEST
 
+START_TEST(file_through_a_link_or_an_open_directory)
+{
+	struct pypin_config c = { 0 };
+	const char *path = write_conf("debug = 1\n", 0644);
+	char link[4096 + 64], sub[4096 + 64], inner[4096 + 96];
+
+	/* A final symbolic link is not followed, even to a good file. */
+	snprintf(link, sizeof link, "%s/link.conf", conf_dir());
+	ck_assert_int_eq(symlink(path, link), 0);
+	ck_assert_int_eq(pypin_config_read(&c, link), -1);
+	/* A file the kernel makes up: as root, /proc/self/environ is root's. */
+	ck_assert_int_eq(pypin_config_read(&c, "/proc/self/environ"), -1);
+	/* A directory others can write (even sticky, as /tmp) or another user
+	 * owns: the file in it is ignored. */
+	snprintf(sub, sizeof sub, "%s/sub", conf_dir());
+	ck_assert_int_eq(mkdir(sub, 01777), 0);
+	ck_assert_int_eq(chmod(sub, 01777), 0);
+	snprintf(inner, sizeof inner, "%s/pypin.conf", sub);
+	FILE *f = fopen(inner, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("debug = 1\n", f);
+	fclose(f);
+	ck_assert_int_eq(pypin_config_read(&c, inner), -1);
+	ck_assert_int_eq(chmod(sub, 0755), 0);
+	if (getuid() == 0) {
+		ck_assert_int_eq(chown(sub, 65534, 65534), 0);
+		ck_assert_int_eq(pypin_config_read(&c, inner), -1);
+		ck_assert_int_eq(chown(sub, 0, 0), 0);
+	}
+	ck_assert_int_eq(c.debug, 0);
+	/* Through a directory link that is root's: followed. */
+	if (getuid() == 0) {
+		char viadir[4096 + 64], via[4096 + 96];
+		snprintf(viadir, sizeof viadir, "%s/via", conf_dir());
+		ck_assert_int_eq(symlink("sub", viadir), 0);
+		snprintf(via, sizeof via, "%s/pypin.conf", viadir);
+		ck_assert_int_eq(pypin_config_read(&c, via), 0);
+		ck_assert_int_eq(c.debug, 1);
+		unlink(viadir);
+	}
+	unlink(inner);
+	rmdir(sub);
+	unlink(link);
+}
+END_TEST
+
 Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -147,6 +221,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, file_bad_values_are_not_applied);
 	tcase_add_test(tc, environment_wins_over_file);
 	tcase_add_test(tc, untrusted_files_are_ignored);
+	tcase_add_test(tc, file_through_a_link_or_an_open_directory);
 	suite_add_tcase(s, tc);
 	return s;
 }
