@@ -6,22 +6,22 @@
 #include "log.h"
 #include "pypin.h"
 #include "search.h"
+#include "thread.h"
 
 #include <dlfcn.h>
 #include <limits.h>
 #include <link.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
-enum state { CHOSEN, PUBLISHING, READY, FAILED };
+enum state { CHOSEN, READY, FAILED };
 
 /* Written once by the thread that chooses, before it is published.  Any thread
- * may then load it; the first to finish writes `real` and `real_why` (state
- * PUBLISHING) and then sets READY, or FAILED. */
+ * may then load it; the first to finish writes `real` and `real_why` (under
+ * `publishing`) and then sets READY, or FAILED. */
 struct pin {
 	enum pypin_how how;
 	char path[PATH_MAX];          /* file, soname, or the object Python lives in */
@@ -33,6 +33,7 @@ struct pin {
 	char real[PATH_MAX];          /* where it was found to be mapped */
 	const char *real_why;         /* why, or fallback_why */
 	atomic_int state;
+	pypin_once_t publishing;
 };
 
 static _Atomic(struct pin *) pinned;
@@ -43,9 +44,9 @@ static _Atomic(struct pin *) pinned;
 #define MAX_WITHDRAWN 8
 static atomic_int withdrawn;
 
-/* Setting the interpreter's program name: 0 not yet, 1 under way, 2 done;
- * home_program is what was set ("" if nothing), written before state 2. */
-static atomic_int home_state;
+/* Setting the interpreter's program name, once; home_program is what was set
+ * ("" if nothing), written before home_once is done. */
+static pypin_once_t home_once;
 static char home_program[PATH_MAX];
 
 int pypin_pinned(void)
@@ -105,12 +106,51 @@ static int choose_home(const struct pin *p, const char *real, char *out, size_t 
 	return pypin_choose_home(&pr, real, p->tag, out, outsz, &why);
 }
 
+/* In secure-execution mode: the interpreter about to be started in a setuid
+ * program ignores the PYTHON* variables (PYTHONPATH, PYTHONHOME,
+ * PYTHONSTARTUP, …) and the user's site directory, as `python -E -s` does.
+ * Py_Initialize() and Py_InitializeEx() read these flags, from 2.7 through
+ * 3.13 at least; an interpreter started from a PyConfig of the plugin's own
+ * follows that PyConfig instead.  Set atomically: every thread that loads the
+ * libpython sets the same value. */
+static void ignore_environment(void *h)
+{
+	static const char *const flags[] = { "Py_IgnoreEnvironmentFlag", "Py_NoUserSiteDirectory" };
+
+	for (unsigned i = 0; i < sizeof flags / sizeof *flags; i++) {
+		int *flag = (int *)dlsym(h, flags[i]);
+		if (flag)
+			__atomic_store_n(flag, 1, __ATOMIC_RELAXED);
+		else
+			pypin_debug("this libpython has no %s; the interpreter may read the "
+				    "environment", flags[i]);
+	}
+}
+
+/* From 3.8 on, Py_SetProgramName() copies the name and aborts the process
+ * (Py_FatalError) when that allocation fails.  Out of memory (RLIMIT_AS, a
+ * full heap), the name is left unset rather than the host killed: a copy of
+ * that size is tried first. */
+static int room_for(const wchar_t *w)
+{
+	void *copy = malloc((wcslen(w) + 1) * sizeof *w);
+
+	if (!copy) {
+		pypin_debug("out of memory; the interpreter's program name is left unset");
+		return 0;
+	}
+	free(copy);
+	return 1;
+}
+
 /* Points the interpreter at its own installation (or PYPIN_PYTHON's), unless
  * it is already initialized or its program name was already set.  Once per
  * process; other threads wait for it.  Every dl* call, and the decoding of
  * the name (which may load a gconv module through the loader), comes before
  * the once: a thread may wait here while another holds the loader lock (a
- * constructor), so the step it waits for must not need it. */
+ * constructor), so the step it waits for must not need it.  In a child forked
+ * while another thread was setting the name, that thread is gone and the
+ * libpython's state unknown: the child leaves the name alone. */
 static void set_home(void *h, const struct pin *p, const char *real)
 {
 	int (*is_init)(void) = (int (*)(void))dlsym(h, "Py_IsInitialized");
@@ -123,43 +163,53 @@ static void set_home(void *h, const struct pin *p, const char *real)
 	const char *name = NULL;
 	char *program = NULL;
 	wchar_t *w = NULL;
-	int expected = 0;
 
 	if (!is_init || !decode || !set_name || !get_name || !raw_free || is_init())
 		return;
+	if (pypin_config.secure)
+		ignore_environment(h);
 	if ((program = malloc(PATH_MAX)) && choose_home(p, real, program, PATH_MAX))
 		name = program;
 	if (name)
 		w = decode(name, NULL);
-	if (atomic_compare_exchange_strong(&home_state, &expected, 1)) {
-		if (w && !is_init() && program_name_free(p, get_name)) {
+	switch (pypin_once_begin(&home_once)) {
+	case PYPIN_ONCE_YOURS:
+		if (w && !is_init() && program_name_free(p, get_name) && room_for(w)) {
 			set_name(w);
 			snprintf(home_program, sizeof home_program, "%s", name);
 			w = NULL;                     /* kept for the life of the process */
 		}
-		atomic_store(&home_state, 2);
-	} else {
-		while (atomic_load(&home_state) != 2)
-			sched_yield();
+		pypin_once_end(&home_once);
+		break;
+	case PYPIN_ONCE_ORPHANED:
+		home_program[0] = '\0';
+		pypin_once_end(&home_once);
+		break;
+	case PYPIN_ONCE_FINISHED:
+	case PYPIN_ONCE_REENTERED:
+		break;
 	}
 	if (w)
 		raw_free(w);
 	free(program);
 }
 
-/* Moves p from CHOSEN to its final state, once; later callers wait for it. */
+/* Moves p from CHOSEN to its final state, once; later callers wait for it
+ * (and in a child forked meanwhile, do it themselves). */
 static void publish(struct pin *p, enum state final, const char *real, const char *why)
 {
-	int expected = CHOSEN;
-
-	if (atomic_compare_exchange_strong(&p->state, &expected, PUBLISHING)) {
+	switch (pypin_once_begin(&p->publishing)) {
+	case PYPIN_ONCE_YOURS:
+	case PYPIN_ONCE_ORPHANED:
 		snprintf(p->real, sizeof p->real, "%s", real);
 		p->real_why = why;
 		atomic_store_explicit(&p->state, final, memory_order_release);
-		return;
+		pypin_once_end(&p->publishing);
+		break;
+	case PYPIN_ONCE_FINISHED:
+	case PYPIN_ONCE_REENTERED:
+		break;
 	}
-	while (atomic_load_explicit(&p->state, memory_order_acquire) == PUBLISHING)
-		sched_yield();
 }
 
 /* Opens what p names (or its fallback) with mode; returns the handle. */
@@ -374,7 +424,7 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 	}
 
 	int state = atomic_load_explicit(&p->state, memory_order_acquire);
-	if (state == CHOSEN || state == PUBLISHING) {
+	if (state == CHOSEN) {
 		activate(p);
 		state = atomic_load_explicit(&p->state, memory_order_acquire);
 	} else if (!chose) {
@@ -395,7 +445,7 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 	}
 	if (v->need == PYPIN_NEED_VERSION && !strchr(v->tag, '.') && shim(p, e, path, msg, msgsz))
 		return PYPIN_PIN_REFUSE;
-	const char *home = atomic_load(&home_state) == 2 ? home_program : "";
+	const char *home = pypin_once_done(&home_once) ? home_program : "";
 	char *note = same_soname(p, v, e, path);
 	snprintf(msg, msgsz, "pinned %s (%s, %s%s%s)%s", p->real, how_word(p->how), p->real_why,
 		 home[0] ? "; home " : "", home, note ? note : "");

@@ -22,40 +22,65 @@
 
 _Atomic(pypin_dlopen_fn) pypin_real_dlopen_fn;
 _Atomic(pypin_dlerror_fn) pypin_real_dlerror_fn;
-static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static pypin_once_t env_once;
 
 static PYPIN_TLS int depth;
 
-/* What dlerror() has to report of pypin's: nothing, a refusal (its text is in
- * the thread's block, or gone with it at thread exit), or that the real
- * dlopen is missing. */
-enum { NO_ERROR, REFUSED, NO_REAL_DLOPEN };
-static PYPIN_TLS int error_pending;
+/* A refusal is handed to the loader as a failed dlopen of this path, which
+ * cannot exist (/dev/null is no directory): the loader then keeps and clears
+ * it exactly as it does its own errors (each dl* call starts by dropping the
+ * last error), and pypin_dlerror() puts pypin's reason in its place.  The
+ * reason itself is in the thread's block (or, when it has none, the text
+ * below). */
+#define REFUSAL_MARK "/dev/null/pypin-refused"
 
-static char *pending_error(void)
+static const char *refusal_text(void)
 {
 	struct pypin_thread *t = pypin_thread(0);
 
-	if (error_pending == NO_REAL_DLOPEN)
-		return (char *)"pypin: the real dlopen was not found";
 	return t ? t->error :
-		(char *)"pypin: this process already runs another Python; one interpreter per process";
+		"pypin: this process already runs another Python; one interpreter per process";
 }
+
+/* The real dlopen was not found: every dlopen fails, with this error. */
+static PYPIN_TLS int no_real_dlopen;
 
 void pypin_enter(void) { depth++; }
 void pypin_leave(void) { depth--; }
 
 void pypin_init(pypin_dlopen_fn dlopen_fn, pypin_dlerror_fn dlerror_fn)
 {
-	pthread_once(&config_once, pypin_config_load);   /* no loader call inside */
+	/* No pthread_once: a signal handler's dlopen while this thread reads the
+	 * environment must not wait for itself; with the depth raised it then
+	 * passes straight through. */
+	switch (pypin_once_begin(&env_once)) {
+	case PYPIN_ONCE_YOURS:
+	case PYPIN_ONCE_ORPHANED:
+		depth++;
+		pypin_config_load();   /* no loader call inside */
+		depth--;
+		pypin_once_end(&env_once);
+		break;
+	case PYPIN_ONCE_FINISHED:
+	case PYPIN_ONCE_REENTERED:
+		break;
+	}
 	atomic_store_explicit(&pypin_real_dlerror_fn, dlerror_fn, memory_order_release);
 	atomic_store_explicit(&pypin_real_dlopen_fn, dlopen_fn, memory_order_release);
 }
 
 static void *refused(const char *file, int mode)
 {
+	pypin_dlopen_fn real = pypin_real_dlopen();
+	int saved = errno;
+
 	(void)file;
 	(void)mode;
+	if (real)
+		real(REFUSAL_MARK, RTLD_NOW | RTLD_LOCAL);
+	else
+		no_real_dlopen = 1;
+	errno = saved;
 	return NULL;
 }
 
@@ -72,7 +97,7 @@ struct scratch {
 
 /* Inspects the file dlopen(file) would load and pins a libpython if it needs
  * one; asked means the memory of files was asked about it already.  Returns 1
- * when the call must be refused (error_pending says why). */
+ * when the call must be refused (the thread's block says why). */
 static int inspect(const char *file, const void *caller, int pinned, int asked,
 	struct scratch *s)
 {
@@ -113,12 +138,11 @@ static int inspect(const char *file, const void *caller, int pinned, int asked,
 		struct pypin_thread *t = pypin_thread(1);
 		if (t)
 			memcpy(t->error, s->msg, sizeof t->error);
-		error_pending = REFUSED;
 	}
 	return refuse;
 }
 
-/* Returns 1 when the call must be refused (error_pending says why). */
+/* Returns 1 when the call must be refused. */
 static int decide(const char *file, const void *caller)
 {
 	struct scratch *s;
@@ -158,11 +182,9 @@ pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 	pypin_dlopen_fn fn = pypin_real_dlopen();
 	int saved;
 
-	error_pending = NO_ERROR;
-	if (!fn) {
-		error_pending = NO_REAL_DLOPEN;
+	no_real_dlopen = 0;
+	if (!fn)
 		return refused;
-	}
 	/* Straight through: pypin's own loads, what the loader decides alone (no
 	 * name: the program; NOLOAD; an invalid mode), and PYPIN_DISABLE. */
 	if (depth > 0 || !file || !*file || (mode & RTLD_NOLOAD) ||
@@ -174,17 +196,13 @@ pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 		/* The reference-count path, the most frequent: keep it short. */
 		pypin_debug("%s: already loaded; passed through", file);
 	} else {
+		/* The depth is raised before anything a signal handler's dlopen on
+		 * this thread could re-enter: that call passes straight through. */
+		depth++;
 		pypin_config_load_file();
-		if (!pypin_config_disabled()) {
-			depth++;
-			if (decide(file, caller)) {
-				/* The refusal is now the latest error: drop older ones,
-				 * so that a later failing dl* call's error wins. */
-				pypin_real_dlerror()();
-				fn = refused;
-			}
-			depth--;
-		}
+		if (!pypin_config_disabled() && decide(file, caller))
+			fn = refused;
+		depth--;
 	}
 	errno = saved;
 	return fn;
@@ -195,11 +213,13 @@ char *pypin_dlerror(void)
 	pypin_dlerror_fn real = pypin_real_dlerror();
 	char *err = real ? real() : NULL;
 
-	/* An error the loader reports came from a dl* call after the refusal. */
-	if (error_pending != NO_ERROR) {
-		if (!err)
-			err = pending_error();
-		error_pending = NO_ERROR;
+	if (no_real_dlopen) {
+		no_real_dlopen = 0;
+		return (char *)"pypin: the real dlopen was not found";
 	}
+	/* The loader's error for the last dl* call: pypin's refusal when it is
+	 * the failed load that stands for one. */
+	if (err && strncmp(err, REFUSAL_MARK ":", sizeof REFUSAL_MARK) == 0)
+		return (char *)refusal_text();
 	return err;
 }
