@@ -221,7 +221,7 @@ static int find_in_list(struct search *s, const char *list, const char *seps)
 		size_t len = strcspn(list, seps);
 		if (expand_entry(s, list, len) == 0) {
 			int n = snprintf(s->out, s->outsz, "%s/%s", s->dir, s->name);
-			if (n > 0 && (size_t)n < s->outsz && access(s->out, R_OK) == 0)
+			if (n > 0 && (size_t)n < s->outsz && pypin_loader_can_open(s->out, R_OK))
 				return 0;
 		}
 		if (!list[len])
@@ -490,7 +490,7 @@ int pypin_libpython_program(const char *libpath, const char *tag, char *out, siz
 	}
 	pop(real);
 	n = snprintf(out, outsz, "%s/bin/python%s", real, tag);
-	if (n > 0 && (size_t)n < outsz && access(out, X_OK) == 0)
+	if (n > 0 && (size_t)n < outsz && pypin_loader_can_open(out, X_OK))
 		rc = 0;
 out:
 	free(real);

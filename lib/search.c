@@ -5,6 +5,7 @@
 #include "thread.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <link.h>
 #include <stdio.h>
@@ -28,6 +29,17 @@ static int open_regular(const char *path, struct stat *st)
 		return -1;
 	}
 	return fd;
+}
+
+int pypin_loader_can_open(const char *path, int mode)
+{
+	int saved = errno, rc;
+
+	/* The loader opens files with the effective ids; access(2) would ask
+	 * with the real ones, and a setuid program's differ. */
+	rc = faccessat(AT_FDCWD, path, mode, AT_EACCESS) == 0;
+	errno = saved;
+	return rc;
 }
 
 int pypin_open_regular(const char *path)

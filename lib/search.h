@@ -50,6 +50,11 @@ int pypin_is_loaded(const char *file);
  * loaded, 0 when it is not known (it may still be). */
 int pypin_was_loaded(const char *file);
 
+/* Whether this process may open path with mode (R_OK, X_OK) as the loader
+ * would: with the effective user and group ids, not access(2)'s real ones.
+ * Keeps errno. */
+int pypin_loader_can_open(const char *path, int mode);
+
 /* Opens path read-only, non-blocking, close-on-exec, if it is a regular file. */
 int pypin_open_regular(const char *path);
 
