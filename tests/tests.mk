@@ -186,6 +186,8 @@ $(B)/elf/static: | $(B)/elf
 $(B)/foreign-venv/bin/python3: | $(B)
 	$(FIXTURE_PYTHON) -m venv --without-pip $(B)/foreign-venv
 
+include tests/secure.mk
+
 # --- unit tests -----------------------------------------------------------
 
 UNIT_SRC := tests/check_main.c tests/check_elf.c tests/check_verdict.c \

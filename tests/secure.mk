@@ -1,0 +1,40 @@
+# Fixtures of tests/secure.sh (secure-execution mode, and faults that must not
+# hang or mislead a host); included by tests/tests.mk.
+
+SEC := $(B)/secure
+FIXTURES += $(SEC)/sleepy/libpython3.97.so.1.0 $(SEC)/tst-fork-mod1.so $(SEC)/fork-host \
+	$(SEC)/sig-shim.so $(SEC)/sig-host $(SEC)/tst-outer-mod1.so $(SEC)/dlerr-host \
+	$(SEC)/failmalloc.so $(SEC)/tst-embed-rootonly-mod1.so
+
+$(SEC) $(SEC)/sleepy:
+	mkdir -p $@
+
+# A stand-in libpython whose Py_SetProgramName waits, and a plugin linked to it.
+$(SEC)/sleepy/libpython3.97.so.1.0: $(FIX)/sleepy-libpython.c | $(SEC)/sleepy
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -Wl,-soname,libpython3.97.so.1.0
+$(SEC)/tst-fork-mod1.so: $(FIX)/tst-fork.c $(SEC)/sleepy/libpython3.97.so.1.0 | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -Wl,--no-as-needed \
+		$(SEC)/sleepy/libpython3.97.so.1.0 -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/sleepy'
+$(SEC)/fork-host: $(FIX)/fork-host.c | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) -o $@ $< -pthread
+
+# dlopen from a signal handler.
+$(SEC)/sig-shim.so: $(FIX)/sig-shim.c | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $<
+$(SEC)/sig-host: $(FIX)/sig-host.c | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) -o $@ $<
+
+# dlerror() after a failure nobody asked about; a failing allocator.  The outer
+# plugin needs Python 3.11, so that pypin pins it before its constructor runs.
+$(SEC)/tst-outer-mod1.so: $(FIX)/tst-outer.c | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS)
+$(SEC)/dlerr-host: $(FIX)/dlerr-host.c | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) -o $@ $<
+$(SEC)/failmalloc.so: $(FIX)/failmalloc.c | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $<
+
+# A plugin whose DT_RPATH names a directory only root may read (made by the
+# test, in its private /mnt).
+$(SEC)/tst-embed-rootonly-mod1.so: $(FIX)/tst-embed.c | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS) \
+		-pthread -Wl,--disable-new-dtags,-rpath,/mnt/pypin-rootonly

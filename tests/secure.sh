@@ -1,0 +1,320 @@
+#!/bin/sh
+# Secure-execution mode, and faults that must neither hang a host nor mislead
+# it.  Each case that shows pypin doing right also shows what goes wrong
+# without the rule it tests (or what the plain loader does).
+#
+#  - faults, run under LD_PRELOAD: fork() while another thread sets the
+#    interpreter's home; dlopen from a signal handler during the first
+#    decision; a refusal inside a successful dlopen and dlerror(); malloc
+#    failing on the inspection path;
+#  - secure-execution mode, in a private mount namespace (overlays on /etc, a
+#    tmpfs on /mnt, as tests/system.sh), with /etc/ld.so.preload naming the
+#    build's library and a setuid-root host run by nobody: the configuration
+#    file and the files it names count only when they are root's alone; no
+#    file contents in warnings; the loader's effective ids; the interpreter
+#    ignores PYTHONPATH.
+#
+# The secure-mode cases are skipped when the namespace cannot be made.
+
+here=$(cd "$(dirname "$0")" && pwd)
+ns_why=
+if [ -z "${PYPIN_TEST_NAMESPACE:-}" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		ns_why="needs root: it runs a setuid-root host as nobody"
+	elif ! command -v setpriv >/dev/null 2>&1; then
+		ns_why="needs setpriv (util-linux)"
+	elif ! unshare -m --propagation private true 2>/dev/null; then
+		ns_why="unshare -m failed: mount namespaces are not available here"
+	fi
+	if [ -z "$ns_why" ]; then
+		PYPIN_TEST_NAMESPACE=$(readlink /proc/self/ns/mnt)
+		export PYPIN_TEST_NAMESPACE
+		exec unshare -m --propagation private sh "$0" "$@"
+	fi
+fi
+
+. "$here/lib.sh"
+
+SEC=$BUILD/secure
+# A hang is what these cases look for: a shorter bound than the default.
+hang_bound=${T_TIMEOUT_HANG:-30}
+
+# --- faults (LD_PRELOAD) --------------------------------------------------------
+
+t_begin "fork while another thread sets the interpreter's home: without pypin, the child loads the plugin"
+T_TIMEOUT=$hang_bound run "$SEC/fork-host" "$SEC/tst-fork-mod1.so"
+expect 0 '^child: dlopen ok$' '^child: exit status 0$'
+t_begin "fork while another thread sets the interpreter's home: with pypin, the child does too (no spin)"
+T_TIMEOUT=$hang_bound run_pypin PYPIN_PYTHON=/bin/sh "$SEC/fork-host" "$SEC/tst-fork-mod1.so"
+if ! out_has '^main: the thread is setting the program name; forking$'; then
+	t_fail "the fork did not happen while the program name was being set"
+else
+	expect 0 '^child: dlopen ok$' '^child: exit status 0$' '^thread: dlopen ok$'
+fi
+
+sig_case() {  # sig_case KIND: SIGUSR1 raised in pypin's first call of KIND
+	t_begin "a signal handler's dlopen during the first decision ($1): the plain loader returns both"
+	T_TIMEOUT=$hang_bound run env LD_PRELOAD="$SEC/sig-shim.so" TST_SIGNAL_ON=$1 \
+		"$SEC/sig-host" "$BUILD/tst-plain-mod1.so" "$BUILD/tst-plain-mod2.so"
+	expect 0 '^main: dlopen ok$' '^handler: dlopen ok$'
+	t_begin "a signal handler's dlopen during the first decision ($1): with pypin, no deadlock"
+	T_TIMEOUT=$hang_bound run env LD_PRELOAD="$LIBPYPIN $SEC/sig-shim.so" TST_SIGNAL_ON=$1 \
+		"$SEC/sig-host" "$BUILD/tst-plain-mod1.so" "$BUILD/tst-plain-mod2.so"
+	if [ "$t_rc" -eq 124 ] || [ "$t_rc" -eq 137 ]; then
+		t_fail "hung (deadlocked)"
+	elif ! out_has '^signal: during the dlopen$'; then
+		t_fail "the signal did not arrive during the decision"
+	else
+		expect 0 '^main: dlopen ok$' '^handler: dlopen ok$'
+	fi
+}
+sig_case open      # reading the configuration file
+sig_case getenv    # reading the environment (pypin_init)
+
+# dlerror() after a failure nobody asked about: the loader drops an error at the
+# next dl* call; pypin's refusal (a helper for Python 3.99 once 3.11 runs)
+# must be dropped the same way.
+REFUSED=$BUILD/tst-conflict-mod1.so
+MISSING=$BUILD/tst-no-such-mod1.so
+dlerr_same() {  # dlerr_same NAME: this run's lines equal the plain loader's
+	grep -v '^right after the failure' "$t_out/out" > "$t_out/$1"
+	if cmp -s "$t_out/plain-$1" "$t_out/$1"; then
+		return 0
+	fi
+	t_fail "differs from the plain loader: $(diff "$t_out/plain-$1" "$t_out/$1" | tr '\n' ' ')"
+	return 1
+}
+t_begin "dlerror after a nested failure: the plain loader reports nothing once dlsym succeeds"
+run env TST_HELPER="$MISSING" "$SEC/dlerr-host" nested "$SEC/tst-outer-mod1.so"
+grep -v '^right after the failure' "$t_out/out" > "$t_out/plain-nested"
+expect 0 '^nested dlsym found entry: dlerror=(null)$'
+t_begin "dlerror after a refusal inside a successful dlopen: the same as the plain loader"
+run_pypin PYPIN_DEBUG=1 TST_HELPER="$REFUSED" "$SEC/dlerr-host" nested "$SEC/tst-outer-mod1.so"
+if ! out_has 'tst-conflict-mod1.so: .*refused: '; then
+	t_fail "the helper was not refused"
+else
+	grep -v '^pypin\[' "$t_out/out" > "$t_out/out.lines" && mv "$t_out/out.lines" "$t_out/out"
+	dlerr_same nested && expect 0
+fi
+t_begin "dlerror after sequential failures: the plain loader"
+run "$SEC/dlerr-host" sequential "$SEC/tst-outer-mod1.so" "$MISSING"
+grep -v '^right after the failure' "$t_out/out" > "$t_out/plain-sequential"
+expect 0 '^dlsym after a failure: found: dlerror=(null)$' \
+	'^right after the failure: dlerror=.*tst-no-such-mod1.so: cannot open shared object file' \
+	'^and again: dlerror=(null)$'
+t_begin "dlerror after sequential refusals: dropped by the next dl* call, reported right after"
+run_pypin "$SEC/dlerr-host" sequential "$SEC/tst-outer-mod1.so" "$REFUSED"
+if dlerr_same sequential; then
+	expect 0 '^right after the failure: dlerror=pypin: .*tst-conflict-mod1.so needs libpython3.99.so.1.0, but this process already runs Python 3.11'
+fi
+
+# malloc failing (for good) after N calls, during the one dlopen call: the
+# result is the loader's own (a handle, or its error), never pypin's text, a
+# crash or a hang.  Without pypin the same calls fail the same ways.
+malloc_case() {  # malloc_case WITH LIB: WITH is "plain" or "pypin"
+	bad=
+	n=0
+	while [ $n -le 40 ]; do
+		if [ "$1" = pypin ]; then
+			T_TIMEOUT=$hang_bound run env LD_PRELOAD="$LIBPYPIN $SEC/failmalloc.so" \
+				"$SEC/dlerr-host" malloc "$2" $n
+		else
+			T_TIMEOUT=$hang_bound run env LD_PRELOAD="$SEC/failmalloc.so" \
+				"$SEC/dlerr-host" malloc "$2" $n
+		fi
+		if [ "$t_rc" -ne 0 ]; then
+			bad="$bad N=$n: status $t_rc;"
+		elif ! out_has '^malloc: loaded: dlerror=(null)$' &&
+		     ! out_has '^malloc: failed: dlerror=[^(p]'; then
+			bad="$bad N=$n: $(grep '^malloc:' "$t_out/out");"
+		fi
+		n=$((n + 1))
+	done
+	if [ -z "$bad" ]; then t_pass; else t_fail "$bad"; fi
+}
+for lib in tst-plain-mod1.so tst-missing-mod1.so tst-no-such-mod1.so; do
+	t_begin "malloc failing after N calls, without pypin: dlopen $lib gives the loader's result"
+	malloc_case plain "$BUILD/$lib"
+	t_begin "malloc failing after N calls, with pypin: dlopen $lib gives the loader's result"
+	malloc_case pypin "$BUILD/$lib"
+done
+t_begin "malloc failing after N calls: a bare name searched for gives the loader's result"
+malloc_case pypin libpypin-no-such-library.so
+
+# --- secure-execution mode (a private mount namespace) ---------------------------
+
+if [ -n "$ns_why" ]; then
+	t_begin "secure-execution mode"
+	t_skip "$ns_why"
+	t_end
+fi
+if [ "$(readlink /proc/self/ns/mnt)" = "$PYPIN_TEST_NAMESPACE" ]; then
+	echo "secure: not in a private mount namespace; stopping" >&2
+	exit 1
+fi
+
+ov=$t_out/ov
+mkdir -p "$ov"
+trap 'umount -l /etc /mnt "$ov" 2>/dev/null; rm -rf "$t_out"' EXIT
+if ! mount -t tmpfs -o mode=700 pypin-test "$ov" ||
+   ! mkdir -p "$ov/etc/upper" "$ov/etc/work" ||
+   ! mount -t overlay pypin-test-etc -o "lowerdir=/etc,upperdir=$ov/etc/upper,workdir=$ov/etc/work" /etc ||
+   ! mount -t tmpfs -o mode=755 pypin-test-secure /mnt; then
+	t_begin "secure-execution mode"
+	t_skip "could not mount the overlays in the private namespace"
+	t_end
+fi
+
+PRELOAD=/etc/ld.so.preload
+CONF=/etc/pypin.conf
+rm -f $PRELOAD $CONF
+RESULT='RESULT numpy=55'
+
+# In /mnt (tmpfs, root's, mode 755): the library, a setuid-root and a plain
+# copy of the host, the plugins, the hostile libpython, where marks are left.
+S=/mnt
+mkdir $S/lib $S/hostile $S/mark && chmod 1777 $S/mark
+cp "$LIBPYPIN" $S/lib/libpypin.so && chmod 644 $S/lib/libpypin.so
+cp "$BUILD/host" $S/host-setuid && chmod 4755 $S/host-setuid
+cp "$BUILD/host" $S/host-plain && chmod 755 $S/host-plain
+cp "$BUILD/tst-embed-nolink-mod1.so" "$BUILD/tst-embed-mod1.so" \
+	"$SEC/tst-embed-rootonly-mod1.so" $S/
+cp "$BUILD/hostile/libpython3.11.so.1.0" $S/hostile/
+HOSTILE=$S/hostile/libpython3.11.so.1.0
+MARK=$S/mark/loaded
+NOLINK=$S/tst-embed-nolink-mod1.so
+echo $S/lib/libpypin.so > $PRELOAD
+
+as_nobody() {
+	rm -f $S/mark/*
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env -i PATH=/usr/bin:/bin TST_MARKER=$MARK "$@"
+}
+marked() { [ -e $MARK ]; }
+debug_lines() { grep -c '^pypin\[[0-9]*\]: [^w]' "$t_out/out"; }
+warnings() { grep -c '^pypin\[[0-9]*\]: warning: ' "$t_out/out"; }
+conf() { printf "$1" > $CONF && chmod 644 $CONF; }
+
+# 1. The configuration file, and the path to it.
+t_begin "pypin.conf root's alone: a setuid host run by nobody obeys it (debug = 1)"
+conf 'debug = 1\n'
+as_nobody $S/host-setuid $NOLINK
+if [ "$(debug_lines)" -gt 0 ]; then expect 0 "$RESULT"; else t_fail "no debug lines"; fi
+
+t_begin "pypin.conf in a directory nobody owns: ignored, one warning with the reason"
+chown 65534 /etc
+as_nobody $S/host-setuid $NOLINK
+chown 0 /etc
+if [ "$(debug_lines)" -ne 0 ]; then
+	t_fail "the file was obeyed"
+elif [ "$(warnings)" -ne 1 ]; then
+	t_fail "$(warnings) warnings, expected 1"
+else
+	expect 0 "$RESULT" "warning: $CONF: a directory on its path is not owned by root; ignored\$"
+fi
+
+t_begin "pypin.conf linked to a file in a directory nobody owns: ignored, one warning"
+mkdir $S/nobody && chown 65534 $S/nobody
+printf 'debug = 1\n' > $S/nobody/pypin.conf && chmod 644 $S/nobody/pypin.conf
+rm -f $CONF && ln -s $S/nobody/pypin.conf $CONF
+as_nobody $S/host-setuid $NOLINK
+if [ "$(debug_lines)" -ne 0 ]; then
+	t_fail "the file was obeyed"
+elif [ "$(warnings)" -ne 1 ]; then
+	t_fail "$(warnings) warnings, expected 1"
+else
+	expect 0 "$RESULT" "warning: $CONF: a symbolic link; ignored\$"
+fi
+
+t_begin "nobody swaps that file for /proc/self/environ: the setuid host loads nothing it names"
+run setpriv --reuid=65534 --regid=65534 --clear-groups \
+	sh -c "rm -f $S/nobody/pypin.conf && ln -s /proc/self/environ $S/nobody/pypin.conf"
+# The variable comes first in the environment, so that its text starts a line.
+rm -f $S/mark/*
+run setpriv --reuid=65534 --regid=65534 --clear-groups env -i "X=
+libpython = $HOSTILE
+debug = 1
+" PATH=/usr/bin:/bin TST_MARKER=$MARK $S/host-setuid -m $NOLINK
+if marked || out_has "^mapped: $HOSTILE\$"; then
+	t_fail "the hostile library was loaded"
+elif out_has 'libpython = \|X=\|debug = 1'; then
+	t_fail "the environment's text was echoed"
+elif [ "$(warnings)" -ne 1 ]; then
+	t_fail "$(warnings) warnings, expected 1"
+else
+	expect 0 "$RESULT" "warning: $CONF: "
+fi
+rm -rf $CONF $S/nobody
+
+# 2. A libpython and python the file names, in a directory anyone can write to.
+mkdir $S/ww && chmod 1777 $S/ww
+cp "$HOSTILE" $S/ww/libpython3.11.so.1.0 && chmod 644 $S/ww/libpython3.11.so.1.0
+cp /bin/true $S/ww/python3.11
+conf "debug = 1\nlibpython = $S/ww/libpython3.11.so.1.0\npython = $S/ww/python3.11\n"
+t_begin "pypin.conf's libpython in a 1777 directory, not setuid: used (the setting works)"
+as_nobody $S/host-plain -m $NOLINK
+if marked && out_has "^mapped: $S/ww/libpython3.11.so.1.0\$"; then t_pass
+else t_fail "the configured library was not loaded"; fi
+t_begin "pypin.conf's libpython and python in a 1777 directory, setuid: passed over"
+as_nobody $S/host-setuid -m $NOLINK
+if marked || out_has "^mapped: $S/ww/"; then
+	t_fail "the library in the open directory was loaded"
+else
+	expect 0 "$RESULT" \
+		"$CONF:2: libpython: a directory on its path is writable by group or others; passed over" \
+		"$CONF:3: python: a directory on its path is writable by group or others; passed over"
+fi
+rm -rf $CONF $S/ww
+
+# 3. The loader opens with the effective ids: a DT_RPATH into a directory only
+# root may read is searched in a setuid-root host run by nobody.
+mkdir -m 700 $S/pypin-rootonly
+PYLIB=$(/usr/bin/python3.11 -c 'import sysconfig as s; print(s.get_config_var("LIBDIR") + "/" + s.get_config_var("INSTSONAME"))')
+cp "$PYLIB" $S/pypin-rootonly/
+ROOTONLY=$S/tst-embed-rootonly-mod1.so
+t_begin "RPATH into a root-only directory, setuid, plain loader: it loads the libpython there"
+rm -f $PRELOAD
+as_nobody $S/host-setuid -k -m $ROOTONLY
+echo $S/lib/libpypin.so > $PRELOAD
+if out_has "^mapped: $S/pypin-rootonly/libpython3.11.so.1.0\$"; then t_pass
+else t_fail "the plain loader did not load $S/pypin-rootonly/libpython3.11.so.1.0"; fi
+t_begin "RPATH into a root-only directory, setuid: pypin pins what the loader loads"
+as_nobody $S/host-setuid -k -m $ROOTONLY
+if [ "$(grep -c '^mapped: ' "$t_out/out")" -ne 1 ]; then
+	t_fail "not exactly one libpython mapped"
+else
+	expect 0 "$RESULT" "^mapped: $S/pypin-rootonly/libpython3.11.so.1.0\$"
+fi
+rm -rf $S/pypin-rootonly
+
+# 4. No file contents in secure-mode warnings.
+conf 'secret_word_in_the_file = 1\ndebug = not-a-secret-value\n'
+t_begin "pypin.conf with an unknown key and a bad value, not setuid: warnings name them"
+as_nobody $S/host-plain $NOLINK
+expect 0 "unknown key 'secret_word_in_the_file'" 'debug=not-a-secret-value is not a boolean'
+t_begin "the same, setuid: warnings, but none of the file's text"
+as_nobody $S/host-setuid $NOLINK
+if out_has 'secret_word_in_the_file\|not-a-secret-value'; then
+	t_fail "the file's text was echoed"
+else
+	expect 0 "$RESULT" "$CONF:1: unknown key; line ignored" "$CONF:2: debug is not a boolean"
+fi
+rm -f $CONF
+
+# 5. The pinned interpreter ignores PYTHONPATH (and the other PYTHON* variables)
+# in a setuid host.
+mkdir $S/pp
+printf 'open("%s", "w").close()\n' "$S/mark/json" > $S/pp/json.py
+t_begin "PYTHONPATH with a json.py, not setuid: Python imports it (the mark is made)"
+as_nobody PYTHONPATH=$S/pp $S/host-plain $NOLINK
+if [ -e $S/mark/json ]; then t_pass; else t_fail "json.py was not imported"; fi
+for plugin in tst-embed-nolink-mod1.so tst-embed-mod1.so; do
+	t_begin "PYTHONPATH with a json.py, setuid ($plugin): not imported, numpy still runs"
+	as_nobody PYTHONPATH=$S/pp PYTHONHOME=$S/pp PYTHONSTARTUP=$S/pp/json.py \
+		$S/host-setuid $S/$plugin
+	if [ -e $S/mark/json ]; then t_fail "json.py was imported"; else expect 0 "$RESULT"; fi
+done
+rm -rf $S/pp
+
+rm -f $PRELOAD
+t_end
