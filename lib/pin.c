@@ -109,8 +109,8 @@ static int choose_home(const struct pin *p, const char *real, char *out, size_t 
 /* In secure-execution mode: the interpreter about to be started in a setuid
  * program ignores the PYTHON* variables (PYTHONPATH, PYTHONHOME,
  * PYTHONSTARTUP, …) and the user's site directory, as `python -E -s` does.
- * Py_Initialize() and Py_InitializeEx() read these flags, from 2.7 through
- * 3.13 at least; an interpreter started from a PyConfig of the plugin's own
+ * Py_Initialize() and Py_InitializeEx() read these flags (checked: 2.7, 3.6
+ * to 3.13); an interpreter started from a PyConfig of the plugin's own
  * follows that PyConfig instead.  Set atomically: every thread that loads the
  * libpython sets the same value. */
 static void ignore_environment(void *h)
@@ -164,10 +164,12 @@ static void set_home(void *h, const struct pin *p, const char *real)
 	char *program = NULL;
 	wchar_t *w = NULL;
 
-	if (!is_init || !decode || !set_name || !get_name || !raw_free || is_init())
+	if (!is_init || is_init())
 		return;
 	if (pypin_config.secure)
 		ignore_environment(h);
+	if (!decode || !set_name || !get_name || !raw_free)
+		return;
 	if ((program = malloc(PATH_MAX)) && choose_home(p, real, program, PATH_MAX))
 		name = program;
 	if (name)
