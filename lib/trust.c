@@ -188,7 +188,7 @@ int pypin_trust_open(const char *path, const char **why)
 	struct walk *w;
 	int saved = errno, fd = -1;
 
-	*why = "out of memory";
+	*why = NULL;                  /* out of memory: silent, as for no file */
 	if (strlen(path) >= sizeof w->path) {
 		*why = "too long a path";
 		return -1;
@@ -208,7 +208,7 @@ int pypin_trusted(const char *path, const char **why)
 
 	if (fd < 0) {
 		if (!*why)
-			*why = "does not exist";
+			*why = "does not exist, or cannot be examined for want of memory";
 		return 0;
 	}
 	close(fd);

@@ -19,13 +19,13 @@
 
 /* Opens path read-only (close-on-exec, non-blocking) when it is root's alone.
  * Returns the descriptor, or -1 with *why saying why not in a few words for a
- * warning or debug line ("a directory on its path is writable by others"), or
- * with *why NULL when the file (or a directory on its path) does not exist.
- * Keeps errno. */
+ * warning or debug line ("a directory on its path is writable by group or
+ * others"), or with *why NULL when the file (or a directory on its path) does
+ * not exist, or when memory ran out (then the file is passed over silently,
+ * as before a file is found).  Keeps errno. */
 int pypin_trust_open(const char *path, const char **why);
 
-/* Whether path is root's alone: 1, or 0 with *why as above (never NULL:
- * "does not exist"). */
+/* Whether path is root's alone: 1, or 0 with *why as above (never NULL). */
 int pypin_trusted(const char *path, const char **why);
 
 #endif

@@ -110,7 +110,7 @@ fi
 
 # malloc failing (for good) after N calls, during the one dlopen call: the
 # result is the loader's own (a handle, or its error), never pypin's text, a
-# crash or a hang.  Without pypin the same calls fail the same ways.
+# line of pypin's on stderr, a crash or a hang.  Without pypin the same calls fail the same ways.
 malloc_case() {  # malloc_case WITH LIB: WITH is "plain" or "pypin"
 	bad=
 	n=0
@@ -124,6 +124,8 @@ malloc_case() {  # malloc_case WITH LIB: WITH is "plain" or "pypin"
 		fi
 		if [ "$t_rc" -ne 0 ]; then
 			bad="$bad N=$n: status $t_rc;"
+		elif out_has '^pypin\['; then
+			bad="$bad N=$n: $(grep '^pypin\[' "$t_out/out" | head -n 1);"
 		elif ! out_has '^malloc: loaded: dlerror=(null)$' &&
 		     ! out_has '^malloc: failed: dlerror=[^(p]'; then
 			bad="$bad N=$n: $(grep '^malloc:' "$t_out/out");"
