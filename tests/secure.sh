@@ -36,6 +36,12 @@ fi
 . "$here/lib.sh"
 
 SEC=$BUILD/secure
+# LD_PRELOAD splits at spaces: the preloaded libraries are copied to a path
+# without any, wherever the project lies.
+pre=$t_out/preload
+mkdir -p "$pre"
+cp "$LIBPYPIN" "$pre/libpypin.so"
+cp "$SEC/sig-shim.so" "$SEC/failmalloc.so" "$pre/"
 # A hang is what these cases look for: a shorter bound than the default.
 hang_bound=${T_TIMEOUT_HANG:-30}
 
@@ -45,7 +51,8 @@ t_begin "fork while another thread sets the interpreter's home: without pypin, t
 T_TIMEOUT=$hang_bound run "$SEC/fork-host" "$SEC/tst-fork-mod1.so"
 expect 0 '^child: dlopen ok$' '^child: exit status 0$'
 t_begin "fork while another thread sets the interpreter's home: with pypin, the child does too (no spin)"
-T_TIMEOUT=$hang_bound run_pypin PYPIN_PYTHON=/bin/sh "$SEC/fork-host" "$SEC/tst-fork-mod1.so"
+T_TIMEOUT=$hang_bound run env LD_PRELOAD="$pre/libpypin.so" PYPIN_PYTHON=/bin/sh \
+	"$SEC/fork-host" "$SEC/tst-fork-mod1.so"
 if ! out_has '^main: the thread is setting the program name; forking$'; then
 	t_fail "the fork did not happen while the program name was being set"
 else
@@ -54,11 +61,11 @@ fi
 
 sig_case() {  # sig_case KIND: SIGUSR1 raised in pypin's first call of KIND
 	t_begin "a signal handler's dlopen during the first decision ($1): the plain loader returns both"
-	T_TIMEOUT=$hang_bound run env LD_PRELOAD="$SEC/sig-shim.so" TST_SIGNAL_ON=$1 \
+	T_TIMEOUT=$hang_bound run env LD_PRELOAD="$pre/sig-shim.so" TST_SIGNAL_ON=$1 \
 		"$SEC/sig-host" "$BUILD/tst-plain-mod1.so" "$BUILD/tst-plain-mod2.so"
 	expect 0 '^main: dlopen ok$' '^handler: dlopen ok$'
 	t_begin "a signal handler's dlopen during the first decision ($1): with pypin, no deadlock"
-	T_TIMEOUT=$hang_bound run env LD_PRELOAD="$LIBPYPIN $SEC/sig-shim.so" TST_SIGNAL_ON=$1 \
+	T_TIMEOUT=$hang_bound run env LD_PRELOAD="$pre/libpypin.so $pre/sig-shim.so" TST_SIGNAL_ON=$1 \
 		"$SEC/sig-host" "$BUILD/tst-plain-mod1.so" "$BUILD/tst-plain-mod2.so"
 	if [ "$t_rc" -eq 124 ] || [ "$t_rc" -eq 137 ]; then
 		t_fail "hung (deadlocked)"
@@ -89,7 +96,7 @@ run env TST_HELPER="$MISSING" "$SEC/dlerr-host" nested "$SEC/tst-outer-mod1.so"
 grep -v '^right after the failure' "$t_out/out" > "$t_out/plain-nested"
 expect 0 '^nested dlsym found entry: dlerror=(null)$'
 t_begin "dlerror after a refusal inside a successful dlopen: the same as the plain loader"
-run_pypin PYPIN_DEBUG=1 TST_HELPER="$REFUSED" "$SEC/dlerr-host" nested "$SEC/tst-outer-mod1.so"
+run env LD_PRELOAD="$pre/libpypin.so" PYPIN_DEBUG=1 TST_HELPER="$REFUSED" "$SEC/dlerr-host" nested "$SEC/tst-outer-mod1.so"
 if ! out_has 'tst-conflict-mod1.so: .*refused: '; then
 	t_fail "the helper was not refused"
 else
@@ -103,7 +110,7 @@ expect 0 '^dlsym after a failure: found: dlerror=(null)$' \
 	'^right after the failure: dlerror=.*tst-no-such-mod1.so: cannot open shared object file' \
 	'^and again: dlerror=(null)$'
 t_begin "dlerror after sequential refusals: dropped by the next dl* call, reported right after"
-run_pypin "$SEC/dlerr-host" sequential "$SEC/tst-outer-mod1.so" "$REFUSED"
+run env LD_PRELOAD="$pre/libpypin.so" "$SEC/dlerr-host" sequential "$SEC/tst-outer-mod1.so" "$REFUSED"
 if dlerr_same sequential; then
 	expect 0 '^right after the failure: dlerror=pypin: .*tst-conflict-mod1.so needs libpython3.99.so.1.0, but this process already runs Python 3.11'
 fi
@@ -116,10 +123,10 @@ malloc_case() {  # malloc_case WITH LIB: WITH is "plain" or "pypin"
 	n=0
 	while [ $n -le 40 ]; do
 		if [ "$1" = pypin ]; then
-			T_TIMEOUT=$hang_bound run env LD_PRELOAD="$LIBPYPIN $SEC/failmalloc.so" \
+			T_TIMEOUT=$hang_bound run env LD_PRELOAD="$pre/libpypin.so $pre/failmalloc.so" \
 				"$SEC/dlerr-host" malloc "$2" $n
 		else
-			T_TIMEOUT=$hang_bound run env LD_PRELOAD="$SEC/failmalloc.so" \
+			T_TIMEOUT=$hang_bound run env LD_PRELOAD="$pre/failmalloc.so" \
 				"$SEC/dlerr-host" malloc "$2" $n
 		fi
 		if [ "$t_rc" -ne 0 ]; then
