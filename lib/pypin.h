@@ -17,8 +17,10 @@ typedef void *(*pypin_dlopen_fn)(const char *file, int mode);
 typedef char *(*pypin_dlerror_fn)(void);
 
 /* Records the real functions (from dlsym(RTLD_NEXT, …)) and reads the settings
- * from the environment.  Takes no lock that the loader could be waiting on:
- * several threads may call it at once, with the same functions. */
+ * from the environment, once.  Takes no lock that the loader could be waiting
+ * on: several threads may call it at once, with the same functions; a call
+ * from a signal handler while this thread reads the environment does not wait
+ * (its dlopen then passes straight through). */
 void pypin_init(pypin_dlopen_fn real_dlopen, pypin_dlerror_fn real_dlerror);
 
 /* The real functions, or NULL before pypin_init(). */
