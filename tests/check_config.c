@@ -8,6 +8,7 @@
 
 #include "check_pypin.h"
 #include "config.h"
+#include "trust.h"
 
 START_TEST(booleans)
 {
@@ -210,6 +211,42 @@ START_TEST(file_through_a_link_or_an_open_directory)
 }
 END_TEST
 
+START_TEST(trust_predicate)
+{
+	const char *why = NULL;
+	char path[4096 + 128], loop[4096 + 64];
+
+	ck_assert_int_eq(pypin_trusted("relative/libpython3.11.so.1.0", &why), 0);
+	ck_assert_str_eq(why, "not an absolute path");
+	ck_assert_int_eq(pypin_trusted("/", &why), 0);
+	ck_assert_str_eq(why, "a directory");
+	ck_assert_int_eq(pypin_trusted("/nonexistent/libpython3.11.so.1.0", &why), 0);
+	ck_assert_int_eq(pypin_trust_open("/nonexistent/libpython3.11.so.1.0", &why), -1);
+	ck_assert_ptr_null(why);
+	ck_assert_int_eq(pypin_trusted("/proc/self/environ", &why), 0);
+	if (getuid() != 0)
+		return;
+	ck_assert_str_eq(why, "on a kernel file system (procfs, sysfs or the like)");
+	/* A file of root's, mode 0644, in a directory of root's: trusted, also
+	 * by a path with "." and ".." and doubled slashes in it. */
+	write_conf("", 0644);
+	snprintf(path, sizeof path, "%s/pypin.conf", conf_dir());
+	ck_assert_int_eq(pypin_trusted(path, &why), 1);
+	snprintf(path, sizeof path, "%s/.//../%s/pypin.conf", conf_dir(),
+		 strrchr(conf_dir(), '/') + 1);
+	ck_assert_msg(pypin_trusted(path, &why) == 1, "%s: %s", path, why);
+	snprintf(path, sizeof path, "%s/pypin.conf/", conf_dir());
+	ck_assert_int_eq(pypin_trusted(path, &why), 0);
+	/* Links that lead back to themselves. */
+	snprintf(loop, sizeof loop, "%s/loop", conf_dir());
+	ck_assert_int_eq(symlink("loop", loop), 0);
+	snprintf(path, sizeof path, "%s/x", loop);
+	ck_assert_int_eq(pypin_trusted(path, &why), 0);
+	ck_assert_str_eq(why, "too many symbolic links");
+	unlink(loop);
+}
+END_TEST
+
 Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -222,6 +259,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, environment_wins_over_file);
 	tcase_add_test(tc, untrusted_files_are_ignored);
 	tcase_add_test(tc, file_through_a_link_or_an_open_directory);
+	tcase_add_test(tc, trust_predicate);
 	suite_add_tcase(s, tc);
 	return s;
 }
