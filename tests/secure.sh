@@ -319,10 +319,15 @@ as_nobody PYTHONPATH=$S/pp $S/host-plain $NOLINK
 if [ -e $S/mark/json ]; then t_pass; else t_fail "json.py was not imported"; fi
 for plugin in tst-embed-nolink-mod1.so tst-embed-mod1.so; do
 	t_begin "PYTHONPATH with a json.py, setuid ($plugin): not imported, numpy still runs"
-	as_nobody PYTHONPATH=$S/pp PYTHONHOME=$S/pp PYTHONSTARTUP=$S/pp/json.py \
-		$S/host-setuid $S/$plugin
+	as_nobody PYTHONPATH=$S/pp $S/host-setuid $S/$plugin
 	if [ -e $S/mark/json ]; then t_fail "json.py was imported"; else expect 0 "$RESULT"; fi
 done
+t_begin "PYTHONHOME naming a directory without the standard library, not setuid: Python fails"
+as_nobody PYTHONHOME=$S/pp $S/host-plain $NOLINK
+expect_fail
+t_begin "the same, setuid: ignored, numpy runs"
+as_nobody PYTHONHOME=$S/pp PYTHONSTARTUP=$S/pp/json.py $S/host-setuid $NOLINK
+if [ -e $S/mark/json ]; then t_fail "json.py was run"; else expect 0 "$RESULT"; fi
 rm -rf $S/pp
 
 rm -f $PRELOAD
