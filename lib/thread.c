@@ -2,7 +2,6 @@
 #include "thread.h"
 #include "pypin.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -41,33 +40,30 @@ struct pypin_thread *pypin_thread_make(void)
 	return pypin_thread_mine = t;
 }
 
-/* Whether thread tid is no longer part of this process: it ended, or it was
- * another process's (the thread that forked this child was another one).
- * When that cannot be told, the thread counts as alive. */
-static int gone(int tid)
-{
-	int saved = errno;
-	int rc = syscall(SYS_tgkill, (int)getpid(), tid, 0) != 0 && errno == ESRCH;
-
-	errno = saved;
-	return rc;
-}
-
+/* The pid is asked only when the step is under way: a fork is the one way
+ * the thread doing it can be missing (no cancellation point is inside a step,
+ * and pypin never ends a thread). */
 enum pypin_once_turn pypin_once_begin(pypin_once_t *once)
 {
-	int me = (int)syscall(SYS_gettid);
+	unsigned long long who = atomic_load_explicit(once, memory_order_acquire), me;
+	unsigned pid;
 
+	if (who == PYPIN_ONCE_DONE)
+		return PYPIN_ONCE_FINISHED;
+	pid = (unsigned)getpid();
+	me = (unsigned long long)pid << 32 | (unsigned)syscall(SYS_gettid);
 	for (;;) {
-		int who = atomic_load_explicit(once, memory_order_acquire);
 		if (who == PYPIN_ONCE_DONE)
 			return PYPIN_ONCE_FINISHED;
 		if (who == me)
 			return PYPIN_ONCE_REENTERED;
-		if (who == 0 || gone(who)) {
+		if (who == 0 || who >> 32 != pid) {
+			unsigned long long was = who;
 			if (atomic_compare_exchange_strong(once, &who, me))
-				return who == 0 ? PYPIN_ONCE_YOURS : PYPIN_ONCE_ORPHANED;
+				return was == 0 ? PYPIN_ONCE_YOURS : PYPIN_ONCE_ORPHANED;
 			continue;
 		}
 		sched_yield();
+		who = atomic_load_explicit(once, memory_order_acquire);
 	}
 }

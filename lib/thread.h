@@ -28,22 +28,22 @@ struct pypin_thread *pypin_thread_make(void);
  * forever in two cases that reach pypin: a signal handler that calls dlopen
  * on the thread that is doing the step, and a fork(2) by another thread while
  * the step is under way (the thread doing it does not exist in the child).
- * A pypin_once_t holds 0 (not begun), PYPIN_ONCE_DONE, or the id of the
- * thread doing the step. */
-typedef atomic_int pypin_once_t;
-#define PYPIN_ONCE_DONE (-1)
+ * A pypin_once_t holds 0 (not begun), PYPIN_ONCE_DONE, or who is doing the
+ * step: the process id and thread id of that thread. */
+typedef _Atomic(unsigned long long) pypin_once_t;
+#define PYPIN_ONCE_DONE (~0ULL)
 
 enum pypin_once_turn {
 	PYPIN_ONCE_FINISHED,    /* done already: nothing to do */
 	PYPIN_ONCE_YOURS,       /* do it, then call pypin_once_end() */
-	PYPIN_ONCE_ORPHANED,    /* the thread doing it is gone (a fork): its work
-				   may be half done; finish it, then call
-				   pypin_once_end() */
+	PYPIN_ONCE_ORPHANED,    /* the thread doing it belonged to the parent of
+				   this forked process: its work may be half
+				   done; finish it, then call pypin_once_end() */
 	PYPIN_ONCE_REENTERED,   /* this very thread is doing it (a signal handler):
 				   do not wait, and do not do it */
 };
 
-/* Whose turn it is; waits (yielding) only while another live thread of this
+/* Whose turn it is; waits (yielding) only while another thread of this
  * process is doing the step. */
 enum pypin_once_turn pypin_once_begin(pypin_once_t *once);
 
