@@ -564,7 +564,7 @@ int pypin_venv_base(const char *program, char *base, size_t basesz)
 	if (!found)
 		goto out;
 	if (cfg_value(v->text, "executable", v->val, sizeof v->val) == 0 && v->val[0] == '/' &&
-	    access(v->val, X_OK) == 0 && strlen(v->val) < basesz) {
+	    pypin_loader_can_open(v->val, X_OK) && strlen(v->val) < basesz) {
 		strcpy(base, v->val);
 		rc = 0;
 		goto out;
@@ -578,13 +578,13 @@ int pypin_venv_base(const char *program, char *base, size_t basesz)
 		if (dot && (dot = strchr(dot + 1, '.')))
 			*dot = '\0';
 		if ((size_t)snprintf(base, basesz, "%s/python%s", v->val, v->ver) < basesz &&
-		    access(base, X_OK) == 0) {
+		    pypin_loader_can_open(base, X_OK)) {
 			rc = 0;
 			goto out;
 		}
 	}
 	rc = (size_t)snprintf(base, basesz, "%s/python3", v->val) < basesz &&
-	     access(base, X_OK) == 0 ? 0 : -1;
+	     pypin_loader_can_open(base, X_OK) ? 0 : -1;
 out:
 	free(v);
 	return rc;
@@ -621,7 +621,7 @@ static int in_prefix(const char *exe, const char *soname, char *out, size_t outs
 	dl_iterate_phdr(libc_dir_cb, libdir);
 	for (unsigned i = 0; i < 3 && rc != 0; i++) {
 		int n = dirs[i][0] ? snprintf(out, outsz, "%s/%s/%s", prefix, dirs[i], soname) : -1;
-		if (n > 0 && (size_t)n < outsz && access(out, R_OK) == 0)
+		if (n > 0 && (size_t)n < outsz && pypin_loader_can_open(out, R_OK))
 			rc = 0;
 	}
 out:
@@ -718,7 +718,7 @@ int pypin_libpython_shim_target(const char *shim, char *out, size_t outsz)
 			else {
 				char *dir = strdup(real);
 				int n = dir && pop(dir) ? snprintf(out, outsz, "%s/%s", dir, name) : -1;
-				if (n > 0 && (size_t)n < outsz && access(out, R_OK) == 0)
+				if (n > 0 && (size_t)n < outsz && pypin_loader_can_open(out, R_OK))
 					rc = 0;
 				free(dir);
 			}
@@ -760,7 +760,7 @@ int pypin_libpython_on_path(const char *name, char *out, size_t outsz)
 		 * depend on where the host runs: passed over. */
 		if (len > 0 && d[0] == '/') {
 			int n = snprintf(out, outsz, "%.*s/%s", (int)len, d, name);
-			if (n > 0 && (size_t)n < outsz && access(out, X_OK) == 0) {
+			if (n > 0 && (size_t)n < outsz && pypin_loader_can_open(out, X_OK)) {
 				if (is_elf(out))
 					return 0;
 				pypin_debug("%s is not an ELF executable (a script, such as "
