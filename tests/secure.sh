@@ -192,6 +192,9 @@ cp "$BUILD/hostile/libpython3.11.so.1.0" $S/hostile/
 HOSTILE=$S/hostile/libpython3.11.so.1.0
 MARK=$S/mark/loaded
 NOLINK=$S/tst-embed-nolink-mod1.so
+# Names libpython3.11, so that a hostile file (which defines no Py symbols) of
+# that soname fits it.
+EMBED=$S/tst-embed-mod1.so
 echo $S/lib/libpypin.so > $PRELOAD
 
 as_nobody() {
@@ -243,7 +246,7 @@ rm -f $S/mark/*
 run setpriv --reuid=65534 --regid=65534 --clear-groups env -i "X=
 libpython = $HOSTILE
 debug = 1
-" PATH=/usr/bin:/bin TST_MARKER=$MARK $S/host-setuid -m $NOLINK
+" PATH=/usr/bin:/bin TST_MARKER=$MARK $S/host-setuid -m $EMBED
 if marked || out_has "^mapped: $HOSTILE\$"; then
 	t_fail "the hostile library was loaded"
 elif out_has 'libpython = \|X=\|debug = 1'; then
@@ -261,11 +264,11 @@ cp "$HOSTILE" $S/ww/libpython3.11.so.1.0 && chmod 644 $S/ww/libpython3.11.so.1.0
 cp /bin/true $S/ww/python3.11
 conf "debug = 1\nlibpython = $S/ww/libpython3.11.so.1.0\npython = $S/ww/python3.11\n"
 t_begin "pypin.conf's libpython in a 1777 directory, not setuid: used (the setting works)"
-as_nobody $S/host-plain -m $NOLINK
+as_nobody $S/host-plain -m $EMBED
 if marked && out_has "^mapped: $S/ww/libpython3.11.so.1.0\$"; then t_pass
 else t_fail "the configured library was not loaded"; fi
 t_begin "pypin.conf's libpython and python in a 1777 directory, setuid: passed over"
-as_nobody $S/host-setuid -m $NOLINK
+as_nobody $S/host-setuid -m $EMBED
 if marked || out_has "^mapped: $S/ww/"; then
 	t_fail "the library in the open directory was loaded"
 else
