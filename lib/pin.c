@@ -362,6 +362,17 @@ static char *same_soname(const struct pin *p, const struct pypin_verdict *v,
 	return note;
 }
 
+/* Whether memory has run out: then "nothing fits" may only mean that the
+ * candidates could not be examined, and the call passes through instead of
+ * being refused. */
+static int out_of_memory(void)
+{
+	void *p = malloc(PATH_MAX);
+
+	free(p);
+	return !p;
+}
+
 enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypin_elf *e,
 	const char *path, char *msg, size_t msgsz)
 {
@@ -380,7 +391,7 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 			/* For a library that names no version, nothing that fits is
 			 * pinned: refused, with what was tried.  One that names its
 			 * libpython goes on as without pypin. */
-			if (names_no_version(v)) {
+			if (names_no_version(v) && !out_of_memory()) {
 				pypin_choose_refusal(ch, v, path, msg, msgsz);
 				r = PYPIN_PIN_REFUSE;
 			} else {

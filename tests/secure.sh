@@ -150,6 +150,26 @@ done
 t_begin "malloc failing after N calls: a bare name searched for gives the loader's result"
 malloc_case pypin libpypin-no-such-library.so
 
+# A plugin that names no libpython: out of memory, pypin cannot examine the
+# candidates, and must not take that for "nothing fits" and refuse it.  (One
+# outcome is Python's, not pypin's: from 3.8 on Py_SetProgramName aborts when
+# its one allocation fails; pypin tries one of that size first, which an
+# allocator failing at exactly that call defeats.  It is told apart below.)
+t_begin "malloc failing after N calls: a plugin that needs Python is never refused for want of memory"
+bad=
+n=0
+while [ $n -le 80 ]; do
+	T_TIMEOUT=$hang_bound run env LD_PRELOAD="$pre/libpypin.so $pre/failmalloc.so" PYPIN_DEBUG=1 \
+		"$SEC/dlerr-host" malloc "$BUILD/tst-embed-nolink-mod1.so" $n
+	if out_has 'refused\|dlerror=pypin'; then
+		bad="$bad N=$n: refused;"
+	elif [ "$t_rc" -ne 0 ] && ! out_has '^Fatal Python error: Py_SetProgramName: out of memory'; then
+		bad="$bad N=$n: status $t_rc;"
+	fi
+	n=$((n + 1))
+done
+if [ -z "$bad" ]; then t_pass; else t_fail "$bad"; fi
+
 # --- secure-execution mode (a private mount namespace) ---------------------------
 
 if [ -n "$ns_why" ]; then
