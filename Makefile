@@ -81,6 +81,7 @@ PYPIN_CFLAGS := -std=gnu11 -fPIC -fvisibility=hidden $(WARNINGS)
 
 LIB_SRC := lib/cache.c lib/choose.c lib/config.c lib/elf.c lib/libpython.c lib/loaded.c lib/log.c lib/pin.c \
 	lib/platform.c lib/pypin.c lib/search.c lib/thread.c lib/trust.c lib/verdict.c
+LIB_SRC += lib/keep.c
 LIB_OBJ := $(addprefix $(OUT),$(LIB_SRC:.c=.o))
 LIB_HDR := $(wildcard lib/*.h)
 
@@ -113,6 +114,16 @@ $(OUT)preload/libpypin.so: $(OUT)preload/preload.o $(OUT)lib/libpypin-core.a pre
 	$(CC) -shared -o $@ $(OUT)preload/preload.o $(OUT)lib/libpypin-core.a $(LDFLAGS) \
 		-Wl,--version-script=preload/libpypin.map -Wl,-z,nodelete \
 		-Wl,--no-undefined -Wl,-soname,libpypin.so -nostartfiles
+
+# The companion loaded before libpython with `keep` on (lib/keep.h): not
+# linked to libpython; it exports only the Py_* functions it overrides.
+all: $(OUT)preload/libpypin-keep.so
+$(OUT)preload/libpypin-keep.so: preload/keep.c $(OUT)lib/libpypin-core.a preload/libpypin-keep.map \
+		$(LIB_HDR) Makefile $(OUT)lib/.build-flags
+	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(PYPIN_CFLAGS) $(CFLAGS) -shared -o $@ \
+		preload/keep.c $(OUT)lib/libpypin-core.a $(LDFLAGS) \
+		-Wl,--version-script=preload/libpypin-keep.map -Wl,--no-undefined \
+		-Wl,-soname,libpypin-keep.so -ldl
 
 # What `pypin explain` and `pypin check` run.
 $(OUT)tools/pypin-inspect: tools/inspect.c $(OUT)lib/libpypin-core.a $(LIB_HDR) Makefile \
@@ -150,6 +161,8 @@ install-lib: all
 	install -d $(DESTDIR)$(pkglibdir)
 	install -m 644 $(OUT)preload/libpypin.so $(DESTDIR)$(pkglibdir)/.libpypin.so.new
 	mv -f $(DESTDIR)$(pkglibdir)/.libpypin.so.new $(DESTDIR)$(pkglibdir)/libpypin.so
+	install -m 644 $(OUT)preload/libpypin-keep.so $(DESTDIR)$(pkglibdir)/.libpypin-keep.so.new
+	mv -f $(DESTDIR)$(pkglibdir)/.libpypin-keep.so.new $(DESTDIR)$(pkglibdir)/libpypin-keep.so
 	install -m 755 $(OUT)tools/pypin-inspect $(DESTDIR)$(pkglibdir)/pypin-inspect
 
 ifeq ($(OUT),)
@@ -168,7 +181,8 @@ install: install-lib
 endif
 
 uninstall-lib:
-	rm -f $(DESTDIR)$(pkglibdir)/libpypin.so $(DESTDIR)$(pkglibdir)/pypin-inspect
+	rm -f $(DESTDIR)$(pkglibdir)/libpypin.so $(DESTDIR)$(pkglibdir)/pypin-inspect \
+		$(DESTDIR)$(pkglibdir)/libpypin-keep.so
 	-rmdir $(DESTDIR)$(pkglibdir)
 
 ifeq ($(OUT),)

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OPT_DEBUG, OPT_DISABLE, OPT_LIBPYTHON, OPT_PYTHON };
+enum { OPT_DEBUG, OPT_DISABLE, OPT_LIBPYTHON, OPT_PYTHON, OPT_KEEP };
 
 const struct pypin_option pypin_options[] = {
 	[OPT_DEBUG] = { "PYPIN_DEBUG", "debug", PYPIN_OPT_BOOL,
@@ -28,6 +28,9 @@ const struct pypin_option pypin_options[] = {
 	[OPT_PYTHON] = { "PYPIN_PYTHON", "python", PYPIN_OPT_PATH,
 	  "the python executable (or venv's bin/python) whose installation the "
 	  "pinned interpreter uses as its home" },
+	[OPT_KEEP] = { "PYPIN_KEEP", "keep", PYPIN_OPT_BOOL,
+	  "keep the interpreter when a plugin finalizes it, and resume it when one "
+	  "starts it again" },
 	{ 0 },
 };
 
@@ -71,8 +74,8 @@ static int apply(struct pypin_config *c, int opt, const char *value, const char 
 				   quiet ? "" : "=", quiet ? "" : value);
 			return -1;
 		}
-		atomic_store_explicit(opt == OPT_DEBUG ? &c->debug : &c->disable, v,
-				      memory_order_relaxed);
+		atomic_store_explicit(opt == OPT_DEBUG ? &c->debug : opt == OPT_KEEP ?
+				      &c->keep : &c->disable, v, memory_order_relaxed);
 		return 0;
 	}
 	if (value[0] != '/') {

@@ -42,6 +42,7 @@ struct pypin_config {
 	 * returns and read after it. */
 	atomic_int debug;             /* PYPIN_DEBUG */
 	atomic_int disable;           /* PYPIN_DISABLE */
+	atomic_int keep;              /* PYPIN_KEEP (read once, when pinning) */
 	const char *libpython;        /* PYPIN_LIBPYTHON, or NULL */
 	int libpython_from_file;      /* ... it came from the configuration file */
 	const char *python;           /* PYPIN_PYTHON, or NULL */

@@ -2,6 +2,7 @@
 #include "pin.h"
 #include "choose.h"
 #include "config.h"
+#include "keep.h"
 #include "libpython.h"
 #include "log.h"
 #include "pypin.h"
@@ -247,7 +248,9 @@ static void activate(struct pin *p)
 	if (p->how == PYPIN_HOW_PROMOTE)
 		mode |= RTLD_NOLOAD;
 	pypin_enter();
+	void *keep = pypin_keep_before(p->path, p->tag, p->how == PYPIN_HOW_PROMOTE);
 	void *h = open_pin(p, mode, &why);
+	pypin_keep_after(keep, h);
 	if (!h) {
 		publish(p, FAILED, real, why);
 		if (atomic_fetch_add(&withdrawn, 1) < MAX_WITHDRAWN) {

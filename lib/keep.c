@@ -1,0 +1,128 @@
+/* pypin: keep (PYPIN_KEEP).  See keep.h. */
+#include "keep.h"
+#include "config.h"
+#include "log.h"
+#include "pypin.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int pypin_keep_path(const void *self, const char *lib, char *out, size_t outsz)
+{
+	Dl_info info;
+	const char *from = lib, *slash;
+
+	if (!from) {
+		if (!dladdr(self, &info) || !info.dli_fname)
+			return -1;
+		from = info.dli_fname;
+	}
+	slash = strrchr(from, '/');
+	if (!slash)
+		return -1;
+	int n = snprintf(out, outsz, "%.*s/%s", (int)(slash - from), from, PYPIN_KEEP_NAME);
+	return n > 0 && (size_t)n < outsz ? 0 : -1;
+}
+
+/* Whether Python was here before pypin acted: the libpython already in the
+ * global scope, or already started. */
+static int python_was_here(const char *path)
+{
+	void *h = pypin_real_dlopen()(path, RTLD_NOW | RTLD_NOLOAD);
+	int (*is_init)(void) = h ? (int (*)(void))dlsym(h, "Py_IsInitialized") : NULL;
+	int here = !is_init || is_init() || dlsym(RTLD_DEFAULT, "Py_IsInitialized");
+
+	if (h)
+		dlclose(h);
+	return here;
+}
+
+/* Whether only root can change what st describes. */
+static int roots(const struct stat *st)
+{
+	return st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* A file that pypin may load: in secure-execution mode, one that only root
+ * can change, in directories that only root can change, up to "/".  dir is
+ * scratch space of PATH_MAX bytes. */
+static int trusted(const char *path, char *dir)
+{
+	struct stat st;
+	char *slash;
+	int ok;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if (!pypin_config.secure)
+		return 1;
+	ok = roots(&st);
+	strcpy(dir, path);
+	while (ok && (slash = strrchr(dir, '/'))) {
+		slash[slash == dir] = '\0';          /* "/a/b" -> "/a" -> "/" */
+		ok = stat(dir, &st) == 0 && roots(&st);
+		if (slash == dir)
+			break;
+	}
+	return ok;
+}
+
+void *pypin_keep_before(const char *path, const char *tag, int promote)
+{
+	char *lib, *dir;
+	void *h = NULL;
+
+	if (!atomic_load_explicit(&pypin_config.keep, memory_order_relaxed))
+		return NULL;
+	if (tag[0] != '3') {
+		pypin_debug("keep: Python %s is not Python 3; nothing kept", tag);
+		return NULL;
+	}
+	if (promote && python_was_here(path)) {
+		pypin_debug("keep: Python was in the process before pypin; nothing kept");
+		return NULL;
+	}
+	if (!(lib = malloc(2 * PATH_MAX)))
+		return NULL;
+	dir = lib + PATH_MAX;
+	if (pypin_keep_path((const void *)pypin_keep_before, NULL, lib, PATH_MAX) != 0) {
+		pypin_debug("keep: cannot tell where libpypin.so is; nothing kept");
+	} else if (!trusted(lib, dir)) {
+		pypin_debug("keep: %s is missing or not root's alone; nothing kept", lib);
+	} else if (!(h = pypin_real_dlopen()(lib, RTLD_NOW | RTLD_GLOBAL))) {
+		const char *err = pypin_real_dlerror()();
+		pypin_debug("keep: cannot load %s: %s; nothing kept", lib,
+			    err ? err : "unknown error");
+	}
+	free(lib);
+	return h;
+}
+
+void pypin_keep_after(void *keep, void *python)
+{
+	struct link_map *map = NULL;
+
+	if (!keep)
+		return;
+	if (!python) {
+		dlclose(keep);
+		return;
+	}
+	/* Bound to from now on: never unloaded. */
+	if (dlinfo(keep, RTLD_DI_LINKMAP, &map) == 0 && map && map->l_name &&
+	    pypin_real_dlopen()(map->l_name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE)) {
+		pypin_debug("keep: %s loaded before the libpython; finalizations keep the "
+			    "interpreter", map->l_name);
+	}
+	/* The companion finds the libpython's functions now, here, rather than
+	 * on its first call, which may come from a thread that the loader's lock
+	 * holder waits for (a destructor that finalizes on another thread). */
+	int (*is_init)(void) = (int (*)(void))dlsym(keep, "Py_IsInitialized");
+	if (is_init)
+		is_init();
+}

@@ -1,0 +1,335 @@
+/* libpypin-keep.so: the companion of libpypin.so for `keep` (PYPIN_KEEP).  It
+ * overrides
+ *
+ *   Py_FinalizeEx, Py_Finalize       run the atexit callbacks, flush
+ *                                    sys.stdout and sys.stderr, let go of the
+ *                                    GIL and the thread state; keep the
+ *                                    interpreter
+ *   Py_Initialize, Py_InitializeEx,  after such a finalization: take the GIL
+ *   Py_InitializeFromConfig          on the calling thread, as a real start
+ *                                    leaves it
+ *   Py_IsInitialized                 0 between the two
+ *
+ * and nothing else.  libpypin.so loads it (lib/keep.c) RTLD_GLOBAL just before
+ * the libpython it pins, so that these definitions come first in the global
+ * scope; the real functions are the next ones, dlsym(RTLD_NEXT, ...).  It is
+ * not linked to libpython and needs none of its headers: the few functions it
+ * calls have had the same signatures since Python 3.0 (Py_InitializeFromConfig
+ * and PyStatus since 3.8).
+ *
+ * A call from inside libpython itself (Py_Exit's finalization, Py_Main's
+ * start) goes to the real function: the interpreter's own exit path stays
+ * what it was.  Plugins loaded with RTLD_DEEPBIND bind to libpython directly
+ * and are not seen here.
+ */
+#include <dlfcn.h>
+#include <stdatomic.h>
+#include <link.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+typedef struct object object;             /* PyObject */
+typedef struct thread_state thread_state; /* PyThreadState */
+
+/* PyStatus, returned by value (3.8 to 3.13 at least). */
+struct py_status {
+	int type;                         /* 0: ok */
+	const char *func;
+	const char *err_msg;
+	int exitcode;
+};
+
+EXPORT int Py_FinalizeEx(void);
+EXPORT void Py_Finalize(void);
+EXPORT void Py_Initialize(void);
+EXPORT void Py_InitializeEx(int initsigs);
+EXPORT struct py_status Py_InitializeFromConfig(const void *config);
+EXPORT int Py_IsInitialized(void);
+
+/* --- The real functions ------------------------------------------------- */
+
+enum fn {
+	FINALIZE_EX, FINALIZE, INITIALIZE, INITIALIZE_EX, INITIALIZE_FROM_CONFIG,
+	IS_INITIALIZED,
+	/* Needed to keep and resume; every 3.x has them. */
+	GIL_CHECK, GIL_ENSURE, GIL_RELEASE, GIL_THIS, RESTORE_THREAD, SAVE_THREAD,
+	TS_CLEAR, TS_DELETE_CURRENT, IMPORT, CALL_METHOD, SYS_GET, DECREF, NONE,
+	ERR_CLEAR, ERR_UNRAISABLE,
+	NFN
+};
+
+static const char *const names[NFN] = {
+	"Py_FinalizeEx", "Py_Finalize", "Py_Initialize", "Py_InitializeEx",
+	"Py_InitializeFromConfig", "Py_IsInitialized",
+	"PyGILState_Check", "PyGILState_Ensure", "PyGILState_Release",
+	"PyGILState_GetThisThreadState", "PyEval_RestoreThread", "PyEval_SaveThread",
+	"PyThreadState_Clear", "PyThreadState_DeleteCurrent", "PyImport_ImportModule",
+	"PyObject_CallMethod", "PySys_GetObject", "Py_DecRef", "_Py_NoneStruct",
+	"PyErr_Clear", "PyErr_WriteUnraisable",
+};
+
+/* Resolved on first use, by whichever thread comes first (each finds the same
+ * answer): no lock and no once, since the first call may come from a
+ * constructor, under the loader's lock, while another thread waits for it. */
+static void *_Atomic fns[NFN];
+static atomic_int resolved;              /* 0 not yet, 1 keeping works, -1 not */
+/* Where libpython's segments are mapped: checked without a lock (dladdr
+ * would take the loader's, which a thread that finalizes in a destructor may
+ * be waiting for). */
+static uintptr_t python_lo, python_hi;
+
+#define FN(i, type) ((type)atomic_load_explicit(&fns[i], memory_order_relaxed))
+
+static int find_python(struct dl_phdr_info *info, size_t size, void *name)
+{
+	(void)size;
+	if (!info->dlpi_name || strcmp(info->dlpi_name, name) != 0)
+		return 0;
+	python_lo = UINTPTR_MAX;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (lo < python_lo)
+			python_lo = lo;
+		if (lo + ph->p_memsz > python_hi)
+			python_hi = lo + ph->p_memsz;
+	}
+	return 1;
+}
+
+/* The libpython in the global scope is where a function that is not
+ * overridden here resolves; its own definitions are found through a handle
+ * to it (dlsym(RTLD_NEXT) from an object that libpypin.so loaded does not
+ * search the global scope). */
+static int resolve(void)
+{
+	int r = atomic_load_explicit(&resolved, memory_order_acquire);
+	void *python = NULL;
+	Dl_info info;
+
+	if (r)
+		return r > 0;
+	pypin_config_load();
+	pypin_config_load_file();
+	r = -1;
+	if (dladdr(dlsym(RTLD_DEFAULT, "PyGILState_Ensure"), &info) && info.dli_fname &&
+	    (python = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD))) {
+		dl_iterate_phdr(find_python, (void *)info.dli_fname);
+		r = 1;
+		for (int i = 0; i < NFN; i++) {
+			void *f = dlsym(python, names[i]);
+			atomic_store_explicit(&fns[i], f, memory_order_relaxed);
+			/* Py_InitializeFromConfig is missing before 3.8: nobody
+			 * calls it. */
+			if (!f && i != INITIALIZE_FROM_CONFIG) {
+				pypin_debug("keep: %s has no %s", info.dli_fname, names[i]);
+				r = -1;
+			}
+		}
+		dlclose(python);            /* it is never unloaded */
+	}
+	if (r < 0)
+		pypin_warn("keep: the libpython's functions are not all found; nothing kept");
+	atomic_store_explicit(&resolved, r, memory_order_release);
+	return r > 0;
+}
+
+/* Whether the call came from libpython itself (its own exit path).  Asked
+ * after resolve(), whose release store makes the range visible. */
+static int from_python(const void *caller)
+{
+	return (uintptr_t)caller >= python_lo && (uintptr_t)caller < python_hi;
+}
+
+/* --- Keeping and resuming ----------------------------------------------- */
+
+/* 1 from a kept finalization to the next start.  Changed under the GIL. */
+static atomic_int kept;
+/* The thread state the first real start made: never deleted. */
+static thread_state *_Atomic main_state;
+
+static void note_start(int was_initialized)
+{
+	if (!was_initialized && FN(IS_INITIALIZED, int (*)(void))()) {
+		thread_state *none = NULL;
+		atomic_compare_exchange_strong(&main_state, &none,
+			FN(GIL_THIS, thread_state *(*)(void))());
+	}
+}
+
+/* obj.name(); returns 0, or -1 with the error left set. */
+static int call(object *obj, const char *name)
+{
+	object *r = FN(CALL_METHOD, object *(*)(object *, const char *, const char *, ...))
+		(obj, name, NULL);
+
+	if (!r)
+		return -1;
+	FN(DECREF, void (*)(object *))(r);
+	return 0;
+}
+
+/* What a finalization runs before it tears down: the atexit callbacks (which
+ * atexit then forgets, so that they never run twice), then the flush of
+ * sys.stdout and sys.stderr.  Returns -1 when a flush failed, as
+ * Py_FinalizeEx does. */
+static int run_exit(void)
+{
+	object *none = FN(NONE, object *);
+	object *m = FN(IMPORT, object *(*)(const char *))("atexit");
+	int rc = 0;
+
+	if (!m || call(m, "_run_exitfuncs") != 0)
+		FN(ERR_CLEAR, void (*)(void))();     /* already reported by atexit */
+	if (m)
+		FN(DECREF, void (*)(object *))(m);
+	for (int i = 0; i < 2; i++) {
+		object *f = FN(SYS_GET, object *(*)(const char *))(i ? "stderr" : "stdout");
+		if (!f || f == none || call(f, "flush") == 0)
+			continue;
+		if (i == 0)
+			FN(ERR_UNRAISABLE, void (*)(object *))(f);
+		else
+			FN(ERR_CLEAR, void (*)(void))();
+		rc = -1;
+	}
+	return rc;
+}
+
+/* The finalization kept: returns what Py_FinalizeEx returns. */
+static int keep_finalize(const char *fn)
+{
+	int ensured = !FN(GIL_CHECK, int (*)(void))(), gil = 0, rc = 0;
+
+	if (!FN(IS_INITIALIZED, int (*)(void))())
+		return FN(FINALIZE_EX, int (*)(void))();
+	if (ensured)
+		gil = FN(GIL_ENSURE, int (*)(void))();
+	if (atomic_load(&kept)) {
+		/* Another thread finalized first: nothing is initialized now. */
+		if (ensured)
+			FN(GIL_RELEASE, void (*)(int))(gil);
+		return 0;
+	}
+	rc = run_exit();
+	atomic_store(&kept, 1);
+	pypin_debug("keep: %s kept the interpreter (atexit callbacks run, output %s)",
+		    fn, rc ? "flush failed" : "flushed");
+	if (ensured) {
+		/* Back to what the thread had: no thread state, or its own
+		 * without the GIL. */
+		FN(GIL_RELEASE, void (*)(int))(gil);
+		return rc;
+	}
+	thread_state *ts = FN(GIL_THIS, thread_state *(*)(void))();
+	thread_state *first = atomic_load(&main_state);
+	if (!first || ts == first) {
+		FN(SAVE_THREAD, thread_state *(*)(void))();
+	} else {
+		/* A thread state of this thread's own, which a real finalization
+		 * would destroy too. */
+		FN(TS_CLEAR, void (*)(thread_state *))(ts);
+		FN(TS_DELETE_CURRENT, void (*)(void))();
+	}
+	return rc;
+}
+
+/* After a kept finalization: the calling thread takes the GIL, with its own
+ * thread state if it has one, else a new one, as PyGILState_Ensure() gives. */
+static void resume(const char *fn)
+{
+	if (!FN(GIL_CHECK, int (*)(void))()) {
+		thread_state *ts = FN(GIL_THIS, thread_state *(*)(void))();
+		if (ts)
+			FN(RESTORE_THREAD, void (*)(thread_state *))(ts);
+		else
+			FN(GIL_ENSURE, int (*)(void))();
+	}
+	if (atomic_exchange(&kept, 0))
+		pypin_debug("keep: %s resumed the kept interpreter", fn);
+}
+
+/* --- The overrides ------------------------------------------------------ */
+
+EXPORT int Py_FinalizeEx(void)
+{
+	if (!resolve() || from_python(__builtin_return_address(0)))
+		return FN(FINALIZE_EX, int (*)(void))();
+	return keep_finalize("Py_FinalizeEx");
+}
+
+EXPORT void Py_Finalize(void)
+{
+	if (!resolve() || from_python(__builtin_return_address(0)))
+		FN(FINALIZE, void (*)(void))();
+	else
+		keep_finalize("Py_Finalize");
+}
+
+EXPORT void Py_Initialize(void)
+{
+	if (!resolve() || from_python(__builtin_return_address(0))) {
+		FN(INITIALIZE, void (*)(void))();
+	} else if (atomic_load(&kept)) {
+		resume("Py_Initialize");
+	} else {
+		int was = FN(IS_INITIALIZED, int (*)(void))();
+		FN(INITIALIZE, void (*)(void))();
+		note_start(was);
+	}
+}
+
+EXPORT void Py_InitializeEx(int initsigs)
+{
+	if (!resolve() || from_python(__builtin_return_address(0))) {
+		FN(INITIALIZE_EX, void (*)(int))(initsigs);
+	} else if (atomic_load(&kept)) {
+		resume("Py_InitializeEx");
+	} else {
+		int was = FN(IS_INITIALIZED, int (*)(void))();
+		FN(INITIALIZE_EX, void (*)(int))(initsigs);
+		note_start(was);
+	}
+}
+
+EXPORT struct py_status Py_InitializeFromConfig(const void *config)
+{
+	struct py_status st = { 1, "Py_InitializeFromConfig", "not found in libpython", 1 };
+	int ok = resolve();
+	struct py_status (*real)(const void *) =
+		FN(INITIALIZE_FROM_CONFIG, struct py_status (*)(const void *));
+
+	if (ok && !from_python(__builtin_return_address(0)) && atomic_load(&kept)) {
+		resume("Py_InitializeFromConfig");
+		st.type = 0;
+		st.func = st.err_msg = NULL;
+		st.exitcode = 0;
+		return st;
+	}
+	if (real) {
+		int was = ok ? FN(IS_INITIALIZED, int (*)(void))() : 1;
+		st = real(config);
+		if (ok && st.type == 0)
+			note_start(was);
+	}
+	return st;
+}
+
+EXPORT int Py_IsInitialized(void)
+{
+	/* Not kept (the usual answer) costs a load more than the real one. */
+	if (!atomic_load_explicit(&kept, memory_order_relaxed) &&
+	    atomic_load_explicit(&resolved, memory_order_relaxed) > 0)
+		return FN(IS_INITIALIZED, int (*)(void))();
+	if (!resolve() || from_python(__builtin_return_address(0)))
+		return FN(IS_INITIALIZED, int (*)(void))();
+	return !atomic_load(&kept);
+}
