@@ -38,6 +38,9 @@ FIXTURES := $(PLUGINS) $(HOSTS) $(ELF_FIXTURES) $(B)/foreign-venv/bin/python3
 # The system-wide, package and i386 tests' fixtures.
 include tests/package.mk
 
+# keep (tests/keep.sh)
+include tests/keep.mk
+
 $(B) $(B)/elf $(B)/shim $(B)/fake $(B)/hostile $(B)/runpath/plugins $(B)/rpath $(B)/high:
 	mkdir -p $@
 
