@@ -19,7 +19,8 @@ fi
 # Integration suites: last line "SUITE: N passed, N failed[, N skipped]"
 for suite in tests/integration.sh tests/hostile.sh tests/fuzz.sh tests/stress.sh \
 	tests/launcher.sh tests/system.sh tests/secure.sh tests/man.sh tests/choose.sh tests/pyo3/run.sh \
-	tests/package.sh tests/i386.sh; do
+	tests/package.sh tests/i386.sh \
+	tests/keep.sh; do
 	[ -f "$suite" ] || continue
 	sh "$suite" > "$log" 2>&1
 	rc=$?

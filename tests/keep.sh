@@ -1,0 +1,152 @@
+#!/bin/sh
+# keep (PYPIN_KEEP): a plugin that finalizes Python when unloaded can be
+# loaded again.  The unmodified host loads, runs and unloads the plugin of
+# tests/fixtures/tst-keep.c again and again: without keep the second start of
+# Python in the process crashes (numpy), with keep every cycle works.
+. "$(dirname "$0")/lib.sh"
+unset PYPIN_KEEP
+
+H=$BUILD/host
+KEEPLIB=$(dirname "$LIBPYPIN")/libpypin-keep.so
+PLUGIN=$BUILD/tst-keep-mod1.so
+THREADED=$BUILD/tst-keep-mod2.so
+SYSLIBPYTHON=$(/usr/bin/python3.11 -c 'import sysconfig as s, os; print(os.path.join(s.get_config_var("LIBDIR"), s.get_config_var("INSTSONAME")))')
+N=20
+TST_KEEP_LOG=$t_out/atexit.log
+export TST_KEEP_LOG
+
+# count PATTERN: how many lines of the last run's output match.
+count() { grep -c -e "$1" "$t_out/out"; }
+
+# cycles_ok N: every cycle 1..N gave the right sum, started and finalized as
+# the plugin expects, its buffered output came out before its finalization,
+# and its atexit handler ran once, in order.
+cycles_ok() {
+	awk -v n="$1" '
+		/^start [0-9]+: initialized=1$/ { s = $2 + 0; started[s] = 1; next }
+		/^python: cycle [0-9]+$/ { c = $3 + 0; if (!started[c] || done[c]) bad = bad " out" c; py[c] = 1; next }
+		/^RESULT cycle=[0-9]+ sum=55 / { split($2, a, "="); ok[a[2] + 0] = 1; next }
+		/^finalized [0-9]+: rc=0 initialized=0$/ { f = $2 + 0; if (!py[f]) bad = bad " order" f; done[f] = 1; next }
+		END {
+			for (i = 1; i <= n; i++)
+				if (!started[i] || !ok[i] || !py[i] || !done[i]) bad = bad " cycle" i
+			if (bad != "") { print "bad:" bad; exit 1 }
+		}' "$t_out/out" || return 1
+	seq 1 "$1" | sed 's/^/atexit /' | cmp -s - "$TST_KEEP_LOG" || {
+		echo "atexit log:"; cat "$TST_KEEP_LOG"; return 1; }
+}
+
+# died: the last run ended by a signal, or with a failed cycle before N.
+crashed_on_second() {
+	! grep -q '^RESULT cycle=2 sum=55' "$t_out/out" &&
+		grep -q '^RESULT cycle=1 sum=55' "$t_out/out" && [ "$t_rc" -ne 0 ]
+}
+
+# --- the companion -------------------------------------------------------------
+
+t_begin "libpypin-keep.so exports only the Py functions it overrides"
+exports=$(nm -D --defined-only "$KEEPLIB" | awk '{print $3}' | sort | tr '\n' ' ')
+if [ "$exports" = "Py_Finalize Py_FinalizeEx Py_Initialize Py_InitializeEx Py_InitializeFromConfig Py_IsInitialized " ]; then
+	t_pass; else t_fail "exports: $exports"; fi
+t_begin "libpypin-keep.so is not linked to libpython and needs no Py symbol"
+if readelf -d "$KEEPLIB" | grep NEEDED | grep -q libpython; then
+	t_fail "it lists libpython"
+elif nm -D --undefined-only "$KEEPLIB" | grep -q ' _\{0,1\}Py'; then
+	t_fail "undefined Py symbols: $(nm -D --undefined-only "$KEEPLIB" | grep ' _*Py' | tr '\n' ' ')"
+else t_pass; fi
+
+# --- the plugin that finalizes, loaded N times ---------------------------------
+
+t_begin "reload, without pypin: the first start cannot import numpy"
+rm -f "$TST_KEEP_LOG"
+run $H -n 2 "$PLUGIN"
+if out_has 'undefined symbol: Py' && ! out_has '^RESULT cycle=1 sum=55'; then t_pass
+else t_fail "expected numpy's import to fail"; fi
+
+t_begin "reload, LD_PRELOAD=libpython: the second start crashes"
+rm -f "$TST_KEEP_LOG"
+run env LD_PRELOAD="$SYSLIBPYTHON" $H -n $N "$PLUGIN"
+if crashed_on_second; then t_pass; else t_fail "expected cycle 1 to work and cycle 2 to fail (status $t_rc)"; fi
+
+t_begin "reload, pypin without keep: the second start crashes"
+rm -f "$TST_KEEP_LOG"
+run_pypin $H -n $N "$PLUGIN"
+if crashed_on_second; then t_pass; else t_fail "expected cycle 1 to work and cycle 2 to fail (status $t_rc)"; fi
+
+t_begin "reload, pypin with keep: $N cycles, each with numpy's answer, atexit and output in order"
+rm -f "$TST_KEEP_LOG"
+run_pypin env PYPIN_KEEP=1 $H -n $N "$PLUGIN"
+if msg=$(cycles_ok $N); then expect_ok "RESULT cycle=$N sum=55 starts=$N "; else t_fail "$msg"; fi
+
+t_begin "reload, pypin with keep: resident size from cycle 5 to $N grows by less than 16 MiB"
+rss5=$(sed -n 's/^RESULT cycle=5 .* rss_kib=\([0-9]*\)$/\1/p' "$t_out/out")
+rssN=$(sed -n "s/^RESULT cycle=$N .* rss_kib=\\([0-9]*\\)\$/\\1/p" "$t_out/out")
+if [ -z "$rss5" ] || [ -z "$rssN" ]; then t_fail "no resident sizes"
+elif [ $((rssN - rss5)) -lt 16384 ]; then t_pass
+else t_fail "grew from $rss5 KiB to $rssN KiB"; fi
+
+t_begin "the launcher's --keep: the same"
+rm -f "$TST_KEEP_LOG"
+run "$TOP/scripts/pypin" --lib "$LIBPYPIN" --keep -- $H -n 3 "$PLUGIN"
+if msg=$(cycles_ok 3); then expect_ok "RESULT cycle=3 sum=55 starts=3 "; else t_fail "$msg"; fi
+
+t_begin "PYPIN_DEBUG=1: one line per finalization kept and per start resumed"
+rm -f "$TST_KEEP_LOG"
+run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 $H -n 4 "$PLUGIN"
+kept=$(count '^pypin\[[0-9]*\]: keep: Py_FinalizeEx kept the interpreter')
+resumed=$(count '^pypin\[[0-9]*\]: keep: Py_InitializeEx resumed the kept interpreter')
+if [ "$kept" -eq 4 ] && [ "$resumed" -eq 3 ]; then expect_ok; else t_fail "$kept kept, $resumed resumed; expected 4 and 3"; fi
+
+# --- threads ---------------------------------------------------------------------
+
+t_begin "threads, pypin without keep: started again on a third thread, numpy crashes"
+rm -f "$TST_KEEP_LOG"
+run_pypin $H -n 5 "$THREADED"
+if crashed_on_second; then t_pass; else t_fail "expected cycle 1 to work and cycle 2 to fail (status $t_rc)"; fi
+t_begin "threads, pypin with keep: finalized on another thread, started again on a third"
+rm -f "$TST_KEEP_LOG"
+run_pypin env PYPIN_KEEP=1 $H -n 10 "$THREADED"
+if msg=$(cycles_ok 10); then expect_ok "RESULT cycle=10 sum=55 starts=10 "; else t_fail "$msg"; fi
+
+# --- Python versions ----------------------------------------------------------
+
+for v in 3.8 3.9 3.10 3.11 3.12 3.13; do
+	P=$BUILD/keep-python$v/tst-keep-mod3.so
+	t_begin "Python $v: without keep each start is a new interpreter"
+	if [ ! -f "$P" ]; then t_skip "no pyenv Python $v"; continue; fi
+	rm -f "$TST_KEEP_LOG"
+	run_pypin $H -n 3 "$P"
+	if out_has '^RESULT cycle=1 sum=55 starts=1 ' && ! out_has 'starts=[23] '; then t_pass
+	else t_fail "expected a first start to work and no later start to see the earlier one"; fi
+	t_begin "Python $v: with keep one interpreter serves 5 cycles"
+	rm -f "$TST_KEEP_LOG"
+	run_pypin env PYPIN_KEEP=1 $H -n 5 "$P"
+	if msg=$(cycles_ok 5); then expect_ok "RESULT cycle=5 sum=55 starts=5 "; else t_fail "$msg"; fi
+done
+
+# --- what keep leaves alone ------------------------------------------------------
+
+t_begin "Python in the process before pypin (host linked to libpython): nothing kept"
+rm -f "$TST_KEEP_LOG"
+run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 $BUILD/host-pylinked -n 1 "$PLUGIN"
+if out_has 'keep: Python was in the process before pypin; nothing kept' &&
+   ! out_has 'kept the interpreter'; then expect_ok 'RESULT cycle=1 sum=55'
+else t_fail "expected keep not to apply"; fi
+
+t_begin "the interpreter's own exit (sys.exit): a real finalization, atexit once"
+code='import atexit, sys; atexit.register(lambda: print("atexit ran")); sys.exit(3)'
+run_pypin env TST_CODE="$code" $H "$BUILD/tst-embed-mod1.so"
+plain_rc=$t_rc plain_n=$(count '^atexit ran$')
+run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 TST_CODE="$code" $H "$BUILD/tst-embed-mod1.so"
+if [ "$plain_rc" -ne 3 ] || [ "$plain_n" -ne 1 ]; then t_fail "without keep: status $plain_rc, $plain_n atexit lines"
+elif [ "$t_rc" -ne 3 ] || [ "$(count '^atexit ran$')" -ne 1 ] || out_has 'kept the interpreter'; then
+	t_fail "with keep: status $t_rc, expected 3, one atexit line, nothing kept"
+else t_pass; fi
+
+t_begin "RTLD_DEEPBIND: the plugin binds to libpython directly, nothing is kept"
+rm -f "$TST_KEEP_LOG"
+run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 $H -f deepbind -n 3 "$PLUGIN"
+if crashed_on_second && ! out_has 'kept the interpreter'; then t_pass
+else t_fail "expected the limitation the documentation names (status $t_rc)"; fi
+
+t_end
