@@ -97,6 +97,25 @@ kept=$(count '^pypin\[[0-9]*\]: keep: Py_FinalizeEx kept the interpreter')
 resumed=$(count '^pypin\[[0-9]*\]: keep: Py_InitializeEx resumed the kept interpreter')
 if [ "$kept" -eq 4 ] && [ "$resumed" -eq 3 ]; then expect_ok; else t_fail "$kept kept, $resumed resumed; expected 4 and 3"; fi
 
+# --- pypin check --reload ---------------------------------------------------------
+
+t_begin "check --reload 5: the plugin that finalizes fails without keep, survives with it"
+run "$TOP/scripts/pypin" --lib "$LIBPYPIN" check --reload 5 "$PLUGIN"
+if out_has '^with pypin, without keep: FAILED: 1 of 5 cycles' &&
+   out_has 'killed by .* in cycle 2' && out_has '^with pypin and keep: *ok: 5 of 5 cycles'; then
+	expect_ok '^hint: keep fixes it'
+else t_fail "expected cycle 2 to fail without keep and all 5 to pass with it"; fi
+
+t_begin "check --reload 3 numpy: a plugin that leaves Python to its host, finalized by the trial"
+run "$TOP/scripts/pypin" --lib "$LIBPYPIN" check --reload 3 "$BUILD/tst-embed-mod1.so" numpy
+if out_has '^with pypin, without keep: FAILED' && out_has '^with pypin and keep: *ok: 3 of 3 cycles'; then
+	expect_ok
+else t_fail "expected a failure without keep and 3 cycles with it"; fi
+
+t_begin "check --reload: a count out of range is a usage error"
+run "$TOP/scripts/pypin" --lib "$LIBPYPIN" check --reload 0 "$PLUGIN"
+expect 2 'takes a number of cycles'
+
 # --- threads ---------------------------------------------------------------------
 
 t_begin "threads, pypin without keep: started again on a third thread, numpy crashes"

@@ -45,6 +45,7 @@
 static const char usage[] =
 	"Usage: pypin-inspect explain PLUGIN\n"
 	"       pypin-inspect check --lib LIBPYPIN [--timeout SECONDS] PLUGIN [MODULE]...\n"
+	"       pypin-inspect check --lib LIBPYPIN --reload N PLUGIN [MODULE]...\n"
 	"       pypin-inspect interposer\n"
 	"Run through pypin(1): `pypin explain` and `pypin check`.\n";
 
@@ -890,6 +891,41 @@ static int check(const char *lib, const char *arg, char **modules, int nmodules)
 	return rc;
 }
 
+/* --- check --reload N: tools/reload.c ------------------------------------ */
+
+int pypin_reload_check(const char *self, const char *lib, int n, const char *plugin,
+	char **modules, int nmodules);
+int pypin_reload_trial(int n, int fd, const char *plugin, char **modules, int nmodules);
+
+static int reload(const char *lib, const char *count, const char *arg, char **modules,
+	int nmodules)
+{
+	char self[PATH_MAX], path[PATH_MAX], *end;
+	long n = strtol(count, &end, 10);
+	int fd;
+
+	if (*end || n < 1 || n > 1000) {
+		error("--reload takes a number of cycles from 1 to 1000, not '%s'", count);
+		return 2;
+	}
+	for (int i = 0; i < nmodules; i++)
+		if (!module_name_ok(modules[i])) {
+			error("'%s' is not a module name", modules[i]);
+			return 2;
+		}
+	if (lib[0] != '/' || access(lib, R_OK) != 0)
+		return error("%s: the library to check with: %s", lib,
+			     lib[0] != '/' ? "not an absolute path" : strerror(errno));
+	if ((fd = open_plugin(arg, path, sizeof path)) < 0)
+		return 1;
+	close(fd);
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (len <= 0)
+		return error("/proc/self/exe: %s", strerror(errno));
+	self[len] = '\0';
+	return pypin_reload_check(self, lib, (int)n, path, modules, nmodules);
+}
+
 int main(int argc, char **argv)
 {
 	const char *lib = NULL;
@@ -915,8 +951,12 @@ int main(int argc, char **argv)
 			trial_limit = (unsigned)t;
 			i += 2;
 		}
+		if (lib && strcmp(argv[i], "--reload") == 0 && argc > i + 2)
+			return reload(lib, argv[i + 1], argv[i + 2], argv + i + 3, argc - i - 3);
 		return check(lib, argv[i], argv + i + 1, argc - i - 1);
 	}
+	if (argc >= 5 && strcmp(argv[1], "reload-trial") == 0)
+		return pypin_reload_trial(atoi(argv[2]), atoi(argv[3]), argv[4], argv + 5, argc - 5);
 	if (argc == 2 && strcmp(argv[1], "interposer") == 0) {
 		const char *by = interposer();
 		printf("dlopen: %s\n", by ? by : "not found");
