@@ -126,10 +126,10 @@ $(OUT)preload/libpypin-keep.so: preload/keep.c $(OUT)lib/libpypin-core.a preload
 		-Wl,-soname,libpypin-keep.so -ldl
 
 # What `pypin explain` and `pypin check` run.
-$(OUT)tools/pypin-inspect: tools/inspect.c tools/reload.c $(OUT)lib/libpypin-core.a $(LIB_HDR) Makefile \
+$(OUT)tools/pypin-inspect: tools/inspect.c tools/keep.c $(OUT)lib/libpypin-core.a $(LIB_HDR) Makefile \
 		$(OUT)lib/.build-flags
 	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(CFLAGS) -o $@ \
-		tools/inspect.c tools/reload.c $(OUT)lib/libpypin-core.a $(LDFLAGS) -ldl
+		tools/inspect.c tools/keep.c $(OUT)lib/libpypin-core.a $(LDFLAGS) -ldl
 
 # The launcher, with the install paths filled in (again at install time, so
 # that `make install prefix=…` never installs a stale path).

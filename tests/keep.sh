@@ -116,6 +116,12 @@ t_begin "check --reload: a count out of range is a usage error"
 run "$TOP/scripts/pypin" --lib "$LIBPYPIN" check --reload 0 "$PLUGIN"
 expect 2 'takes a number of cycles'
 
+t_begin "explain: a plugin that finalizes gets a keep line naming RTLD_DEEPBIND"
+plain_keep=$(run "$TOP/scripts/pypin" --lib "$LIBPYPIN" --keep explain "$BUILD/tst-embed-mod1.so"; count '^  keep:')
+run "$TOP/scripts/pypin" --lib "$LIBPYPIN" --keep explain "$PLUGIN"
+if [ "$plain_keep" -ne 0 ]; then t_fail "a plugin that never finalizes got a keep line"
+else expect_ok '^  keep: *it calls Py_FinalizeEx; with keep (on here).*RTLD_DEEPBIND'; fi
+
 # --- threads ---------------------------------------------------------------------
 
 t_begin "threads, pypin without keep: started again on a third thread, numpy crashes"

@@ -155,6 +155,8 @@ static int loader_finds(const char *name, char *out, size_t outsz)
 
 /* --- explain ------------------------------------------------------------- */
 
+void pypin_explain_keep(const struct pypin_elf *e);     /* tools/keep.c */
+
 struct py_symbols {
 	unsigned n;
 	const char *first;
@@ -426,6 +428,7 @@ static int explain(const char *arg)
 	find_needed(&v, &e, path, &n);
 	print_plan(&v, &e, path, &n);
 	print_without(&v, &c, &n);
+	pypin_explain_keep(&e);
 	pypin_elf_close(&e);
 	close(fd);
 	return 0;
@@ -891,7 +894,7 @@ static int check(const char *lib, const char *arg, char **modules, int nmodules)
 	return rc;
 }
 
-/* --- check --reload N: tools/reload.c ------------------------------------ */
+/* --- check --reload N: tools/keep.c ------------------------------------ */
 
 int pypin_reload_check(const char *self, const char *lib, int n, const char *plugin,
 	char **modules, int nmodules);

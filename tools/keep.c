@@ -1,5 +1,6 @@
-/* pypin-inspect: `pypin check --reload N PLUGIN [MODULE]...`.
+/* pypin-inspect: what concerns keep (PYPIN_KEEP).
  *
+ *   explain's "keep:" line, for a plugin that finalizes Python.
  *   pypin-inspect check --lib LIBPYPIN --reload N PLUGIN [MODULE]...
  *       Runs two trials with pypin, one without keep and one with it: each
  *       loads PLUGIN, starts Python unless the plugin did, imports the
@@ -11,7 +12,11 @@
  * The Py functions are looked up in the global scope, as a plugin's own
  * references bind: with keep, to pypin's companion.
  */
+#include "config.h"
+#include "elf.h"
+
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -21,9 +26,38 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+void pypin_explain_keep(const struct pypin_elf *e);
 int pypin_reload_check(const char *self, const char *lib, int n, const char *plugin,
 	char **modules, int nmodules);
 int pypin_reload_trial(int n, int fd, const char *plugin, char **modules, int nmodules);
+
+/* --- explain ----------------------------------------------------------------- */
+
+static int finalizes(const struct pypin_elf_sym *s, void *ctx)
+{
+	const char **found = ctx;
+
+	if (!s->defined && (strcmp(s->name, "Py_FinalizeEx") == 0 ||
+			    (!*found && strcmp(s->name, "Py_Finalize") == 0)))
+		*found = s->name;
+	return 0;
+}
+
+/* For a plugin that calls Py_FinalizeEx or Py_Finalize: what keep does with
+ * it, and the one way a host defeats it. */
+void pypin_explain_keep(const struct pypin_elf *e)
+{
+	const char *fn = NULL;
+
+	if (pypin_elf_each_undefined(e, finalizes, &fn) != PYPIN_ELF_OK || !fn)
+		return;
+	printf("  keep:              it calls %s; with keep (%s here), pypin keeps the "
+	       "interpreter across it, unless the host loads the plugin with RTLD_DEEPBIND "
+	       "(it then binds to libpython's own %s, and the interpreter ends)\n", fn,
+	       atomic_load(&pypin_config.keep) ? "on" : "off", fn);
+}
+
+/* --- check --reload ------------------------------------------------------------ */
 
 /* The script run in each cycle: imports the modules named in sys.argv-like
  * list, numpy by default when the interpreter finds it, else _ctypes. */
