@@ -149,6 +149,35 @@ for v in 3.8 3.9 3.10 3.11 3.12 3.13; do
 	if msg=$(cycles_ok 5); then expect_ok "RESULT cycle=5 sum=55 starts=5 "; else t_fail "$msg"; fi
 done
 
+# --- the Rust/PyO3 plugin of tests/pyo3, with a shutdown entry point ------------
+
+# Host A reloads plugin B; each cycle's worker thread runs the script
+# (numpy, pandas) and then plugin_shutdown (Py_FinalizeEx).  The fixtures are
+# built by tests/pyo3/setup.sh (run.sh builds them when missing).
+PYO3=$TOP/tests/pyo3/build
+VENV=$PYO3/venv
+export PLUGIN_SCRIPT="$TOP/tests/pyo3/script.py"
+# pyo3_world NAME PLUGIN PATH [VAR=VALUE]: the cases for one Python world.
+pyo3_world() {
+	name=$1 plugin=$2 path=$3
+	shift 3
+	t_begin "PyO3 plugin with a shutdown hook, $name: without keep the second cycle fails"
+	if [ ! -x "$PYO3/debian/host" ] || [ ! -f "$plugin" ]; then
+		t_skip "tests/pyo3 fixtures not built (tests/pyo3/setup.sh)"; return; fi
+	run_pypin env PATH="$path" "$@" "$PYO3/debian/host" --cycles 20 --shutdown "$plugin"
+	if out_has '^\[cycle 1\] ok ' && ! out_has '^\[cycle 2\] ok ' && [ "$t_rc" -ne 0 ]; then t_pass
+	else t_fail "expected cycle 1 to work and cycle 2 to fail (status $t_rc)"; fi
+	t_begin "PyO3 plugin with a shutdown hook, $name: with keep 20 cycles, RSS bounded"
+	run_pypin env PATH="$path" PYPIN_KEEP=1 "$@" "$PYO3/debian/host" --cycles 20 --shutdown "$plugin"
+	growth=$(sed -n 's/^rss growth from cycle 10 to 20: \(-\{0,1\}[0-9]*\) KiB$/\1/p' "$t_out/out")
+	if [ "$(count '^\[cycle [0-9]*\] ok .* unloaded=yes$')" -ne 20 ]; then t_fail "not 20 cycles ok and unloaded"
+	elif [ -z "$growth" ] || [ "$growth" -ge 16384 ]; then t_fail "RSS growth from cycle 10 to 20: ${growth:-unknown} KiB"
+	else expect_ok '^\[1\] numpy_sum=5050$'; fi
+}
+pyo3_world "Debian's Python 3.11" "$PYO3/debian/libplugin.so" /usr/bin:/bin
+pyo3_world "a venv of pyenv's 3.11 (numpy 2)" "$PYO3/pyenv/libplugin.so" "$VENV/bin:/usr/bin:/bin" \
+	PYPIN_PYTHON="$VENV/bin/python"
+
 # --- what keep leaves alone ------------------------------------------------------
 
 t_begin "Python in the process before pypin (host linked to libpython): nothing kept"

@@ -10,12 +10,15 @@ use libloading::Library;
 
 /// `plugin_run(script, func, buf, len)`; see plugin B.
 type RunFn = unsafe extern "C" fn(*const c_char, *const c_char, *mut c_char, usize) -> c_int;
+/// `plugin_shutdown()`; see plugin B.
+type ShutdownFn = unsafe extern "C" fn() -> c_int;
 
 const USAGE: &str = "\
 usage: host [--script PATH] [--func NAME] PLUGIN...
            load each plugin (all stay loaded) and run the script through it
-       host --cycles N [--script PATH] [--func NAME] PLUGIN
-           N times: load, run on a short-lived thread, unload
+       host --cycles N [--shutdown] [--script PATH] [--func NAME] PLUGIN
+           N times: load, run on a short-lived thread, unload; with
+           --shutdown, that thread then calls the plugin's plugin_shutdown
        host --static [--script PATH] [--func NAME]
            run plugin B linked in as a crate (a build with --features static)
 Without --script, plugin B reads the script's path from $PLUGIN_SCRIPT.";
@@ -25,6 +28,7 @@ struct Args {
     script: Option<CString>,
     func: Option<CString>,
     cycles: Option<u32>,
+    shutdown: bool,
     linked: bool,
     plugins: Vec<String>,
 }
@@ -43,6 +47,7 @@ fn parse() -> Result<Args, String> {
                 args.cycles = Some(n.parse().map_err(|_| format!("bad --cycles {n}"))?);
             }
             "--static" => args.linked = true,
+            "--shutdown" => args.shutdown = true,
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with('-') => return Err(format!("unknown option {s}")),
             _ => args.plugins.push(arg),
@@ -54,6 +59,9 @@ fn parse() -> Result<Args, String> {
         (false, None) => 1..=usize::MAX,
         (true, Some(_)) => return Err("--static and --cycles do not mix".into()),
     };
+    if args.shutdown && args.cycles.is_none() {
+        return Err("--shutdown goes with --cycles".into());
+    }
     if !plugins_wanted.contains(&args.plugins.len()) {
         return Err("wrong number of plugins".into());
     }
@@ -70,9 +78,17 @@ fn call(run: RunFn, args: &Args) -> (c_int, String) {
 }
 
 /// The same on a new thread that ends right after, so that the thread-local
-/// destructors plugin B registered run and nothing pins it in memory.
-fn call_on_worker(run: RunFn, args: &Args) -> (c_int, String) {
-    std::thread::scope(|s| s.spawn(|| call(run, args)).join())
+/// destructors plugin B registered run and nothing pins it in memory.  With
+/// `shutdown`, the same thread then ends the plugin's Python through it.
+fn call_on_worker(run: RunFn, shutdown: Option<ShutdownFn>, args: &Args) -> (c_int, String) {
+    let work = || {
+        let (code, text) = call(run, args);
+        match shutdown.map(|f| unsafe { f() }) {
+            Some(rc) if rc != 0 && code == 0 => (rc, format!("plugin_shutdown returned {rc}")),
+            _ => (code, text),
+        }
+    };
+    std::thread::scope(|s| s.spawn(work).join())
         .unwrap_or_else(|_| (-1, "worker thread panicked".into()))
 }
 
@@ -141,7 +157,15 @@ fn run_cycles(args: &Args, cycles: u32) -> ExitCode {
     for n in 1..=cycles {
         let tag = format!("[cycle {n}]");
         let Some((lib, run)) = load(&tag, path) else { return ExitCode::from(2) };
-        let (code, text) = call_on_worker(run, args);
+        let shutdown = match args.shutdown.then(|| unsafe { lib.get::<ShutdownFn>("plugin_shutdown") }) {
+            None => None,
+            Some(Ok(f)) => Some(*f),
+            Some(Err(e)) => {
+                println!("{tag} no plugin_shutdown: {}", chain(&e));
+                return ExitCode::FAILURE;
+            }
+        };
+        let (code, text) = call_on_worker(run, shutdown, args);
         if let Err(e) = lib.close() {
             println!("{tag} unload failed: {e}");
             return ExitCode::FAILURE;

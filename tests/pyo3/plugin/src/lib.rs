@@ -98,3 +98,21 @@ pub unsafe extern "C" fn plugin_run(
     unsafe { put(&text, buf, len) };
     code
 }
+
+/// C entry point for hosts that end the plugin's Python before unloading it,
+/// as plugins with a shutdown hook do: takes the GIL on the calling thread and
+/// calls `Py_FinalizeEx`.  Returns its result (0, or -1 when a flush failed),
+/// or 0 when Python is not running.
+///
+/// # Safety
+/// No Python object of this plugin may be alive or in use on another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plugin_shutdown() -> c_int {
+    unsafe {
+        if pyo3::ffi::Py_IsInitialized() == 0 {
+            return 0;
+        }
+        pyo3::ffi::PyGILState_Ensure();
+        pyo3::ffi::Py_FinalizeEx()
+    }
+}
