@@ -49,7 +49,7 @@ END_TEST
 START_TEST(options_table)
 {
 	static const char *want[] = { "PYPIN_DEBUG", "PYPIN_DISABLE", "PYPIN_LIBPYTHON",
-		"PYPIN_PYTHON" };
+		"PYPIN_PYTHON", "PYPIN_KEEP" };
 	unsigned n = 0;
 	for (const struct pypin_option *o = pypin_options; o->env; o++, n++) {
 		ck_assert_str_eq(o->env, want[n]);
@@ -110,6 +110,7 @@ START_TEST(file_settings)
 		"  disable=off  \n"
 		"libpython = /opt/py/lib/libpython3.11.so.1.0\n"
 		"python\t=\t/opt/venv/bin/python\n"
+		"keep = on\n"
 		"colour = blue\n"
 		"no equals sign\n", 0644);
 	ck_assert_int_eq(pypin_config_read(&c, path), 0);
@@ -117,6 +118,7 @@ START_TEST(file_settings)
 	ck_assert_int_eq(c.disable, 0);
 	ck_assert_str_eq(c.libpython, "/opt/py/lib/libpython3.11.so.1.0");
 	ck_assert_str_eq(c.python, "/opt/venv/bin/python");
+	ck_assert_int_eq(c.keep, 1);
 	unlink(path);
 }
 END_TEST
