@@ -29,17 +29,17 @@ int pypin_keep_path(const void *self, const char *lib, char *out, size_t outsz)
 	return n > 0 && (size_t)n < outsz ? 0 : -1;
 }
 
-/* Whether Python was here before pypin acted: the libpython already in the
- * global scope, or already started. */
-static int python_was_here(const char *path)
+/* Whether the mapped libpython at path was started before pypin acted.  (A
+ * lookup that fails would leave an error for the host's dlerror().) */
+static int started(const char *path)
 {
 	void *h = pypin_real_dlopen()(path, RTLD_NOW | RTLD_NOLOAD);
 	int (*is_init)(void) = h ? (int (*)(void))dlsym(h, "Py_IsInitialized") : NULL;
-	int here = !is_init || is_init() || dlsym(RTLD_DEFAULT, "Py_IsInitialized");
+	int yes = !is_init || is_init();
 
 	if (h)
 		dlclose(h);
-	return here;
+	return yes;
 }
 
 /* Whether only root can change what st describes. */
@@ -72,7 +72,7 @@ static int trusted(const char *path, char *dir)
 	return ok;
 }
 
-void *pypin_keep_before(const char *path, const char *tag, int promote)
+void *pypin_keep_before(const char *path, const char *tag, int promote, int global)
 {
 	char *lib, *dir;
 	void *h = NULL;
@@ -83,7 +83,7 @@ void *pypin_keep_before(const char *path, const char *tag, int promote)
 		pypin_debug("keep: Python %s is not Python 3; nothing kept", tag);
 		return NULL;
 	}
-	if (promote && python_was_here(path)) {
+	if (global || (promote && started(path))) {
 		pypin_debug("keep: Python was in the process before pypin; nothing kept");
 		return NULL;
 	}

@@ -16,9 +16,10 @@
 #define PYPIN_KEEP_NAME "libpypin-keep.so"
 
 /* Called just before pypin loads (promote = 0) or promotes (promote = 1) the
- * libpython at path, of version tag.  Returns the companion's handle, or NULL
- * when keep is off or does not apply.  With keep off it costs a load. */
-void *pypin_keep_before(const char *path, const char *tag, int promote);
+ * libpython at path, of version tag; global says that Python was in the global
+ * scope before pypin acted.  Returns the companion's handle, or NULL when keep
+ * is off or does not apply.  With keep off it costs a load. */
+void *pypin_keep_before(const char *path, const char *tag, int promote, int global);
 
 /* Called after: python is the libpython's handle, or NULL when it could not be
  * loaded (the companion is then unloaded again; nothing is kept). */

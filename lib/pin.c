@@ -248,7 +248,7 @@ static void activate(struct pin *p)
 	if (p->how == PYPIN_HOW_PROMOTE)
 		mode |= RTLD_NOLOAD;
 	pypin_enter();
-	void *keep = pypin_keep_before(p->path, p->tag, p->how == PYPIN_HOW_PROMOTE);
+	void *keep = pypin_keep_before(p->path, p->tag, p->how == PYPIN_HOW_PROMOTE, p->global);
 	void *h = open_pin(p, mode, &why);
 	pypin_keep_after(keep, h);
 	if (!h) {

@@ -135,6 +135,8 @@ static int resolve(void)
 			}
 		}
 		dlclose(python);            /* it is never unloaded */
+		if (r < 0)
+			dlerror();          /* the failed lookup's, not the host's */
 	}
 	if (r < 0)
 		pypin_warn("keep: the libpython's functions are not all found; nothing kept");

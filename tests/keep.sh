@@ -178,6 +178,14 @@ pyo3_world "Debian's Python 3.11" "$PYO3/debian/libplugin.so" /usr/bin:/bin
 pyo3_world "a venv of pyenv's 3.11 (numpy 2)" "$PYO3/pyenv/libplugin.so" "$VENV/bin:/usr/bin:/bin" \
 	PYPIN_PYTHON="$VENV/bin/python"
 
+t_begin "keep leaves dlopen's answers and dlerror() as they are without it"
+run_pypin $H -p "$BUILD/tst-embed-mod1.so"
+cp "$t_out/out" "$t_out/probe-off"
+run_pypin env PYPIN_KEEP=1 $H -p "$BUILD/tst-embed-mod1.so"
+if ! grep -q '^lib: handle errno=' "$t_out/probe-off"; then t_fail "the probe did not run"
+elif cmp -s "$t_out/out" "$t_out/probe-off"; then t_pass
+else t_fail "differs: $(diff "$t_out/probe-off" "$t_out/out" | head -n 4 | tr '\n' '|')"; fi
+
 # --- what keep leaves alone ------------------------------------------------------
 
 t_begin "Python in the process before pypin (host linked to libpython): nothing kept"
