@@ -29,6 +29,17 @@ int pypin_keep_path(const void *self, const char *lib, char *out, size_t outsz)
 	return n > 0 && (size_t)n < outsz ? 0 : -1;
 }
 
+/* dlclose(h), looked up when needed: importing it would cost every process a
+ * symbol lookup at start-up (bench/run.sh counts it), for calls made at most
+ * once per process. */
+static void close_handle(void *h)
+{
+	int (*fn)(void *) = (int (*)(void *))dlsym(RTLD_DEFAULT, "dlclose");
+
+	if (fn)
+		fn(h);
+}
+
 /* Whether the mapped libpython at path was started before pypin acted.  (A
  * lookup that fails would leave an error for the host's dlerror().) */
 static int started(const char *path)
@@ -38,7 +49,7 @@ static int started(const char *path)
 	int yes = !is_init || is_init();
 
 	if (h)
-		dlclose(h);
+		close_handle(h);
 	return yes;
 }
 
@@ -110,7 +121,7 @@ void pypin_keep_after(void *keep, void *python)
 	if (!keep)
 		return;
 	if (!python) {
-		dlclose(keep);
+		close_handle(keep);
 		return;
 	}
 	/* Bound to from now on: never unloaded. */
