@@ -21,10 +21,11 @@ trap 'rm -rf "$work"' EXIT
 # (hundreds of instructions per dlopen at some string alignments).
 mkdir -p "$work/pypin" "$work/empty"
 cp "$TOP/preload/libpypin.so" "$work/pypin/libpypin.so"
+cp "$TOP/preload/libpypin-keep.so" "$work/pypin/libpypin-keep.so"   # for keep's row
 cp "$BB/empty.so" "$work/empty/empty.so"
 PYPIN=$work/pypin/libpypin.so
 EMPTY=$work/empty/empty.so
-unset LD_PRELOAD PYPIN_DEBUG PYPIN_DISABLE PYPIN_LIBPYTHON PYPIN_PYTHON
+unset LD_PRELOAD PYPIN_DEBUG PYPIN_DISABLE PYPIN_LIBPYTHON PYPIN_PYTHON PYPIN_KEEP
 
 # instr PRELOAD CMD...: instructions callgrind counts for CMD (all processes).
 instr() {
@@ -154,6 +155,10 @@ row "  min-max (ms, $RUNS runs each)" "" "$e1r" "$e2r" "" "" ""
 i1=$(PATH=/usr/bin:/bin TST_CODE='import numpy' instr "$PYPIN" "$B/host" "$B/tst-embed-mod1.so")
 i2=$(PATH=/usr/bin:/bin TST_CODE='import numpy' instr "$CRUDE" "$B/host" "$B/tst-embed-mod1.so")
 row "  the same, instructions" "" "$i1" "$i2" "$(ratio "$i1" "$i2")" "" ""
+# keep on: the companion is loaded once, before libpython (keep off, the
+# rows above, has no step of its own on any path).
+ik=$(PATH=/usr/bin:/bin TST_CODE='import numpy' PYPIN_KEEP=1 instr "$PYPIN" "$B/host" "$B/tst-embed-mod1.so")
+row "  the same with keep on" "" "$ik" "" "$(ratio "$ik" "$i1")" "keep/off" "-"
 ip=$(cd /tmp && PATH=/usr/bin:/bin instr "" /usr/bin/python3.11 -c 'import numpy')
 set -- $(cd /tmp && PATH=/usr/bin:/bin "$BB/timeit" "$RUNS" /usr/bin/python3.11 -c 'import numpy'); ep=$1
 row "  python3.11 -c 'import numpy' (ms)" "$ep" "" "" "$(ratio "$e2" "$ep")" "crude/py" "-"
