@@ -10,18 +10,21 @@ $(B)/tst-keep-mod2.so: $(FIX)/tst-keep.c | $(B)
 	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -DTST_THREADS -shared -o $@ $< \
 		-Wl,--no-as-needed $(PY_LIBS) -pthread
 
-# The same without numpy, for each pyenv Python 3.8 to 3.13 found (the newest
-# of each minor version), with a RUNPATH to its libpython.
+# The same without numpy (mod3; mod4 on threads of its own), for each pyenv
+# Python 3.8 to 3.13 found (the newest of each minor version), with a RUNPATH
+# to its libpython.
 KEEP_PYENV := $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions
 KEEP_PYTHONS := $(foreach v,8 9 10 11 12 13,$(lastword $(sort \
 	$(wildcard $(KEEP_PYENV)/3.$(v).*/bin/python3.$(v)))))
-KEEP_VERSIONED := $(foreach p,$(KEEP_PYTHONS),$(B)/keep-$(notdir $(p))/tst-keep-mod3.so)
-$(B)/keep-%/tst-keep-mod3.so: $(FIX)/tst-keep.c
+KEEP_VERSIONED := $(foreach p,$(KEEP_PYTHONS),$(B)/keep-$(notdir $(p))/tst-keep-mod3.so \
+	$(B)/keep-$(notdir $(p))/tst-keep-mod4.so)
+$(B)/keep-%/tst-keep-mod4.so: KEEP_DEFS := -DTST_THREADS
+$(B)/keep-%/tst-keep-mod3.so $(B)/keep-%/tst-keep-mod4.so: $(FIX)/tst-keep.c
 	mkdir -p $(@D)
 	py='$(filter %/$*,$(KEEP_PYTHONS))' && \
 	libdir=$$($$py -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))') && \
 	ldv=$$($$py -c 'import sysconfig; print(sysconfig.get_config_var("LDVERSION"))') && \
-	$(CC) $(FIXTURE_CFLAGS) $$($$py-config --includes) -DTST_NO_NUMPY -shared -o $@ $< \
+	$(CC) $(FIXTURE_CFLAGS) $$($$py-config --includes) -DTST_NO_NUMPY $(KEEP_DEFS) -shared -o $@ $< \
 		-Wl,--no-as-needed -L"$$libdir" -lpython$$ldv -pthread \
 		-Wl,--enable-new-dtags,-rpath,"$$libdir"
 

@@ -59,23 +59,23 @@ else t_pass; fi
 
 t_begin "reload, without pypin: the first start cannot import numpy"
 rm -f "$TST_KEEP_LOG"
-run $H -n 2 "$PLUGIN"
+run "$H" -n 2 "$PLUGIN"
 if out_has 'undefined symbol: Py' && ! out_has '^RESULT cycle=1 sum=55'; then t_pass
 else t_fail "expected numpy's import to fail"; fi
 
 t_begin "reload, LD_PRELOAD=libpython: the second start crashes"
 rm -f "$TST_KEEP_LOG"
-run env LD_PRELOAD="$SYSLIBPYTHON" $H -n $N "$PLUGIN"
+run env LD_PRELOAD="$SYSLIBPYTHON" "$H" -n $N "$PLUGIN"
 if crashed_on_second; then t_pass; else t_fail "expected cycle 1 to work and cycle 2 to fail (status $t_rc)"; fi
 
 t_begin "reload, pypin without keep: the second start crashes"
 rm -f "$TST_KEEP_LOG"
-run_pypin $H -n $N "$PLUGIN"
+run_pypin "$H" -n $N "$PLUGIN"
 if crashed_on_second; then t_pass; else t_fail "expected cycle 1 to work and cycle 2 to fail (status $t_rc)"; fi
 
 t_begin "reload, pypin with keep: $N cycles, each with numpy's answer, atexit and output in order"
 rm -f "$TST_KEEP_LOG"
-run_pypin env PYPIN_KEEP=1 $H -n $N "$PLUGIN"
+run_pypin env PYPIN_KEEP=1 "$H" -n $N "$PLUGIN"
 if msg=$(cycles_ok $N); then expect_ok "RESULT cycle=$N sum=55 starts=$N "; else t_fail "$msg"; fi
 
 t_begin "reload, pypin with keep: resident size from cycle 5 to $N grows by less than 16 MiB"
@@ -87,12 +87,12 @@ else t_fail "grew from $rss5 KiB to $rssN KiB"; fi
 
 t_begin "the launcher's --keep: the same"
 rm -f "$TST_KEEP_LOG"
-run "$TOP/scripts/pypin" --lib "$LIBPYPIN" --keep -- $H -n 3 "$PLUGIN"
+run "$TOP/scripts/pypin" --lib "$LIBPYPIN" --keep -- "$H" -n 3 "$PLUGIN"
 if msg=$(cycles_ok 3); then expect_ok "RESULT cycle=3 sum=55 starts=3 "; else t_fail "$msg"; fi
 
 t_begin "PYPIN_DEBUG=1: one line per finalization kept and per start resumed"
 rm -f "$TST_KEEP_LOG"
-run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 $H -n 4 "$PLUGIN"
+run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 "$H" -n 4 "$PLUGIN"
 kept=$(count '^pypin\[[0-9]*\]: keep: Py_FinalizeEx kept the interpreter')
 resumed=$(count '^pypin\[[0-9]*\]: keep: Py_InitializeEx resumed the kept interpreter')
 if [ "$kept" -eq 4 ] && [ "$resumed" -eq 3 ]; then expect_ok; else t_fail "$kept kept, $resumed resumed; expected 4 and 3"; fi
@@ -126,11 +126,11 @@ else expect_ok '^  keep: *it calls Py_FinalizeEx; with keep (on here).*RTLD_DEEP
 
 t_begin "threads, pypin without keep: started again on a third thread, numpy crashes"
 rm -f "$TST_KEEP_LOG"
-run_pypin $H -n 5 "$THREADED"
+run_pypin "$H" -n 5 "$THREADED"
 if crashed_on_second; then t_pass; else t_fail "expected cycle 1 to work and cycle 2 to fail (status $t_rc)"; fi
 t_begin "threads, pypin with keep: finalized on another thread, started again on a third"
 rm -f "$TST_KEEP_LOG"
-run_pypin env PYPIN_KEEP=1 $H -n 10 "$THREADED"
+run_pypin env PYPIN_KEEP=1 "$H" -n 10 "$THREADED"
 if msg=$(cycles_ok 10); then expect_ok "RESULT cycle=10 sum=55 starts=10 "; else t_fail "$msg"; fi
 
 # --- Python versions ----------------------------------------------------------
@@ -140,12 +140,16 @@ for v in 3.8 3.9 3.10 3.11 3.12 3.13; do
 	t_begin "Python $v: without keep each start is a new interpreter"
 	if [ ! -f "$P" ]; then t_skip "no pyenv Python $v"; continue; fi
 	rm -f "$TST_KEEP_LOG"
-	run_pypin $H -n 3 "$P"
+	run_pypin "$H" -n 3 "$P"
 	if out_has '^RESULT cycle=1 sum=55 starts=1 ' && ! out_has 'starts=[23] '; then t_pass
 	else t_fail "expected a first start to work and no later start to see the earlier one"; fi
 	t_begin "Python $v: with keep one interpreter serves 5 cycles"
 	rm -f "$TST_KEEP_LOG"
-	run_pypin env PYPIN_KEEP=1 $H -n 5 "$P"
+	run_pypin env PYPIN_KEEP=1 "$H" -n 5 "$P"
+	if msg=$(cycles_ok 5); then expect_ok "RESULT cycle=5 sum=55 starts=5 "; else t_fail "$msg"; fi
+	t_begin "Python $v: with keep, started, finalized and started again on other threads"
+	rm -f "$TST_KEEP_LOG"
+	run_pypin env PYPIN_KEEP=1 "$H" -n 5 "$BUILD/keep-python$v/tst-keep-mod4.so"
 	if msg=$(cycles_ok 5); then expect_ok "RESULT cycle=5 sum=55 starts=5 "; else t_fail "$msg"; fi
 done
 
@@ -179,9 +183,9 @@ pyo3_world "a venv of pyenv's 3.11 (numpy 2)" "$PYO3/pyenv/libplugin.so" "$VENV/
 	PYPIN_PYTHON="$VENV/bin/python"
 
 t_begin "keep leaves dlopen's answers and dlerror() as they are without it"
-run_pypin $H -p "$BUILD/tst-embed-mod1.so"
+run_pypin "$H" -p "$BUILD/tst-embed-mod1.so"
 cp "$t_out/out" "$t_out/probe-off"
-run_pypin env PYPIN_KEEP=1 $H -p "$BUILD/tst-embed-mod1.so"
+run_pypin env PYPIN_KEEP=1 "$H" -p "$BUILD/tst-embed-mod1.so"
 if ! grep -q '^lib: handle errno=' "$t_out/probe-off"; then t_fail "the probe did not run"
 elif cmp -s "$t_out/out" "$t_out/probe-off"; then t_pass
 else t_fail "differs: $(diff "$t_out/probe-off" "$t_out/out" | head -n 4 | tr '\n' '|')"; fi
@@ -190,16 +194,16 @@ else t_fail "differs: $(diff "$t_out/probe-off" "$t_out/out" | head -n 4 | tr '\
 
 t_begin "Python in the process before pypin (host linked to libpython): nothing kept"
 rm -f "$TST_KEEP_LOG"
-run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 $BUILD/host-pylinked -n 1 "$PLUGIN"
+run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 "$BUILD/host-pylinked" -n 1 "$PLUGIN"
 if out_has 'keep: Python was in the process before pypin; nothing kept' &&
    ! out_has 'kept the interpreter'; then expect_ok 'RESULT cycle=1 sum=55'
 else t_fail "expected keep not to apply"; fi
 
 t_begin "the interpreter's own exit (sys.exit): a real finalization, atexit once"
 code='import atexit, sys; atexit.register(lambda: print("atexit ran")); sys.exit(3)'
-run_pypin env TST_CODE="$code" $H "$BUILD/tst-embed-mod1.so"
+run_pypin env TST_CODE="$code" "$H" "$BUILD/tst-embed-mod1.so"
 plain_rc=$t_rc plain_n=$(count '^atexit ran$')
-run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 TST_CODE="$code" $H "$BUILD/tst-embed-mod1.so"
+run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 TST_CODE="$code" "$H" "$BUILD/tst-embed-mod1.so"
 if [ "$plain_rc" -ne 3 ] || [ "$plain_n" -ne 1 ]; then t_fail "without keep: status $plain_rc, $plain_n atexit lines"
 elif [ "$t_rc" -ne 3 ] || [ "$(count '^atexit ran$')" -ne 1 ] || out_has 'kept the interpreter'; then
 	t_fail "with keep: status $t_rc, expected 3, one atexit line, nothing kept"
@@ -207,7 +211,7 @@ else t_pass; fi
 
 t_begin "RTLD_DEEPBIND: the plugin binds to libpython directly, nothing is kept"
 rm -f "$TST_KEEP_LOG"
-run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 $H -f deepbind -n 3 "$PLUGIN"
+run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 "$H" -f deepbind -n 3 "$PLUGIN"
 if crashed_on_second && ! out_has 'kept the interpreter'; then t_pass
 else t_fail "expected the limitation the documentation names (status $t_rc)"; fi
 
