@@ -120,7 +120,14 @@ void pypin_keep_after(void *keep, void *python)
 
 	if (!keep)
 		return;
-	if (!python) {
+	/* The companion finds the libpython's functions now, here, rather than
+	 * on its first call, which may come from a thread that the loader's lock
+	 * holder waits for (a destructor that finalizes on another thread); -1
+	 * says that the libpython lacks some of them. */
+	int (*is_init)(void) = python ? (int (*)(void))dlsym(keep, "Py_IsInitialized") : NULL;
+	if (!is_init || is_init() < 0) {
+		if (python)
+			pypin_debug("keep: the libpython lacks functions keep needs; nothing kept");
 		close_handle(keep);
 		return;
 	}
@@ -130,10 +137,4 @@ void pypin_keep_after(void *keep, void *python)
 		pypin_debug("keep: %s loaded before the libpython; finalizations keep the "
 			    "interpreter", map->l_name);
 	}
-	/* The companion finds the libpython's functions now, here, rather than
-	 * on its first call, which may come from a thread that the loader's lock
-	 * holder waits for (a destructor that finalizes on another thread). */
-	int (*is_init)(void) = (int (*)(void))dlsym(keep, "Py_IsInitialized");
-	if (is_init)
-		is_init();
 }

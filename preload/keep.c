@@ -139,7 +139,7 @@ static int resolve(void)
 			dlerror();          /* the failed lookup's, not the host's */
 	}
 	if (r < 0)
-		pypin_warn("keep: the libpython's functions are not all found; nothing kept");
+		pypin_debug("keep: the libpython's functions are not all found; nothing kept");
 	atomic_store_explicit(&resolved, r, memory_order_release);
 	return r > 0;
 }
@@ -261,43 +261,64 @@ static void resume(const char *fn)
 
 /* --- The overrides ------------------------------------------------------ */
 
+/* When the libpython lacks a function keep needs, resolve() fails and each
+ * call is passed on (to nothing, if the libpython lacks that one too);
+ * Py_IsInitialized() then answers -1, which libpypin.so asks for right after
+ * loading the libpython, and unloads this library again. */
+
 EXPORT int Py_FinalizeEx(void)
 {
-	if (!resolve() || from_python(__builtin_return_address(0)))
-		return FN(FINALIZE_EX, int (*)(void))();
+	int ok = resolve();
+	int (*real)(void) = FN(FINALIZE_EX, int (*)(void));
+
+	if (!ok || from_python(__builtin_return_address(0)))
+		return real ? real() : 0;
 	return keep_finalize("Py_FinalizeEx");
 }
 
 EXPORT void Py_Finalize(void)
 {
-	if (!resolve() || from_python(__builtin_return_address(0)))
-		FN(FINALIZE, void (*)(void))();
-	else
+	int ok = resolve();
+	void (*real)(void) = FN(FINALIZE, void (*)(void));
+
+	if (!ok || from_python(__builtin_return_address(0))) {
+		if (real)
+			real();
+	} else {
 		keep_finalize("Py_Finalize");
+	}
 }
 
 EXPORT void Py_Initialize(void)
 {
-	if (!resolve() || from_python(__builtin_return_address(0))) {
-		FN(INITIALIZE, void (*)(void))();
+	int ok = resolve();
+	void (*real)(void) = FN(INITIALIZE, void (*)(void));
+
+	if (!ok || from_python(__builtin_return_address(0))) {
+		if (real)
+			real();
 	} else if (atomic_load(&kept)) {
 		resume("Py_Initialize");
 	} else {
 		int was = FN(IS_INITIALIZED, int (*)(void))();
-		FN(INITIALIZE, void (*)(void))();
+		real();
 		note_start(was);
 	}
 }
 
 EXPORT void Py_InitializeEx(int initsigs)
 {
-	if (!resolve() || from_python(__builtin_return_address(0))) {
-		FN(INITIALIZE_EX, void (*)(int))(initsigs);
+	int ok = resolve();
+	void (*real)(int) = FN(INITIALIZE_EX, void (*)(int));
+
+	if (!ok || from_python(__builtin_return_address(0))) {
+		if (real)
+			real(initsigs);
 	} else if (atomic_load(&kept)) {
 		resume("Py_InitializeEx");
 	} else {
 		int was = FN(IS_INITIALIZED, int (*)(void))();
-		FN(INITIALIZE_EX, void (*)(int))(initsigs);
+		real(initsigs);
 		note_start(was);
 	}
 }
@@ -331,7 +352,9 @@ EXPORT int Py_IsInitialized(void)
 	if (!atomic_load_explicit(&kept, memory_order_relaxed) &&
 	    atomic_load_explicit(&resolved, memory_order_relaxed) > 0)
 		return FN(IS_INITIALIZED, int (*)(void))();
-	if (!resolve() || from_python(__builtin_return_address(0)))
+	if (!resolve())
+		return -1;
+	if (from_python(__builtin_return_address(0)))
 		return FN(IS_INITIALIZED, int (*)(void))();
 	return !atomic_load(&kept);
 }

@@ -199,6 +199,17 @@ if out_has 'keep: Python was in the process before pypin; nothing kept' &&
    ! out_has 'kept the interpreter'; then expect_ok 'RESULT cycle=1 sum=55'
 else t_fail "expected keep not to apply"; fi
 
+t_begin "a libpython that lacks the functions keep needs: the companion is unloaded, the host runs as without keep"
+run_pypin env LD_LIBRARY_PATH="$BUILD/hostile" "$H" -f lazy -e none -k -m "$BUILD/tst-embed-mod1.so"
+cp "$t_out/out" "$t_out/fake-off"
+run_pypin env LD_LIBRARY_PATH="$BUILD/hostile" PYPIN_KEEP=1 "$H" -f lazy -e none -k -m "$BUILD/tst-embed-mod1.so"
+if ! grep -q "^mapped: $BUILD/hostile/libpython3.11.so.1.0\$" "$t_out/fake-off"; then t_fail "without keep: not the stand-in mapped"
+elif ! cmp -s "$t_out/out" "$t_out/fake-off"; then t_fail "differs from without keep"
+else
+	run_pypin env LD_LIBRARY_PATH="$BUILD/hostile" PYPIN_KEEP=1 PYPIN_DEBUG=1 "$H" -f lazy -e none -k "$BUILD/tst-embed-mod1.so"
+	expect_ok 'keep: the libpython lacks functions keep needs; nothing kept'
+fi
+
 t_begin "the interpreter's own exit (sys.exit): a real finalization, atexit once"
 code='import atexit, sys; atexit.register(lambda: print("atexit ran")); sys.exit(3)'
 run_pypin env TST_CODE="$code" "$H" "$BUILD/tst-embed-mod1.so"
