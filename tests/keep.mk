@@ -3,11 +3,20 @@
 
 # The plugin that starts Python when loaded and finalizes it when unloaded;
 # the same starting and finalizing on threads of its own.
-KEEP_FIXTURES := $(B)/tst-keep-mod1.so $(B)/tst-keep-mod2.so
+KEEP_FIXTURES := $(B)/tst-keep-mod1.so $(B)/tst-keep-mod2.so $(B)/tst-keep-mod5.so \
+	$(B)/tst-keep-mod6.so
 $(B)/tst-keep-mod1.so: $(FIX)/tst-keep.c | $(B)
 	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS) -pthread
 $(B)/tst-keep-mod2.so: $(FIX)/tst-keep.c | $(B)
 	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -DTST_THREADS -shared -o $@ $< \
+		-Wl,--no-as-needed $(PY_LIBS) -pthread
+# The same, started with Py_InitializeFromConfig; with Py_Initialize and ended
+# with Py_Finalize.
+$(B)/tst-keep-mod5.so: $(FIX)/tst-keep.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -DTST_CONFIG_API -shared -o $@ $< \
+		-Wl,--no-as-needed $(PY_LIBS) -pthread
+$(B)/tst-keep-mod6.so: $(FIX)/tst-keep.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -DTST_OLD_API -shared -o $@ $< \
 		-Wl,--no-as-needed $(PY_LIBS) -pthread
 
 # The same without numpy (mod3; mod4 on threads of its own), for each pyenv

@@ -122,6 +122,24 @@ run "$TOP/scripts/pypin" --lib "$LIBPYPIN" --keep explain "$PLUGIN"
 if [ "$plain_keep" -ne 0 ]; then t_fail "a plugin that never finalizes got a keep line"
 else expect_ok '^  keep: *it calls Py_FinalizeEx; with keep (on here).*RTLD_DEEPBIND'; fi
 
+for api in "Py_InitializeFromConfig and Py_FinalizeEx:mod5:Py_InitializeFromConfig:Py_FinalizeEx" \
+	"Py_Initialize and Py_Finalize:mod6:Py_Initialize:Py_Finalize"; do
+	what=${api%%:*} rest=${api#*:}
+	mod=${rest%%:*} rest=${rest#*:}
+	start=${rest%%:*} end=${rest#*:}
+	t_begin "$what, pypin without keep: the second start crashes"
+	rm -f "$TST_KEEP_LOG"
+	run_pypin "$H" -n 5 "$BUILD/tst-keep-$mod.so"
+	if crashed_on_second; then t_pass; else t_fail "expected cycle 1 to work and cycle 2 to fail (status $t_rc)"; fi
+	t_begin "$what, pypin with keep: 5 cycles, each kept and resumed"
+	rm -f "$TST_KEEP_LOG"
+	run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 "$H" -n 5 "$BUILD/tst-keep-$mod.so"
+	kept=$(count "keep: $end kept the interpreter") resumed=$(count "keep: $start resumed")
+	if ! msg=$(cycles_ok 5); then t_fail "$msg"
+	elif [ "$kept" -ne 5 ] || [ "$resumed" -ne 4 ]; then t_fail "$kept kept, $resumed resumed"
+	else expect_ok "RESULT cycle=5 sum=55 starts=5 "; fi
+done
+
 # --- threads ---------------------------------------------------------------------
 
 t_begin "threads, pypin without keep: started again on a third thread, numpy crashes"
