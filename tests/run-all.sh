@@ -20,7 +20,7 @@ fi
 for suite in tests/integration.sh tests/hostile.sh tests/fuzz.sh tests/stress.sh \
 	tests/launcher.sh tests/system.sh tests/secure.sh tests/man.sh tests/choose.sh tests/pyo3/run.sh \
 	tests/package.sh tests/i386.sh \
-	tests/keep.sh; do
+	tests/keep.sh tests/keep-system.sh; do
 	[ -f "$suite" ] || continue
 	sh "$suite" > "$log" 2>&1
 	rc=$?
