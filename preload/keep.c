@@ -12,10 +12,10 @@
  *
  * and nothing else.  libpypin.so loads it (lib/keep.c) RTLD_GLOBAL just before
  * the libpython it pins, so that these definitions come first in the global
- * scope; the real functions are the next ones, dlsym(RTLD_NEXT, ...).  It is
- * not linked to libpython and needs none of its headers: the few functions it
- * calls have had the same signatures since Python 3.0 (Py_InitializeFromConfig
- * and PyStatus since 3.8).
+ * scope; the real ones are looked up in that libpython, through a handle to
+ * it (see resolve()).  It is not linked to libpython and needs none of its
+ * headers: the few functions it calls have had the same signatures since
+ * Python 3.0 (Py_InitializeFromConfig and PyStatus since 3.8).
  *
  * A call from inside libpython itself (Py_Exit's finalization, Py_Main's
  * start) goes to the real function: the interpreter's own exit path stays
@@ -23,8 +23,8 @@
  * and are not seen here.
  */
 #include <dlfcn.h>
-#include <stdatomic.h>
 #include <link.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
