@@ -67,7 +67,8 @@ t_begin "the launcher is in pypin, the library and its helper in libpypin, under
 MA=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
 lib_files=$(dpkg-deb -c "$DEBS/libpypin_"*"_$ARCH.deb" | awk '{ print $6 }' | grep -v '/$')
 bin_files=$(dpkg-deb -c "$DEBS/pypin_"*"_$ARCH.deb" | awk '{ print $6 }' | grep -v '/$')
-want_lib="./usr/lib/$MA/pypin/libpypin.so
+want_lib="./usr/lib/$MA/pypin/libpypin-keep.so
+./usr/lib/$MA/pypin/libpypin.so
 ./usr/lib/$MA/pypin/pypin-inspect"
 if [ -n "$MA" ] && [ "$(printf '%s\n' "$lib_files" | grep -v '^./usr/share/doc/')" = "$want_lib" ] &&
    printf '%s\n' "$bin_files" | grep -qx './usr/bin/pypin' &&
