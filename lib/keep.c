@@ -3,6 +3,7 @@
 #include "config.h"
 #include "log.h"
 #include "pypin.h"
+#include "trust.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -53,39 +54,11 @@ static int started(const char *path)
 	return yes;
 }
 
-/* Whether only root can change what st describes. */
-static int roots(const struct stat *st)
-{
-	return st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH));
-}
-
-/* A file that pypin may load: in secure-execution mode, one that only root
- * can change, in directories that only root can change, up to "/".  dir is
- * scratch space of PATH_MAX bytes. */
-static int trusted(const char *path, char *dir)
-{
-	struct stat st;
-	char *slash;
-	int ok;
-
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return 0;
-	if (!pypin_config.secure)
-		return 1;
-	ok = roots(&st);
-	strcpy(dir, path);
-	while (ok && (slash = strrchr(dir, '/'))) {
-		slash[slash == dir] = '\0';          /* "/a/b" -> "/a" -> "/" */
-		ok = stat(dir, &st) == 0 && roots(&st);
-		if (slash == dir)
-			break;
-	}
-	return ok;
-}
-
 void *pypin_keep_before(const char *path, const char *tag, int promote, int global)
 {
-	char *lib, *dir;
+	const char *why;
+	struct stat st;
+	char *lib;
 	void *h = NULL;
 
 	if (!atomic_load_explicit(&pypin_config.keep, memory_order_relaxed))
@@ -98,13 +71,16 @@ void *pypin_keep_before(const char *path, const char *tag, int promote, int glob
 		pypin_debug("keep: Python was in the process before pypin; nothing kept");
 		return NULL;
 	}
-	if (!(lib = malloc(2 * PATH_MAX)))
+	if (!(lib = malloc(PATH_MAX)))
 		return NULL;
-	dir = lib + PATH_MAX;
 	if (pypin_keep_path((const void *)pypin_keep_before, NULL, lib, PATH_MAX) != 0) {
 		pypin_debug("keep: cannot tell where libpypin.so is; nothing kept");
-	} else if (!trusted(lib, dir)) {
-		pypin_debug("keep: %s is missing or not root's alone; nothing kept", lib);
+	} else if (stat(lib, &st) != 0 || !S_ISREG(st.st_mode)) {
+		pypin_debug("keep: %s is missing; nothing kept", lib);
+	} else if (pypin_config.secure && !pypin_trusted(lib, &why)) {
+		/* Only a file that root alone can have put there goes into a
+		 * setuid program. */
+		pypin_debug("keep: %s: %s; nothing kept", lib, why);
 	} else if (!(h = pypin_real_dlopen()(lib, RTLD_NOW | RTLD_GLOBAL))) {
 		const char *err = pypin_real_dlerror()();
 		pypin_debug("keep: cannot load %s: %s; nothing kept", lib,

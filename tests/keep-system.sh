@@ -118,7 +118,7 @@ chown nobody /usr/local/lib/pypin/libpypin-keep.so
 printf 'keep = yes\ndebug = yes\n' > /etc/pypin.conf
 as_nobody $S/host-setuid -n 1 $S/tst-keep-mod1.so
 if out_has 'kept the interpreter'; then t_fail "the companion was loaded"
-else expect_ok 'keep: /usr/local/lib/pypin/libpypin-keep.so is missing or not root.s alone; nothing kept'; fi
+else expect_ok 'keep: /usr/local/lib/pypin/libpypin-keep.so: .*; nothing kept'; fi
 t_begin "not setuid: the same companion is loaded (only secure-execution mode asks)"
 bare $S/host-plain -n 1 $S/tst-keep-mod1.so
 expect_ok 'kept the interpreter'
