@@ -142,6 +142,23 @@ int pypin_libpython_serves(const char *path, const struct pypin_elf *plugin)
 	return pypin_libpython_missing(path, plugin, sym, sizeof sym) == 0;
 }
 
+int pypin_libpython_unresolved(const struct pypin_elf *plugin, char *sym, size_t symsz)
+{
+	struct wanted w = { 0 };
+	int rc = -1;
+
+	if (wanted_of(plugin, &w) == 0) {
+		rc = 0;
+		for (size_t i = 0; i < w.n && rc == 0; i++)
+			if (!dlsym(RTLD_DEFAULT, w.names[i])) {
+				snprintf(sym, symsz, "%s", w.names[i]);
+				rc = 1;
+			}
+	}
+	free(w.names);
+	return rc;
+}
+
 /* Where a plugin's DT_NEEDED libpython is looked for, and the directory
  * names being built: on the heap, since dlopen may run on a small stack. */
 struct search {

@@ -19,6 +19,13 @@ int pypin_libpython_identify(const char *path, char *tag, size_t tagsz, char *so
 /* Whether the libpython at path defines every undefined Py symbol of plugin. */
 int pypin_libpython_serves(const char *path, const struct pypin_elf *plugin);
 
+/* The first undefined Py symbol of plugin (the first by name) that nothing in
+ * the process's global scope defines, as the loader would resolve it once
+ * Python is global: 1 with it in sym, 0 when all are defined, -1 when the
+ * plugin cannot be read.  A failed lookup leaves a dlerror() message behind:
+ * the caller clears it. */
+int pypin_libpython_unresolved(const struct pypin_elf *plugin, char *sym, size_t symsz);
+
 /* The first undefined Py symbol of plugin that the libpython at path does not
  * define (the first by name): 1 with it in sym, 0 when it defines them all,
  * -1 when either cannot be read. */

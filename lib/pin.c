@@ -284,14 +284,25 @@ static int names_no_version(const struct pypin_verdict *v)
 	       (v->need == PYPIN_NEED_VERSION && !strchr(v->tag, '.'));
 }
 
-/* For a library that names no X.Y, loaded once Python is pinned: whether the
- * pinned libpython defines every Py symbol it needs.  Writes the refusal. */
+/* For a library that names no X.Y, loaded once Python is pinned: whether a
+ * Py symbol it needs is defined nowhere in the global scope, where the loader
+ * will look for it (asked of the loader, not of the file: the check runs for
+ * every extension module the interpreter imports).  Writes the refusal: the
+ * plain loader would fail at dlopen (RTLD_NOW) or kill the host at the call
+ * (RTLD_LAZY), naming the symbol only.  When the library cannot be read, the
+ * loader has its say. */
 static int lacks(const struct pin *p, const struct pypin_elf *e, const char *path,
 	char *msg, size_t msgsz)
 {
 	char sym[PYPIN_NAME_MAX], ver[PYPIN_TAG_MAX];
+	int rc = pypin_libpython_unresolved(e, sym, sizeof sym);
 
-	if (p->real[0] != '/' || pypin_libpython_missing(p->real, e, sym, sizeof sym) != 1)
+	if (rc != 0) {
+		pypin_real_dlerror()();       /* the failed lookup's: not the host's */
+		if (rc < 0)
+			return 0;
+	}
+	if (rc != 1)
 		return 0;
 	snprintf(msg, msgsz, "pypin: %s needs %s, but this process already runs Python %s (%s), "
 		 "which lacks it; one interpreter per process", path, sym,
@@ -444,7 +455,7 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 		activate(p);
 		state = atomic_load_explicit(&p->state, memory_order_acquire);
 	} else if (!chose) {
-		if (state == READY && names_no_version(v) && !chose && lacks(p, e, path, msg, msgsz))
+		if (state == READY && names_no_version(v) && lacks(p, e, path, msg, msgsz))
 			return PYPIN_PIN_REFUSE;
 		if (state == READY && v->need == PYPIN_NEED_VERSION && !strchr(v->tag, '.') &&
 		    shim(p, e, path, msg, msgsz))

@@ -26,7 +26,7 @@ enum pypin_pin_result {
 enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypin_elf *e,
 	const char *path, char *msg, size_t msgsz);
 
-/* Whether a libpython is pinned and global (then only DT_NEEDED matters). */
+/* Whether a libpython is pinned and global. */
 int pypin_pinned(void);
 
 #endif

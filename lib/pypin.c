@@ -116,11 +116,12 @@ static int inspect(const char *file, const void *caller, int pinned, int asked,
 	}
 	status = pypin_elf_open(&s->e, fd);
 	if (status == PYPIN_ELF_OK) {
-		status = pypin_verdict(&s->e, pinned ? PYPIN_SCAN_NEEDED : PYPIN_SCAN_FULL, &s->v);
+		/* Symbols too once Python is pinned: a library that needs a Py
+		 * symbol the pinned libpython lacks is refused (pin.c). */
+		status = pypin_verdict(&s->e, PYPIN_SCAN_FULL, &s->v);
 		if (status == PYPIN_ELF_OK && s->v.need == PYPIN_NEED_NONE) {
-			pypin_cache_add_none(&s->st, !pinned);
-			pypin_debug("%s: %s; passed through", s->path, pinned ?
-				    "names no libpython" : "needs no Python");
+			pypin_cache_add_none(&s->st, 1);
+			pypin_debug("%s: needs no Python; passed through", s->path);
 		} else if (status == PYPIN_ELF_OK) {
 			enum pypin_pin_result r = pypin_pin(&s->v, &s->e, s->path, s->msg,
 							    sizeof s->msg);

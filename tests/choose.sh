@@ -116,6 +116,27 @@ for v in 3.12:PyErr_GetRaisedException 3.13:Py_GetConstant; do
 	fi
 done
 
+# Once Python is pinned, a later plugin that names no libpython is still
+# checked: one that needs a function the pinned Python lacks is refused, with
+# a message naming it and the pinned Python, rather than left to the loader
+# (RTLD_NOW: "undefined symbol"; RTLD_LAZY: the host is killed at the call).
+for f in lazy now; do
+	t_begin "3.11 pinned by a first plugin, then one that calls Py_GetConstant (RTLD_$f)"
+	if [ ! -f "$P13" ]; then t_skip "no Python 3.13 under $PYENV"; continue; fi
+	run env LD_PRELOAD="$SYSLIBPYTHON" $H -f $f -k "$BUILD/tst-embed-mod1.so" "$P13"
+	if [ $f = lazy ] && ! out_has "symbol lookup error: .*undefined symbol: Py_GetConstant"; then
+		t_fail "without pypin (3.11 preloaded): expected the host killed at the call"
+	elif [ $f = now ] && ! out_has "failed: .*undefined symbol: Py_GetConstant"; then
+		t_fail "without pypin (3.11 preloaded): expected dlopen to fail"
+	else
+		run_pypin env PATH="$(dirname "$(pyenv_python 3.13)"):$PATH" $H -f $f -k \
+			"$BUILD/tst-embed-mod1.so" "$P13"
+		if out_has "symbol lookup error"; then t_fail "the host was killed"
+		else expect_fail "failed: pypin: $P13 needs Py_GetConstant, but this process already runs Python 3.11 (.*libpython3.11.so.1.0), which lacks it"
+		fi
+	fi
+done
+
 t_begin "a plugin for Python 2.7 only, no Python 2 in sight: refused, saying so"
 if [ -f "$CB/2.7/tst-choose-mod1.so" ]; then
 	run env PATH=/usr/bin:/bin $H "$CB/2.7/tst-choose-mod1.so"
