@@ -258,13 +258,14 @@ static int find_pypin_python(const struct pypin_rule *r, struct pypin_choice *ch
 }
 
 /* A library that names the shim libpython3.so: the shim the loader would load
- * for it, and the libpython3.X of the shim's own installation. */
+ * for it (wherever its search finds one, ld.so.cache included), and the
+ * libpython3.X of the shim's own installation. */
 static int find_shim(const struct pypin_rule *r, struct pypin_choice *ch,
 	const struct pypin_verdict *v, const struct pypin_elf *e, const char *path,
 	const struct pypin_probe *pr)
 {
-	if (v->need != PYPIN_NEED_VERSION || strcmp(v->tag, "3") != 0 ||
-	    pr->beside(e, path, v->name, ch->buf, sizeof ch->buf) != 0)
+	if (v->need != PYPIN_NEED_VERSION || strcmp(v->tag, "3") != 0 || !e ||
+	    pr->found(e, path, v->name, ch->buf, sizeof ch->buf) != 0)
 		return 0;
 	if (pr->shim_target(ch->buf, ch->buf2, sizeof ch->buf2) != 0) {
 		pass_over(r, ch, ch->buf, "names no libpython3.X that is found");
@@ -649,6 +650,7 @@ const struct pypin_probe pypin_probe_real = {
 	.identify = pypin_libpython_identify,
 	.missing = pypin_libpython_missing,
 	.beside = pypin_libpython_beside,
+	.found = pypin_libpython_found,
 	.program_libpython = pypin_libpython_of_program,
 	.shim_target = pypin_libpython_shim_target,
 	.on_path = pypin_libpython_on_path,

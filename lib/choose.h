@@ -67,6 +67,10 @@ struct pypin_probe {
 	 * RPATH, LD_LIBRARY_PATH, its RUNPATH): 0 and out, or -1. */
 	int (*beside)(const struct pypin_elf *plugin, const char *plugin_path, const char *name,
 		char *out, size_t outsz);
+	/* The same, searched on as the loader goes on: /etc/ld.so.cache and its
+	 * default directories (not for a library linked -z nodefaultlib). */
+	int (*found)(const struct pypin_elf *plugin, const char *plugin_path, const char *name,
+		char *out, size_t outsz);
 	/* The libpython a python executable runs with (a venv's: its base
 	 * installation's, through pyvenv.cfg): 0 and out, or -1 with why. */
 	int (*program_libpython)(const char *program, char *out, size_t outsz, const char **why);

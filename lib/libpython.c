@@ -11,10 +11,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <link.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int pypin_libpython_identify(const char *path, char *tag, size_t tagsz, char *soname,
@@ -401,6 +403,142 @@ int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_pa
 found:
 	free(s);
 	return rc;
+}
+
+/* --- The loader's own search: ld.so.cache, then its default directories -- */
+
+#define LD_SO_CACHE "/etc/ld.so.cache"
+#define CACHE_MAX (16u << 20)            /* a larger cache is not read */
+#define CACHE_OLD_MAGIC "ld.so-1.7.0"
+#define CACHE_NEW_MAGIC "glibc-ld.so.cache1.1"
+#define CACHE_NEW_HEADER 48u              /* magic+version, nlibs, len_strings, ... */
+#define CACHE_NEW_ENTRY 24u               /* flags, key, value, osversion, hwcap */
+#define CACHE_OLD_ENTRY 12u               /* flags, key, value */
+
+/* The flags of an entry the loader of this process would take: an ELF
+ * library for glibc, of this architecture.  Elsewhere the cache is not read. */
+#define CACHE_FLAG_LIBC6 0x0003u
+#if defined(__x86_64__) && defined(__LP64__)
+#define CACHE_FLAGS (CACHE_FLAG_LIBC6 | 0x0300u)
+#elif defined(__i386__)
+#define CACHE_FLAGS CACHE_FLAG_LIBC6
+#elif defined(__aarch64__) && defined(__LP64__)
+#define CACHE_FLAGS (CACHE_FLAG_LIBC6 | 0x0a00u)
+#endif
+
+static uint32_t get32(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+/* The NUL-terminated string at offset off of data[size], or NULL. */
+static const char *cache_str(const char *data, size_t size, size_t off)
+{
+	return off < size && memchr(data + off, '\0', size - off) ? data + off : NULL;
+}
+
+/* Looks name up in the cache text data[size] (glibc's format "1.1", alone
+ * or after the old format's table); string offsets count from the new
+ * header.  Returns 0 with the path in out, or -1. */
+static int cache_lookup(const char *data, size_t size, const char *name, char *out,
+	size_t outsz)
+{
+#ifdef CACHE_FLAGS
+	const unsigned char *u = (const unsigned char *)data;
+	size_t at = 0;
+
+	if (size >= 16 && memcmp(data, CACHE_OLD_MAGIC, sizeof CACHE_OLD_MAGIC - 1) == 0) {
+		size_t n = get32(u + 12);
+		if (n > (size - 16) / CACHE_OLD_ENTRY)
+			return -1;
+		at = (16 + n * CACHE_OLD_ENTRY + 7) & ~(size_t)7;
+	}
+	if (at > size || size - at < CACHE_NEW_HEADER ||
+	    memcmp(data + at, CACHE_NEW_MAGIC, sizeof CACHE_NEW_MAGIC - 1) != 0)
+		return -1;
+	const char *base = data + at;
+	size_t left = size - at, nlibs = get32(u + at + 20);
+	if (nlibs > (left - CACHE_NEW_HEADER) / CACHE_NEW_ENTRY)
+		return -1;
+	for (size_t i = 0; i < nlibs; i++) {
+		const unsigned char *ent = u + at + CACHE_NEW_HEADER + i * CACHE_NEW_ENTRY;
+		uint32_t flags = get32(ent);
+		uint64_t hwcap;
+		memcpy(&hwcap, ent + 16, sizeof hwcap);
+		/* Entries for glibc-hwcaps subdirectories (hwcap set) are left to
+		 * the plain one of the same name. */
+		if (flags != CACHE_FLAGS || hwcap != 0)
+			continue;
+		const char *key = cache_str(base, left, get32(ent + 4));
+		const char *value = cache_str(base, left, get32(ent + 8));
+		if (key && value && strcmp(key, name) == 0 && value[0] == '/' &&
+		    (size_t)snprintf(out, outsz, "%s", value) < outsz && access(out, R_OK) == 0)
+			return 0;
+	}
+#else
+	(void)data, (void)size, (void)name, (void)out, (void)outsz;
+#endif
+	return -1;
+}
+
+int pypin_libpython_in_cache(const char *cache, const char *name, char *out, size_t outsz)
+{
+	int fd = pypin_open_regular(cache), rc = -1;
+	struct stat st;
+	char *data = NULL;
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || st.st_size <= 0 || (uintmax_t)st.st_size > CACHE_MAX ||
+	    !(data = malloc((size_t)st.st_size)))
+		goto out;
+	while (len < (size_t)st.st_size &&
+	       ((n = pread(fd, data + len, (size_t)st.st_size - len, (off_t)len)) > 0 ||
+		(n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	rc = cache_lookup(data, len, name, out, outsz);
+out:
+	free(data);
+	close(fd);
+	return rc;
+}
+
+struct in_dirs {
+	const char *name;
+	char *out;
+	size_t outsz;
+	int hit;
+};
+
+static int in_dir_cb(const char *dir, void *ctx)
+{
+	struct in_dirs *d = ctx;
+	int n = snprintf(d->out, d->outsz, "%s/%s", dir, d->name);
+
+	d->hit = n > 0 && (size_t)n < d->outsz && access(d->out, R_OK) == 0;
+	return d->hit;
+}
+
+int pypin_libpython_found(const struct pypin_elf *plugin, const char *plugin_path,
+	const char *name, char *out, size_t outsz)
+{
+	struct in_dirs d = { name, out, outsz, 0 };
+
+	if (pypin_libpython_beside(plugin, plugin_path, name, out, outsz) == 0)
+		return 0;
+	if (plugin->flags_1 & DF_1_NODEFLIB)
+		return -1;
+	if (pypin_libpython_in_cache(LD_SO_CACHE, name, out, outsz) == 0)
+		return 0;
+	/* The default directories come last in pypin's own search path (which
+	 * has no RPATH or RUNPATH of its own). */
+	return pypin_search_dirs((const void *)pypin_libpython_found, in_dir_cb, &d) == 0 &&
+	       d.hit ? 0 : -1;
 }
 
 #define MAX_CANDIDATES 32

@@ -44,6 +44,18 @@ int pypin_libpython_missing(const char *path, const struct pypin_elf *plugin, ch
 int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_path,
 	const char *name, char *out, size_t outsz);
 
+/* The file the loader would load for `name`, a DT_NEEDED entry of plugin:
+ * pypin_libpython_beside()'s places, then (unless plugin is linked
+ * -z nodefaultlib) /etc/ld.so.cache and the loader's default directories.
+ * Returns 0 and the path in out, or -1. */
+int pypin_libpython_found(const struct pypin_elf *plugin, const char *plugin_path,
+	const char *name, char *out, size_t outsz);
+
+/* The path the ld.so.cache file cache maps name to, for this architecture
+ * (glibc's format 1.1, alone or after the old one; read whole, up to 16 MiB):
+ * 0 and the path in out, when that file exists, or -1. */
+int pypin_libpython_in_cache(const char *cache, const char *name, char *out, size_t outsz);
+
 /* Calls fn with each libpython3.N.so.1.0 in the loader's search directories
  * (those of the object containing addr), newest first, until it returns
  * non-zero. */

@@ -344,7 +344,7 @@ static int shim(const struct pin *p, const struct pypin_elf *e, const char *path
 		}
 		free(real);
 	}
-	if (pypin_libpython_beside(e, path, "libpython3.so", b, PATH_MAX) == 0 &&
+	if (pypin_libpython_found(e, path, "libpython3.so", b, PATH_MAX) == 0 &&
 	    pypin_libpython_shim_target(b, b + PATH_MAX, PATH_MAX) == 0 &&
 	    !pypin_same_file(b + PATH_MAX, p->real)) {
 		snprintf(msg, msgsz, "pypin: %s needs libpython3.so, whose %s would map %s as a "

@@ -21,8 +21,8 @@ struct pair { const char *key, *value; };
 
 static struct world {
 	struct file files[MAXN];
-	struct pair env[MAXN], programs[MAXN], path[MAXN], beside[MAXN], shims[MAXN],
-		venvs[MAXN], own[MAXN];
+	struct pair env[MAXN], programs[MAXN], path[MAXN], beside[MAXN], cache[MAXN],
+		shims[MAXN], venvs[MAXN], own[MAXN];
 	const char *newest[MAXN];
 	const char *mapped, *mapped_tag;   /* Python already in the process */
 	int mapped_present, mapped_global;
@@ -115,6 +115,16 @@ static int f_beside(const struct pypin_elf *plugin, const char *plugin_path, con
 	return copy(out, outsz, lookup(w.beside, name));
 }
 
+/* Beside it, else where the loader's cache and default directories put it. */
+static int f_found(const struct pypin_elf *plugin, const char *plugin_path, const char *name,
+	char *out, size_t outsz)
+{
+	(void)plugin;
+	(void)plugin_path;
+	return copy(out, outsz, lookup(w.beside, name) ? lookup(w.beside, name) :
+		lookup(w.cache, name));
+}
+
 static int f_program(const char *program, char *out, size_t outsz, const char **why)
 {
 	*why = "no shared libpython";
@@ -163,7 +173,7 @@ static struct pypin_probe probe(void)
 {
 	struct pypin_probe p = {
 		.in_process = f_in_process, .env = f_env, .identify = f_identify,
-		.missing = f_missing, .beside = f_beside, .program_libpython = f_program,
+		.missing = f_missing, .beside = f_beside, .found = f_found, .program_libpython = f_program,
 		.shim_target = f_shim, .on_path = f_on_path, .each_newest = f_each_newest,
 		.plugin_major = f_major, .venv_base = f_venv_base, .own_program = f_own,
 		.trusted = f_trusted, .build_default = "",
@@ -264,6 +274,30 @@ START_TEST(order_for_a_plugin_that_names_no_version)
 	}
 	every_rule(&p, sizeof want / sizeof want[0]);
 	ck_assert_int_eq(pypin_choose(&v, plugin_elf(), "/plugin.so", &p, ch), -1);
+	free(ch);
+}
+END_TEST
+
+START_TEST(a_shim_found_through_the_loader_cache_chooses)
+{
+	/* An abi3 plugin with no RUNPATH: its libpython3.so is where the
+	 * loader's cache says (an altinstall in /usr/local/lib), and that
+	 * installation's libpython comes before python3 on PATH. */
+	struct pypin_verdict v = named("libpython3.so", "3");
+	struct pypin_choice *ch = choice();
+	struct pypin_probe p;
+
+	reset();
+	p = probe();
+	add_file("/usr/local/lib/libpython3.12.so.1.0", "3.12", NULL);
+	add_file("/usr/lib/libpython3.11.so.1.0", "3.11", NULL);
+	add(w.cache, "libpython3.so", "/usr/local/lib/libpython3.so");
+	add(w.shims, "/usr/local/lib/libpython3.so", "/usr/local/lib/libpython3.12.so.1.0");
+	add(w.path, "python3", "/usr/bin/python3");
+	add(w.programs, "/usr/bin/python3", "/usr/lib/libpython3.11.so.1.0");
+	ck_assert_int_eq(pypin_choose(&v, plugin_elf(), "/plugin.so", &p, ch), 0);
+	ck_assert_str_eq(ch->rule->name, "the library's libpython3.so");
+	ck_assert_str_eq(ch->c.path, "/usr/local/lib/libpython3.12.so.1.0");
 	free(ch);
 }
 END_TEST
@@ -549,6 +583,7 @@ Suite *choose_suite(void)
 
 	tcase_add_test(tc, order_for_a_plugin_that_names_no_version);
 	tcase_add_test(tc, the_table_follows_the_documented_order);
+	tcase_add_test(tc, a_shim_found_through_the_loader_cache_chooses);
 	tcase_add_test(tc, a_candidate_that_lacks_a_symbol_is_passed_over);
 	tcase_add_test(tc, nothing_fits_refusal_names_plugin_symbol_candidates);
 	tcase_add_test(tc, a_plugin_for_python_2_is_refused_plainly);

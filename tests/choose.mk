@@ -15,7 +15,8 @@ CHOOSE_PLUGINS := $(foreach v,$(CHOOSE_PRESENT),$(B)/choose/$(v)/tst-choose-mod1
 	$(B)/choose/debian/tst-choose-mod1.so
 CHOOSE_SHIM_DIR = $(dir $(call choose-python,3.12))../lib
 ifneq ($(call choose-python,3.12),)
-CHOOSE_PLUGINS += $(B)/choose/abi3/tst-choose-abi3-mod1.so
+CHOOSE_PLUGINS += $(B)/choose/abi3/tst-choose-abi3-mod1.so \
+	$(B)/choose/abi3-bare/tst-choose-abi3-mod1.so
 endif
 # A plugin linked to pyenv's 3.11 (RUNPATH into it): the same soname as
 # Debian's, another installation.
@@ -37,6 +38,13 @@ $(B)/choose/abi3/tst-choose-abi3-mod1.so: $(FIX)/tst-choose.c
 		'import sysconfig; print("-I" + sysconfig.get_paths()["include"])') \
 		-shared -o $@ $< -Wl,--no-as-needed -L$(CHOOSE_SHIM_DIR) -lpython3 \
 		-Wl,--enable-new-dtags,-rpath,$(abspath $(CHOOSE_SHIM_DIR))
+# The same with no RUNPATH: its libpython3.so is found by the loader's own
+# search (tests/choose.sh puts one where ld.so.cache says, in a namespace).
+$(B)/choose/abi3-bare/tst-choose-abi3-mod1.so: $(FIX)/tst-choose.c
+	mkdir -p $(@D)
+	$(CC) $(FIXTURE_CFLAGS) -DTST_STABLE_ABI $(shell $(call choose-python,3.12) -c \
+		'import sysconfig; print("-I" + sysconfig.get_paths()["include"])') \
+		-shared -o $@ $< -Wl,--no-as-needed -L$(CHOOSE_SHIM_DIR) -lpython3
 CHOOSE_311_LIB = $(abspath $(dir $(call choose-python,3.11))../lib)
 $(B)/choose/pyenv-3.11/tst-embed-mod1.so: $(FIX)/tst-embed.c
 	mkdir -p $(@D)

@@ -223,6 +223,48 @@ else
 	t_skip "no Python 3.12 under $PYENV"
 fi
 
+# An abi3 plugin with no RUNPATH whose libpython3.so the loader finds by its
+# own search: an altinstall of 3.12 in /usr/local/lib, listed in ld.so.cache.
+# Made in a private mount namespace (a tmpfs on /usr/local/lib, a cache
+# written by ldconfig -C to a file of this test's, bind-mounted over
+# /etc/ld.so.cache there): the real system is not touched.
+BARE=$CB/abi3-bare/tst-choose-abi3-mod1.so
+# in_cache_ns CMD...: runs CMD (as run does) in that namespace.
+in_cache_ns() {
+	run unshare -m --propagation private sh -c '
+		lib=$1 cache=$2; shift 2
+		mount -t tmpfs pypin-test-lib /usr/local/lib &&
+		mount -t tmpfs pypin-test-aux /var/cache/ldconfig &&
+		cp "$lib/libpython3.so" "$lib/libpython3.12.so.1.0" /usr/local/lib/ &&
+		ldconfig -X -C "$cache" && mount --bind "$cache" /etc/ld.so.cache ||
+			{ echo "NAMESPACE FAILED"; exit 99; }
+		exec "$@"' sh "$(dirname "$PY312")/../lib" "$t_out/ld.so.cache" "$@"
+}
+if [ -z "$PY312" ]; then
+	t_begin "abi3 plugin, libpython3.so found through ld.so.cache"
+	t_skip "no Python 3.12 under $PYENV"
+elif [ ! -f "$BARE" ]; then
+	t_begin "abi3 plugin, libpython3.so found through ld.so.cache"
+	t_fail "$BARE was not built (make check builds it)"
+elif [ "$(id -u)" != 0 ] || ! unshare -m --propagation private true 2>/dev/null; then
+	t_begin "abi3 plugin, libpython3.so found through ld.so.cache"
+	t_skip "needs root and unshare -m, for a private mount namespace"
+else
+	t_begin "abi3 plugin, libpython3.so found through ld.so.cache: C extension modules fail without pypin"
+	in_cache_ns env PATH=/usr/bin:/bin TST_CODE="$CTYPES_CODE" $H -k -m "$BARE"
+	if out_has "NAMESPACE FAILED"; then t_fail "could not make the namespace"
+	elif ! out_has "^mapped: .*libpython3.12.so.1.0"; then t_fail "without pypin: expected 3.12 mapped"
+	else expect_fail "undefined symbol: _\{0,1\}Py"
+	fi
+	t_begin "abi3 plugin, libpython3.so found through ld.so.cache: pypin pins 3.12, one libpython"
+	in_cache_ns env LD_PRELOAD="$LIBPYPIN" PATH=/usr/bin:/bin TST_CODE="$CTYPES_CODE" \
+		$H -k -m "$BARE"
+	if out_has '^VERSION 3\.12'; then expect_mapped_once 0 3.12; else t_fail "expected 3.12"; fi
+	t_begin "explain: the abi3 plugin's libpython3.so, found through ld.so.cache, chooses"
+	in_cache_ns env PATH=/usr/bin:/bin "$TOP/tools/pypin-inspect" explain "$BARE"
+	expect 0 "pypin would pin:   .*/libpython3.12.so.1.0 (Python 3.12; the library's libpython3.so)"
+fi
+
 # --- 4. the interpreter's home ---------------------------------------------------
 
 PREFIX_CODE='import sys; print("VERSION %s prefix=%s" % (sys.version.split()[0], sys.prefix))'

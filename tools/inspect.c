@@ -289,7 +289,7 @@ static void warn_second(const struct pypin_verdict *v, const struct pypin_elf *e
 	    pypin_libpython_shim_target(own, target, PATH_MAX) == 0 &&
 	    pypin_same_file(target, lib))
 		goto out;                     /* its own shim is loaded first */
-	if (pypin_libpython_beside(e, path, v->name, shim, PATH_MAX) == 0 &&
+	if (pypin_libpython_found(e, path, v->name, shim, PATH_MAX) == 0 &&
 	    pypin_libpython_shim_target(shim, target, PATH_MAX) == 0 &&
 	    !pypin_same_file(target, lib))
 		printf("  warning:           its %s would map %s as a second libpython beside %s: "
