@@ -274,6 +274,30 @@ static int find_shim(const struct pypin_rule *r, struct pypin_choice *ch,
 	return pypin_choose_offer(r, ch, v, e, pr, PYPIN_HOW_LOAD, ch->buf2);
 }
 
+/* The program name finds on PATH; a pyenv shim that selects no installed
+ * version is recorded, so that explain and the refusal name it. */
+static int offer_on_path(const struct pypin_rule *r, struct pypin_choice *ch,
+	const struct pypin_verdict *v, const struct pypin_elf *e,
+	const struct pypin_probe *pr, const char *name)
+{
+	char *program = malloc(PATH_MAX);
+	const char *why = "cannot be resolved";
+	int rc = 0;
+
+	if (program) {
+		switch (pr->on_path(name, program, PATH_MAX, &why)) {
+		case 0:
+			rc = offer_program(r, ch, v, e, pr, program);
+			break;
+		case 1:
+			pass_over(r, ch, program, why);
+			break;
+		}
+	}
+	free(program);
+	return rc;
+}
+
 static int find_pyo3_python(const struct pypin_rule *r, struct pypin_choice *ch,
 	const struct pypin_verdict *v, const struct pypin_elf *e, const char *path,
 	const struct pypin_probe *pr)
@@ -316,18 +340,6 @@ static int find_conda_prefix(const struct pypin_rule *r, struct pypin_choice *ch
 {
 	(void)path;
 	return offer_env_dir(r, ch, v, e, pr, "CONDA_PREFIX", "VIRTUAL_ENV");
-}
-
-static int offer_on_path(const struct pypin_rule *r, struct pypin_choice *ch,
-	const struct pypin_verdict *v, const struct pypin_elf *e,
-	const struct pypin_probe *pr, const char *name)
-{
-	char *program = malloc(PATH_MAX);
-	int rc = program && pr->on_path(name, program, PATH_MAX) == 0 &&
-		 offer_program(r, ch, v, e, pr, program);
-
-	free(program);
-	return rc;
 }
 
 static int find_python_on_path(const struct pypin_rule *r, struct pypin_choice *ch,
@@ -474,7 +486,7 @@ int pypin_choose_home(const struct pypin_probe *pr, const char *real, const char
 {
 	struct home *h = calloc(1, sizeof *h);
 	char v1[PYPIN_TAG_MAX], v2[PYPIN_TAG_MAX];
-	const char *venv = NULL, *env;
+	const char *venv = NULL, *env, *shim_why;
 	int rc = 0;
 
 	if (!h)
@@ -496,7 +508,7 @@ int pypin_choose_home(const struct pypin_probe *pr, const char *real, const char
 		if ((env = pr->env("VIRTUAL_ENV")) && *env &&
 		    (size_t)snprintf(h->venv, sizeof h->venv, "%s/bin/python", env) < sizeof h->venv)
 			*why = "VIRTUAL_ENV";
-		else if (pr->on_path("python3", h->venv, sizeof h->venv) == 0)
+		else if (pr->on_path("python3", h->venv, sizeof h->venv, &shim_why) == 0)
 			*why = "the venv first on PATH";
 		else
 			h->venv[0] = '\0';

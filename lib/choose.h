@@ -77,9 +77,11 @@ struct pypin_probe {
 	/* The libpython3.X a shim libpython3.so file needs, in its own
 	 * installation: 0 and out, or -1. */
 	int (*shim_target)(const char *shim, char *out, size_t outsz);
-	/* The first file named name in a directory of PATH that is an ELF
-	 * executable (scripts, such as pyenv's shims, are passed over): 0, or -1. */
-	int (*on_path)(const char *name, char *out, size_t outsz);
+	/* The program name finds on PATH: the first ELF executable, or the
+	 * program a pyenv shim selects (other scripts are passed over): 0; 1
+	 * with a pyenv shim that cannot be resolved in out, and why; or -1
+	 * (pypin_libpython_on_path). */
+	int (*on_path)(const char *name, char *out, size_t outsz, const char **why);
 	/* Calls fn with each libpython3.N.so.1.0 in the loader's directories,
 	 * newest first, until it returns non-zero. */
 	void (*each_newest)(int (*fn)(const char *path, void *ctx), void *ctx);

@@ -900,12 +900,137 @@ static int is_elf(const char *path)
 	return ok;
 }
 
+/* --- pyenv's shims, resolved from pyenv's files ------------------------------- */
+
+/* What resolving a pyenv shim needs: on the heap. */
+struct pyenv {
+	char root[PATH_MAX];          /* the directory above shims/ */
+	char cwd[PATH_MAX], file[PATH_MAX];
+	char text[4096];              /* a shim, a version file, PYENV_VERSION */
+	char list[4096];              /* the version names, ':'-separated */
+};
+
+/* Whether the executable file shim is one of pyenv's shims: a script that
+ * names pyenv, in a directory shims/ beside versions/.  Sets p->root. */
+static int is_pyenv_shim(struct pyenv *p, const char *shim)
+{
+	const char *slash = strrchr(shim, '/');
+	size_t dl;
+	int n;
+
+	if (!slash || slash == shim)
+		return 0;
+	dl = (size_t)(slash - shim);
+	if (dl < 6 || strncmp(slash - 6, "/shims", 6) != 0 || dl - 6 >= sizeof p->root)
+		return 0;
+	snprintf(p->root, sizeof p->root, "%.*s", (int)(dl - 6), shim);
+	n = snprintf(p->file, sizeof p->file, "%s/versions", p->root);
+	return n > 0 && (size_t)n < sizeof p->file && pypin_loader_can_open(p->file, X_OK) &&
+	       read_small(shim, p->text, sizeof p->text) == 0 &&
+	       strncmp(p->text, "#!", 2) == 0 && strstr(p->text, "pyenv");
+}
+
+/* Appends the version names of a version file's text (words; lines starting
+ * with '#' are comments) to p->list.  Returns the number appended. */
+static unsigned list_words(struct pyenv *p, const char *text, const char *seps)
+{
+	size_t o = strlen(p->list);
+	unsigned n = 0;
+
+	for (const char *t = text; *t; ) {
+		if (*t == '#' && strcmp(seps, ":") != 0) {
+			t += strcspn(t, "\n");
+			continue;
+		}
+		size_t len = strcspn(t, seps);
+		if (len > 0 && o + len + 2 < sizeof p->list) {
+			if (o)
+				p->list[o++] = ':';
+			memcpy(p->list + o, t, len);
+			o += len;
+			p->list[o] = '\0';
+			n++;
+		}
+		t += len;
+		t += strspn(t, seps);
+	}
+	return n;
+}
+
+/* The versions pyenv selects, as pyenv finds them: PYENV_VERSION, else the
+ * first .python-version from the current directory up, else the root's
+ * version file, else "system".  Into p->list; returns where they came from. */
+static const char *pyenv_versions(struct pyenv *p)
+{
+	const char *env = secure_getenv("PYENV_VERSION");
+
+	p->list[0] = '\0';
+	if (env && *env && strlen(env) < sizeof p->text) {
+		if (list_words(p, env, ":"))
+			return "PYENV_VERSION";
+	}
+	if (getcwd(p->cwd, sizeof p->cwd) && p->cwd[0] == '/') {
+		for (;;) {
+			size_t l = strlen(p->cwd);
+			int n = snprintf(p->file, sizeof p->file, "%s/.python-version",
+					 l == 1 ? "" : p->cwd);
+			if (n > 0 && (size_t)n < sizeof p->file &&
+			    read_small(p->file, p->text, sizeof p->text) == 0 &&
+			    list_words(p, p->text, " \t\r\n"))
+				return ".python-version";
+			if (l == 1)
+				break;
+			char *slash = strrchr(p->cwd, '/');
+			slash[slash == p->cwd] = '\0';
+		}
+	}
+	if ((size_t)snprintf(p->file, sizeof p->file, "%s/version", p->root) < sizeof p->file &&
+	    read_small(p->file, p->text, sizeof p->text) == 0 &&
+	    list_words(p, p->text, " \t\r\n"))
+		return "the pyenv version file";
+	snprintf(p->list, sizeof p->list, "system");
+	return "no version file";
+}
+
+/* Resolves the pyenv shim for name: 0 with the version's program in out; 1
+ * for "system" (the next PATH entry); -1 with why. */
+static int pyenv_resolve(struct pyenv *p, const char *shim, const char *name, char *out,
+	size_t outsz, const char **why)
+{
+	const char *from = pyenv_versions(p);
+
+	for (const char *v = p->list; *v; ) {
+		size_t len = strcspn(v, ":");
+		if (len == 6 && strncmp(v, "system", 6) == 0) {
+			pypin_debug("%s: pyenv's shim, version system (%s): the next on PATH",
+				    shim, from);
+			return 1;
+		}
+		/* A name, or name/envs/venv (pyenv-virtualenv); never "..". */
+		int n = snprintf(out, outsz, "%s/versions/%.*s/bin/%s", p->root, (int)len, v, name);
+		if (n > 0 && (size_t)n < outsz && !strstr(out + strlen(p->root), "/../") &&
+		    pypin_loader_can_open(out, X_OK)) {
+			pypin_debug("%s: pyenv's shim, version %.*s (%s): %s", shim, (int)len, v,
+				    from, out);
+			return 0;
+		}
+		v += len;
+		v += *v == ':';
+	}
+	pypin_debug("%s: pyenv's shim; no version %s names (%s) is installed with %s", shim,
+		    from, p->list, name);
+	*why = "is pyenv's shim, and no version it selects is installed with it";
+	return -1;
+}
+
 #define MAX_PATH_DIRS 128
 
-int pypin_libpython_on_path(const char *name, char *out, size_t outsz)
+int pypin_libpython_on_path(const char *name, char *out, size_t outsz, const char **why)
 {
 	const char *path = secure_getenv("PATH");
+	struct pyenv *p = NULL;
 	unsigned dirs = 0;
+	int rc = -1;
 
 	if (!path)
 		return -1;
@@ -916,14 +1041,31 @@ int pypin_libpython_on_path(const char *name, char *out, size_t outsz)
 		if (len > 0 && d[0] == '/') {
 			int n = snprintf(out, outsz, "%.*s/%s", (int)len, d, name);
 			if (n > 0 && (size_t)n < outsz && pypin_loader_can_open(out, X_OK)) {
-				if (is_elf(out))
-					return 0;
-				pypin_debug("%s is not an ELF executable (a script, such as "
-					    "pyenv's shims); passed over", out);
+				if (is_elf(out)) {
+					rc = 0;
+					break;
+				}
+				if (!p && !(p = calloc(1, sizeof *p)))
+					break;
+				if (is_pyenv_shim(p, out)) {
+					rc = pyenv_resolve(p, out, name, p->file, sizeof p->file, why);
+					if (rc == 0)
+						snprintf(out, outsz, "%s", p->file);
+					else if (rc < 0)
+						rc = 1;       /* out: the shim */
+					else
+						rc = -1;      /* "system": on along PATH */
+					if (rc >= 0)
+						break;
+				} else {
+					pypin_debug("%s is not an ELF executable (a script); passed "
+						    "over", out);
+				}
 			}
 		}
 		d += len;
 		d += *d == ':';
 	}
-	return -1;
+	free(p);
+	return rc;
 }

@@ -85,8 +85,14 @@ int pypin_libpython_of_program(const char *program, char *out, size_t outsz, con
  * installation (its RUNPATH, else its own directory).  Returns 0, or -1. */
 int pypin_libpython_shim_target(const char *shim, char *out, size_t outsz);
 
-/* The first file called name in an absolute directory of PATH that is an ELF
- * executable; scripts (pyenv's shims) are passed over.  Returns 0, or -1. */
-int pypin_libpython_on_path(const char *name, char *out, size_t outsz);
+/* The program a search of PATH (its absolute directories) for name finds,
+ * as far as files tell: the first ELF executable, where a pyenv shim stands
+ * for the program of the version pyenv selects (PYENV_VERSION, else a
+ * .python-version from the current directory up, else the pyenv root's
+ * version file; "system" goes on along PATH), read from those files, never
+ * run; other scripts are passed over.  Returns 0 with the program in out;
+ * 1 with a pyenv shim that cannot be resolved in out, and *why; or -1.  In
+ * secure-execution mode (no PATH), -1. */
+int pypin_libpython_on_path(const char *name, char *out, size_t outsz, const char **why);
 
 #endif

@@ -136,9 +136,17 @@ static int f_shim(const char *shim, char *out, size_t outsz)
 	return copy(out, outsz, lookup(w.shims, shim));
 }
 
-static int f_on_path(const char *name, char *out, size_t outsz)
+/* PATH: a value starting with "shim:" is a pyenv shim that selects no
+ * installed version. */
+static int f_on_path(const char *name, char *out, size_t outsz, const char **why)
 {
-	return copy(out, outsz, lookup(w.path, name));
+	const char *p = lookup(w.path, name);
+
+	if (p && strncmp(p, "shim:", 5) == 0) {
+		*why = "is pyenv's shim, and no version it selects is installed with it";
+		return copy(out, outsz, p + 5) == 0 ? 1 : -1;
+	}
+	return copy(out, outsz, p);
 }
 
 static void f_each_newest(int (*fn)(const char *path, void *ctx), void *ctx)
@@ -298,6 +306,26 @@ START_TEST(a_shim_found_through_the_loader_cache_chooses)
 	ck_assert_int_eq(pypin_choose(&v, plugin_elf(), "/plugin.so", &p, ch), 0);
 	ck_assert_str_eq(ch->rule->name, "the library's libpython3.so");
 	ck_assert_str_eq(ch->c.path, "/usr/local/lib/libpython3.12.so.1.0");
+	free(ch);
+}
+END_TEST
+
+START_TEST(an_unresolved_pyenv_shim_is_named_among_the_tried)
+{
+	struct pypin_verdict v = any_plugin();
+	struct pypin_choice *ch = choice();
+	struct pypin_probe p;
+	char msg[1024];
+
+	reset();
+	p = probe();
+	add(w.path, "python3", "shim:/home/u/.pyenv/shims/python3");
+	ck_assert_int_eq(pypin_choose(&v, plugin_elf(), "/plugin.so", &p, ch), -1);
+	ck_assert_int_eq(ch->ntried, 1);
+	ck_assert_str_eq(ch->tried[0].rule, "python3 on PATH");
+	ck_assert_str_eq(ch->tried[0].path, "/home/u/.pyenv/shims/python3");
+	pypin_choose_refusal(ch, &v, "/plugin.so", msg, sizeof msg);
+	ck_assert(strstr(msg, "/home/u/.pyenv/shims/python3 (python3 on PATH: is pyenv's shim") != NULL);
 	free(ch);
 }
 END_TEST
@@ -583,6 +611,7 @@ Suite *choose_suite(void)
 
 	tcase_add_test(tc, order_for_a_plugin_that_names_no_version);
 	tcase_add_test(tc, the_table_follows_the_documented_order);
+	tcase_add_test(tc, an_unresolved_pyenv_shim_is_named_among_the_tried);
 	tcase_add_test(tc, a_shim_found_through_the_loader_cache_chooses);
 	tcase_add_test(tc, a_candidate_that_lacks_a_symbol_is_passed_over);
 	tcase_add_test(tc, nothing_fits_refusal_names_plugin_symbol_candidates);

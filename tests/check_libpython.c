@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "check_pypin.h"
 #include "libpython.h"
@@ -91,6 +92,76 @@ START_TEST(ld_so_cache)
 	name = temp_file(bad, 30);
 	ck_assert_int_eq(pypin_libpython_in_cache(name, "libc.so.6", out, sizeof out), -1);
 	unlink(name);
+}
+END_TEST
+
+/* A pyenv root made up in a temporary directory: shims/python3 (pyenv's
+ * script), versions/3.10.99/bin/python3. */
+static void write_text(const char *path, const char *text, int mode)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+START_TEST(pyenv_shim_resolved_from_files)
+{
+	char root[] = "/tmp/pypin-check-pyenv.XXXXXX", p[PATH_MAX], out[PATH_MAX], want[PATH_MAX];
+	const char *why = NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(p, sizeof p, "%s/shims", root);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof p, "%s/shims/python3", root);
+	write_text(p, "#!/usr/bin/env bash\nexec pyenv exec \"$0\" \"$@\"\n", 0755);
+	snprintf(p, sizeof p, "%s/versions", root);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof p, "%s/versions/3.10.99", root);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof p, "%s/versions/3.10.99/bin", root);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(want, sizeof want, "%s/versions/3.10.99/bin/python3", root);
+	write_text(want, "not run\n", 0755);
+	snprintf(p, sizeof p, "%s/shims:/nonexistent", root);
+	setenv("PATH", p, 1);
+
+	setenv("PYENV_VERSION", "3.10.99", 1);
+	ck_assert_int_eq(pypin_libpython_on_path("python3", out, sizeof out, &why), 0);
+	ck_assert_str_eq(out, want);
+	setenv("PYENV_VERSION", "0.0:3.10.99", 1);      /* the first installed */
+	ck_assert_int_eq(pypin_libpython_on_path("python3", out, sizeof out, &why), 0);
+	ck_assert_str_eq(out, want);
+	setenv("PYENV_VERSION", "0.0", 1);              /* not installed: the shim */
+	ck_assert_int_eq(pypin_libpython_on_path("python3", out, sizeof out, &why), 1);
+	snprintf(p, sizeof p, "%s/shims/python3", root);
+	ck_assert_str_eq(out, p);
+	ck_assert_ptr_nonnull(why);
+	setenv("PYENV_VERSION", "../../..", 1);         /* never out of versions/ */
+	ck_assert_int_eq(pypin_libpython_on_path("python3", out, sizeof out, &why), 1);
+	setenv("PYENV_VERSION", "system", 1);           /* on along PATH: nothing */
+	ck_assert_int_eq(pypin_libpython_on_path("python3", out, sizeof out, &why), -1);
+	/* .python-version, from the current directory up. */
+	unsetenv("PYENV_VERSION");
+	snprintf(p, sizeof p, "%s/versions/3.10.99/.python-version", root);
+	write_text(p, "# a comment\n3.10.99\n", 0644);
+	snprintf(p, sizeof p, "%s/versions/3.10.99/bin", root);
+	ck_assert_int_eq(chdir(p), 0);
+	ck_assert_int_eq(pypin_libpython_on_path("python3", out, sizeof out, &why), 0);
+	ck_assert_str_eq(out, want);
+	/* The root's version file. */
+	ck_assert_int_eq(chdir(root), 0);
+	snprintf(p, sizeof p, "%s/version", root);
+	write_text(p, "3.10.99\n", 0644);
+	ck_assert_int_eq(pypin_libpython_on_path("python3", out, sizeof out, &why), 0);
+	ck_assert_str_eq(out, want);
+	/* A script that is not pyenv's is passed over. */
+	snprintf(p, sizeof p, "%s/shims/python3", root);
+	write_text(p, "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n", 0755);
+	ck_assert_int_eq(pypin_libpython_on_path("python3", out, sizeof out, &why), -1);
+	snprintf(p, sizeof p, "/bin/rm -rf '%s'", root);
+	ck_assert_int_eq(system(p), 0);
 }
 END_TEST
 
@@ -227,6 +298,7 @@ Suite *libpython_suite(void)
 	tcase_add_test(tc, identify);
 	tcase_add_test(tc, serves);
 	tcase_add_test(tc, beside_expands_origin);
+	tcase_add_test(tc, pyenv_shim_resolved_from_files);
 	tcase_add_test(tc, ld_so_cache);
 	tcase_add_test(tc, newest);
 	tcase_add_test(tc, missing_names_a_symbol);

@@ -96,9 +96,44 @@ printf '#!/bin/sh\nexec /usr/bin/python3 "$@"\n' > "$t_out/shims/python3"
 chmod +x "$t_out/shims/python3"
 t_begin "a python3 script first on PATH is passed over for the next python3"
 run_pypin env PATH="$t_out/shims:/usr/bin:/bin" PYPIN_DEBUG=1 $H "$CB/debian/tst-choose-mod1.so"
-if out_has "$t_out/shims/python3 is not an ELF executable (a script, such as pyenv's shims); passed over" &&
+if out_has "$t_out/shims/python3 is not an ELF executable (a script); passed over" &&
    out_has "pinned $SYSLIBPYTHON (loaded, python3 on PATH"; then expect_ok "^VERSION 3.11"
 else t_fail "expected the script passed over and /usr/bin/python3 taken"; fi
+
+# pyenv's shim first on PATH stands for the version pyenv selects, read from
+# pyenv's files (PYENV_VERSION, .python-version, the root's version file; the
+# shim is never run).  Without this, a pyenv user's plugin got Debian's 3.11.
+PYROOT=${PYENV_ROOT:-$HOME/.pyenv}
+P10=$CB/3.10/tst-choose-mod1.so
+PY310=$(pyenv_python 3.10)
+t_begin "pyenv's shim first on PATH, PYENV_VERSION names 3.10: fails without pypin"
+if [ ! -x "$PYROOT/shims/python3" ] || [ -z "$PY310" ] || [ ! -f "$P10" ]; then
+	t_skip "no pyenv with shims and a Python 3.10 under $PYROOT"
+else
+	V310=$(basename "$(dirname "$(dirname "$PY310")")")
+	W310="^VERSION $("$PY310" -c 'import sys; print(sys.version.split()[0], "prefix=" + sys.prefix)')\$"
+	SPATH="$PYROOT/shims:/usr/bin:/bin"
+	run env PATH="$SPATH" PYENV_VERSION="$V310" $H "$P10"
+	expect_fail "undefined symbol: _\{0,1\}Py"
+	t_begin "pyenv's shim first on PATH, PYENV_VERSION names 3.10: pypin pins 3.10"
+	run_pypin env PATH="$SPATH" PYENV_VERSION="$V310" PYPIN_DEBUG=1 $H "$P10"
+	if out_has "pinned .*libpython3.10.so.1.0 (loaded, python3\{0,1\} on PATH"; then expect_ok "$W310"
+	else t_fail "expected a rule on PATH to pin 3.10"; fi
+	t_begin "pyenv's shim first on PATH, a .python-version above the directory names 3.10: pypin pins 3.10"
+	mkdir -p "$t_out/project/sub"
+	printf '# a comment\n%s\n' "$V310" > "$t_out/project/.python-version"
+	(cd "$t_out/project/sub" && run_pypin env -u PYENV_VERSION PATH="$SPATH" $H "$P10"
+	 echo "$t_rc" > "$t_out/rc")
+	t_rc=$(cat "$t_out/rc")
+	expect_ok "$W310"
+	t_begin "pyenv's shim first on PATH, PYENV_VERSION=system: the next python3 on PATH"
+	run_pypin env PATH="$SPATH" PYENV_VERSION=system PYPIN_DEBUG=1 $H "$CB/debian/tst-choose-mod1.so"
+	if out_has "pinned $SYSLIBPYTHON (loaded, python3 on PATH"; then expect_ok "^VERSION 3.11"
+	else t_fail "expected /usr/bin/python3 taken"; fi
+	t_begin "pyenv's shim selecting a version not installed: named in the refusal"
+	run_pypin env PATH="$SPATH" PYENV_VERSION=0.0-not-installed $H "$P13"
+	expect_fail "$PYROOT/shims/python3 (python3 on PATH: is pyenv's shim, and no version it selects is installed with it)"
+fi
 
 # With nothing pointing at the Python a plugin needs, pypin refuses it rather
 # than pin one that lacks a function it calls (the plain loader: "undefined
