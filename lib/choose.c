@@ -302,8 +302,13 @@ static int find_pyo3_python(const struct pypin_rule *r, struct pypin_choice *ch,
 	const struct pypin_verdict *v, const struct pypin_elf *e, const char *path,
 	const struct pypin_probe *pr)
 {
+	const char *python = pr->env("PYO3_PYTHON");
+
 	(void)path;
-	return offer_program(r, ch, v, e, pr, pr->env("PYO3_PYTHON"));
+	/* A name without '/' is searched for on PATH, as PyO3 does. */
+	if (python && *python && !strchr(python, '/'))
+		return offer_on_path(r, ch, v, e, pr, python);
+	return offer_program(r, ch, v, e, pr, python);
 }
 
 /* An active environment's bin/python, as PyO3's build scripts take it: the

@@ -330,6 +330,25 @@ START_TEST(an_unresolved_pyenv_shim_is_named_among_the_tried)
 }
 END_TEST
 
+START_TEST(a_bare_pyo3_python_is_searched_on_path)
+{
+	struct pypin_verdict v = any_plugin();
+	struct pypin_choice *ch = choice();
+	struct pypin_probe p;
+
+	reset();
+	p = probe();
+	add_file("/py/3.10/lib/libpython3.10.so.1.0", "3.10", NULL);
+	add(w.env, "PYO3_PYTHON", "python3.10");
+	add(w.path, "python3.10", "/py/3.10/bin/python3.10");
+	add(w.programs, "/py/3.10/bin/python3.10", "/py/3.10/lib/libpython3.10.so.1.0");
+	ck_assert_int_eq(pypin_choose(&v, plugin_elf(), "/plugin.so", &p, ch), 0);
+	ck_assert_str_eq(ch->rule->name, "PYO3_PYTHON");
+	ck_assert_str_eq(ch->c.path, "/py/3.10/lib/libpython3.10.so.1.0");
+	free(ch);
+}
+END_TEST
+
 START_TEST(the_table_follows_the_documented_order)
 {
 	/* Every rule has a name, serves some library, and appears once. */
@@ -612,6 +631,7 @@ Suite *choose_suite(void)
 	tcase_add_test(tc, order_for_a_plugin_that_names_no_version);
 	tcase_add_test(tc, the_table_follows_the_documented_order);
 	tcase_add_test(tc, an_unresolved_pyenv_shim_is_named_among_the_tried);
+	tcase_add_test(tc, a_bare_pyo3_python_is_searched_on_path);
 	tcase_add_test(tc, a_shim_found_through_the_loader_cache_chooses);
 	tcase_add_test(tc, a_candidate_that_lacks_a_symbol_is_passed_over);
 	tcase_add_test(tc, nothing_fits_refusal_names_plugin_symbol_candidates);

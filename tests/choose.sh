@@ -89,6 +89,19 @@ else
 	t_skip "no Python 3.13 under $PYENV"
 fi
 
+# PYO3_PYTHON without a '/' is a name PyO3 searches for on PATH: here found
+# only after Debian's python3, in a directory of its own.
+t_begin "PYO3_PYTHON=python3.13, found on PATH after Debian's python3: pypin pins 3.13"
+if [ -f "$P13" ] && [ -n "$PY313" ]; then
+	mkdir -p "$t_out/only313"
+	ln -s "$PY313" "$t_out/only313/python3.13"
+	run_pypin env PYO3_PYTHON=python3.13 PATH="/usr/bin:/bin:$t_out/only313" PYPIN_DEBUG=1 $H "$P13"
+	if out_has "pinned .*/libpython3.13.so.1.0 (loaded, PYO3_PYTHON"; then expect_ok "^VERSION 3.13"
+	else t_fail "expected the rule PYO3_PYTHON"; fi
+else
+	t_skip "no Python 3.13 under $PYENV"
+fi
+
 # A python3 on PATH that is a script (as pyenv's shims are) cannot be read
 # for its libpython, and pypin runs no program: it is passed over.
 mkdir "$t_out/shims"
