@@ -137,18 +137,19 @@ static int in_process(const struct pypin_rule *r, struct pypin_choice *ch,
 	const struct pypin_verdict *v, const struct pypin_elf *e,
 	const struct pypin_probe *pr, enum pypin_how want_how)
 {
-	struct pypin_candidate c = { 0 };
+	struct pypin_candidate *c = &ch->proc;     /* PATH_MAX: not on the stack */
 	char tag[PYPIN_TAG_MAX];
 
-	if (pr->in_process(v->need == PYPIN_NEED_ANY ? NULL : v->tag, &c, tag, sizeof tag) != 0 ||
-	    c.how != want_how)
+	memset(c, 0, sizeof *c);
+	if (pr->in_process(v->need == PYPIN_NEED_ANY ? NULL : v->tag, c, tag, sizeof tag) != 0 ||
+	    c->how != want_how)
 		return 0;
-	if (!names_version(v) && v->need != PYPIN_NEED_SELF && c.path[0] == '/') {
-		judge_any(ch, e, pr, c.path, tag, ch->unfit, sizeof ch->unfit);
+	if (!names_version(v) && v->need != PYPIN_NEED_SELF && c->path[0] == '/') {
+		judge_any(ch, e, pr, c->path, tag, ch->unfit, sizeof ch->unfit);
 		if (strcmp(ch->unfit, "cannot be read") == 0)
 			ch->unfit[0] = '\0';     /* an executable, say: cannot tell */
 	}
-	return take(r, ch, c.how, c.path, tag, c.global);
+	return take(r, ch, c->how, c->path, tag, c->global);
 }
 
 static int find_mapped(const struct pypin_rule *r, struct pypin_choice *ch,

@@ -132,6 +132,7 @@ struct pypin_choice {
 	char major;                     /* the plugin's major version, '2' or '3' */
 	/* Scratch for the rules, on the heap with the rest. */
 	char buf[PATH_MAX], buf2[PATH_MAX];
+	struct pypin_candidate proc;    /* what in_process() found */
 };
 
 struct pypin_rule {

@@ -212,6 +212,21 @@ t_begin "PYPIN_PYTHON=/usr/bin/python3.11: pypin pins Debian's 3.11"
 run_pypin env PYPIN_PYTHON=/usr/bin/python3.11 $H "$DPLUGIN"
 expect_ok "$DWANT"
 
+# dlopen may run on a thread with a small stack: the choice keeps its
+# PATH_MAX buffers on the heap.  Every function of the files that choose
+# takes less than 2 KiB of stack (gcc's -fstack-usage).
+t_begin "the choice keeps no PATH_MAX buffer on the stack"
+if ! command -v "${CC:-cc}" >/dev/null; then
+	t_skip "no C compiler"
+elif ! (cd "$t_out" && ${CC:-cc} -D_GNU_SOURCE -DPYPIN_CONFIG_FILE='"/etc/pypin.conf"' \
+	-iquote "$TOP/lib" -std=gnu11 -O1 -fstack-usage \
+	-c "$TOP/lib/choose.c" "$TOP/lib/libpython.c" "$TOP/lib/pin.c") > "$t_out/out" 2>&1; then
+	t_fail "could not compile with -fstack-usage"
+else
+	big=$(cat "$t_out"/*.su | awk -F '\t' '$2 >= 2048 { print $1 " " $2 }')
+	if [ -n "$big" ]; then t_fail "more than 2 KiB of stack: $big"; else t_pass; fi
+fi
+
 # --- 2. numpy from a venv of another Python than the default -------------------
 
 PY312=$(pyenv_python 3.12)
