@@ -623,8 +623,11 @@ struct python2 {
 /* Symbols only Python 2 has: a library that needs one is built for it. */
 static int python2_symbol(const struct pypin_elf_sym *s, void *ctx)
 {
+	/* PyUnicodeUCS2_/UCS4_: Python 2's Unicode functions, renamed by its
+	 * build's Unicode width (so were 3.0 to 3.2's; 3.3 dropped it). */
 	static const char *const only2[] = { "PyString_", "PyInt_", "PyCObject_",
-					     "Py_InitModule4", "PyClass_", "PyFile_AsFile" };
+					     "Py_InitModule4", "PyClass_", "PyFile_AsFile",
+					     "PyUnicodeUCS2_", "PyUnicodeUCS4_" };
 	struct python2 *p = ctx;
 
 	if (s->defined)

@@ -2,10 +2,12 @@
  * the refusal and the interpreter's home, against a made-up world of files
  * and settings (struct pypin_probe): no process is looked at and nothing is
  * loaded. */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_pypin.h"
 #include "choose.h"
@@ -349,6 +351,27 @@ START_TEST(a_bare_pyo3_python_is_searched_on_path)
 }
 END_TEST
 
+START_TEST(python_2_unicode_symbols_mean_python_2)
+{
+	struct pypin_elf e;
+	char sym[PYPIN_NAME_MAX] = "";
+	int fd = open(FIXTURE("choose/tst-choose-ucs4-mod1.so"), O_RDONLY | O_CLOEXEC);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_int_eq(pypin_probe_real.plugin_major(&e, sym, sizeof sym), '2');
+	ck_assert_str_eq(sym, "PyUnicodeUCS4_FromString");
+	pypin_elf_close(&e);
+	close(fd);
+	fd = open(NOLINK, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_int_eq(pypin_probe_real.plugin_major(&e, sym, sizeof sym), '3');
+	pypin_elf_close(&e);
+	close(fd);
+}
+END_TEST
+
 START_TEST(the_table_follows_the_documented_order)
 {
 	/* Every rule has a name, serves some library, and appears once. */
@@ -630,6 +653,7 @@ Suite *choose_suite(void)
 
 	tcase_add_test(tc, order_for_a_plugin_that_names_no_version);
 	tcase_add_test(tc, the_table_follows_the_documented_order);
+	tcase_add_test(tc, python_2_unicode_symbols_mean_python_2);
 	tcase_add_test(tc, an_unresolved_pyenv_shim_is_named_among_the_tried);
 	tcase_add_test(tc, a_bare_pyo3_python_is_searched_on_path);
 	tcase_add_test(tc, a_shim_found_through_the_loader_cache_chooses);

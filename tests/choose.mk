@@ -23,7 +23,11 @@ endif
 ifneq ($(call choose-python,3.11),)
 CHOOSE_PLUGINS += $(B)/choose/pyenv-3.11/tst-embed-mod1.so
 endif
-FIXTURES += $(CHOOSE_PLUGINS)
+FIXTURES += $(CHOOSE_PLUGINS) $(B)/choose/tst-choose-ucs4-mod1.so
+
+$(B)/choose/tst-choose-ucs4-mod1.so: $(FIX)/tst-choose-ucs4.c
+	mkdir -p $(@D)
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $<
 
 $(B)/choose/%/tst-choose-mod1.so: $(FIX)/tst-choose.c
 	mkdir -p $(@D)
