@@ -24,6 +24,11 @@ trap 'rm -rf "$t_out"' EXIT
 
 # Never inherit a pypin from the caller: each case says whether it wants one.
 unset LD_PRELOAD PYPIN_DEBUG PYPIN_DISABLE PYPIN_LIBPYTHON PYPIN_PYTHON
+# pyenv's shims on an inherited PATH select the system's python (the next on
+# PATH), whatever the caller's pyenv version: a case that wants a pyenv Python
+# names it.
+PYENV_VERSION=system
+export PYENV_VERSION
 
 t_begin() { t_name=$1; }
 t_pass() { t_passed=$((t_passed + 1)); printf 'PASS: %s\n' "$t_name"; }
