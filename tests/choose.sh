@@ -27,6 +27,15 @@ venv_of() {
 	[ -x "$2/bin/python" ]
 }
 
+# absent FILE VERSION: when FILE, a fixture for Python VERSION, cannot be
+# used, ends the case opened and is true: SKIP when the machine lacks that
+# Python, FAIL when the fixture was not built (make check builds it).
+absent() {
+	if [ -z "$(pyenv_python "$2")" ]; then t_skip "no Python $2 under $PYENV"; return 0; fi
+	if [ ! -f "$1" ]; then t_fail "$1 was not built (make check builds it)"; return 0; fi
+	return 1
+}
+
 # expect_mapped_once STATUS VERSION: the last run exited with STATUS and
 # mapped exactly one libpythonX.Y, of VERSION.
 expect_mapped_once() {
@@ -81,25 +90,21 @@ done
 P13=$CB/3.13/tst-choose-mod1.so
 PY313=$(pyenv_python 3.13)
 t_begin "PYO3_PYTHON names Python 3.13: pypin pins it"
-if [ -f "$P13" ] && [ -n "$PY313" ]; then
+if ! absent "$P13" 3.13; then
 	run_pypin env PYO3_PYTHON="$PY313" PYPIN_DEBUG=1 $H "$P13"
 	if out_has "pinned .*/libpython3.13.so.1.0 (loaded, PYO3_PYTHON"; then expect_ok "^VERSION 3.13"
 	else t_fail "expected the rule PYO3_PYTHON"; fi
-else
-	t_skip "no Python 3.13 under $PYENV"
 fi
 
 # PYO3_PYTHON without a '/' is a name PyO3 searches for on PATH: here found
 # only after Debian's python3, in a directory of its own.
 t_begin "PYO3_PYTHON=python3.13, found on PATH after Debian's python3: pypin pins 3.13"
-if [ -f "$P13" ] && [ -n "$PY313" ]; then
+if ! absent "$P13" 3.13; then
 	mkdir -p "$t_out/only313"
 	ln -s "$PY313" "$t_out/only313/python3.13"
 	run_pypin env PYO3_PYTHON=python3.13 PATH="/usr/bin:/bin:$t_out/only313" PYPIN_DEBUG=1 $H "$P13"
 	if out_has "pinned .*/libpython3.13.so.1.0 (loaded, PYO3_PYTHON"; then expect_ok "^VERSION 3.13"
 	else t_fail "expected the rule PYO3_PYTHON"; fi
-else
-	t_skip "no Python 3.13 under $PYENV"
 fi
 
 # A python3 on PATH that is a script (as pyenv's shims are) cannot be read
@@ -120,8 +125,10 @@ PYROOT=${PYENV_ROOT:-$HOME/.pyenv}
 P10=$CB/3.10/tst-choose-mod1.so
 PY310=$(pyenv_python 3.10)
 t_begin "pyenv's shim first on PATH, PYENV_VERSION names 3.10: fails without pypin"
-if [ ! -x "$PYROOT/shims/python3" ] || [ -z "$PY310" ] || [ ! -f "$P10" ]; then
-	t_skip "no pyenv with shims and a Python 3.10 under $PYROOT"
+if [ ! -x "$PYROOT/shims/python3" ]; then
+	t_skip "no pyenv shims in $PYROOT/shims"
+elif absent "$P10" 3.10; then
+	:
 else
 	V310=$(basename "$(dirname "$(dirname "$PY310")")")
 	W310="^VERSION $("$PY310" -c 'import sys; print(sys.version.split()[0], "prefix=" + sys.prefix)')\$"
@@ -155,7 +162,7 @@ for v in 3.12:PyErr_GetRaisedException 3.13:Py_GetConstant; do
 	sym=${v#*:} v=${v%:*}
 	plugin=$CB/$v/tst-choose-mod1.so
 	t_begin "a plugin that calls $sym, with only Debian's 3.11 in sight"
-	if [ ! -f "$plugin" ]; then t_skip "no Python $v under $PYENV"; continue; fi
+	if absent "$plugin" $v; then continue; fi
 	run env PATH=/usr/bin:/bin $H -f lazy "$plugin"
 	if ! out_has 'undefined symbol'; then t_fail "without pypin: expected an undefined symbol"
 	else
@@ -170,7 +177,7 @@ done
 # (RTLD_NOW: "undefined symbol"; RTLD_LAZY: the host is killed at the call).
 for f in lazy now; do
 	t_begin "3.11 pinned by a first plugin, then one that calls Py_GetConstant (RTLD_$f)"
-	if [ ! -f "$P13" ]; then t_skip "no Python 3.13 under $PYENV"; continue; fi
+	if absent "$P13" 3.13; then continue; fi
 	run env LD_PRELOAD="$SYSLIBPYTHON" $H -f $f -k "$BUILD/tst-embed-mod1.so" "$P13"
 	if [ $f = lazy ] && ! out_has "symbol lookup error: .*undefined symbol: Py_GetConstant"; then
 		t_fail "without pypin (3.11 preloaded): expected the host killed at the call"
@@ -186,15 +193,13 @@ for f in lazy now; do
 done
 
 t_begin "a plugin for Python 2.7 only, no Python 2 in sight: refused, saying so"
-if [ -f "$CB/2.7/tst-choose-mod1.so" ]; then
+if ! absent "$CB/2.7/tst-choose-mod1.so" 2.7; then
 	run env PATH=/usr/bin:/bin $H "$CB/2.7/tst-choose-mod1.so"
 	if ! out_has 'undefined symbol'; then t_fail "without pypin: expected an undefined symbol"
 	else
 		run_pypin env PATH=/usr/bin:/bin $H "$CB/2.7/tst-choose-mod1.so"
 		expect_fail "pypin: $CB/2.7/tst-choose-mod1.so is built for Python 2 (it needs PyString_FromString), and no libpython found serves it; tried: .*is Python 3.11; the library needs Python 2"
 	fi
-else
-	t_skip "no Python 2.7 under $PYENV"
 fi
 
 # Debian's 3.11 (a python3.11 with libpython linked in; its shared
@@ -281,9 +286,22 @@ if [ -f "$ABI3" ]; then
 	else
 		t_fail "expected a refusal naming the second libpython"
 	fi
+	# Another installation pinned, one that has a shim: pypin loads that
+	# shim first, so the plugin's own (3.12's) maps no second libpython.
+	t_begin "abi3 plugin with a RUNPATH into 3.12, PYPIN_PYTHON names 3.13"
+	if ! absent "$P13" 3.13; then
+		LIB313=$(dirname "$PY313")/../lib/libpython3.13.so.1.0
+		t_begin "abi3 plugin with a RUNPATH into 3.12, 3.13 preloaded crudely: a second libpython is mapped"
+		run env LD_PRELOAD="$LIB313" $H -e none -k -m "$ABI3"
+		if [ "$(grep -c "^mapped: .*/$ONE_LIBPYTHON" "$t_out/out")" -eq 2 ]; then t_pass
+		else t_fail "expected two libpythons"; fi
+		t_begin "abi3 plugin with a RUNPATH into 3.12, PYPIN_PYTHON names 3.13: its shim first, one libpython"
+		run_pypin env PYPIN_PYTHON="$PY313" TST_CODE="$CTYPES_CODE" $H -k -m "$ABI3"
+		if out_has '^VERSION 3\.13'; then expect_mapped_once 0 3.13; else t_fail "expected 3.13"; fi
+	fi
 else
 	t_begin "abi3 plugin with a RUNPATH into 3.12"
-	t_skip "no Python 3.12 under $PYENV"
+	absent "$ABI3" 3.12
 fi
 
 # An abi3 plugin with no RUNPATH whose libpython3.so the loader finds by its
@@ -303,14 +321,10 @@ in_cache_ns() {
 			{ echo "NAMESPACE FAILED"; exit 99; }
 		exec "$@"' sh "$(dirname "$PY312")/../lib" "$t_out/ld.so.cache" "$@"
 }
-if [ -z "$PY312" ]; then
-	t_begin "abi3 plugin, libpython3.so found through ld.so.cache"
-	t_skip "no Python 3.12 under $PYENV"
-elif [ ! -f "$BARE" ]; then
-	t_begin "abi3 plugin, libpython3.so found through ld.so.cache"
-	t_fail "$BARE was not built (make check builds it)"
+t_begin "abi3 plugin, libpython3.so found through ld.so.cache"
+if absent "$BARE" 3.12; then
+	:
 elif [ "$(id -u)" != 0 ] || ! unshare -m --propagation private true 2>/dev/null; then
-	t_begin "abi3 plugin, libpython3.so found through ld.so.cache"
 	t_skip "needs root and unshare -m, for a private mount namespace"
 else
 	t_begin "abi3 plugin, libpython3.so found through ld.so.cache: C extension modules fail without pypin"
@@ -340,7 +354,12 @@ run_pypin env VIRTUAL_ENV="$FOREIGN" PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX
 expect_ok "^VERSION 3.11.* prefix=$FOREIGN\$"
 
 PY311=$(pyenv_python 3.11)
-if [ -n "$PY312" ] && venv_of "$PY312" "$CB/venv-3.12"; then
+t_begin "a venv of another version than the pinned one"
+if [ -z "$PY312" ]; then
+	t_skip "no Python 3.12 under $PYENV"
+elif ! venv_of "$PY312" "$CB/venv-3.12"; then
+	t_fail "could not make a venv of $PY312 at $CB/venv-3.12"
+else
 	V12=$CB/venv-3.12
 	t_begin "a venv of 3.12 first on PATH, a plugin linked to 3.11: without pypin, the venv is its home"
 	run env VIRTUAL_ENV="$V12" PATH="$V12/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$BUILD/tst-embed-mod1.so"
@@ -352,12 +371,14 @@ if [ -n "$PY312" ] && venv_of "$PY312" "$CB/venv-3.12"; then
 	run_pypin env PYPIN_PYTHON="$V12/bin/python" TST_CODE="$PREFIX_CODE" $H "$BUILD/tst-embed-mod1.so"
 	expect_ok "^VERSION 3.11.* prefix=/usr\$" \
 		"warning: PYPIN_PYTHON $V12/bin/python runs Python 3.12 (.*libpython3.12.so.1.0), not Python 3.11, which is pinned"
-else
-	t_begin "a venv of another version than the pinned one"
-	t_skip "no Python 3.12 under $PYENV"
 fi
 
-if [ -n "$PY311" ] && venv_of "$PY311" "$CB/venv-3.11"; then
+t_begin "a host linked to libpython keeps its home"
+if [ -z "$PY311" ]; then
+	t_skip "no Python 3.11 under $PYENV"
+elif ! venv_of "$PY311" "$CB/venv-3.11"; then
+	t_fail "could not make a venv of $PY311 at $CB/venv-3.11"
+else
 	V11=$CB/venv-3.11
 	t_begin "a host linked to libpython, another 3.11's venv first on PATH: the plain loader's home"
 	run env PATH="$V11/bin:$PATH" TST_CODE="$PREFIX_CODE" $BUILD/host-pylinked "$DPLUGIN"
@@ -365,14 +386,12 @@ if [ -n "$PY311" ] && venv_of "$PY311" "$CB/venv-3.11"; then
 	t_begin "a host linked to libpython, another 3.11's venv first on PATH: pypin sets nothing"
 	run_pypin env PATH="$V11/bin:$PATH" TST_CODE="$PREFIX_CODE" $BUILD/host-pylinked "$DPLUGIN"
 	expect_ok "prefix=$V11\$"
-else
-	t_begin "a host linked to libpython keeps its home"
-	t_skip "no Python 3.11 under $PYENV"
 fi
 
 OLD=$BUILD/oldpy/tst-embed-mod1.so
 PY39=$(pyenv_python 3.9)
-if [ -f "$OLD" ] && [ -n "$PY39" ]; then
+t_begin "Python before 3.10, a venv of another installation first on PATH"
+if ! absent "$OLD" 3.9; then
 	t_begin "Python before 3.10, a venv of another installation first on PATH: its home without pypin"
 	run env PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$OLD"
 	if out_has "prefix=$("$PY39" -c 'import sys; print(sys.prefix)')\$"; then t_fail "expected the venv's home"
@@ -385,7 +404,8 @@ fi
 # --- 5. two installations of one soname --------------------------------------------
 
 TWIN=$CB/pyenv-3.11/tst-embed-mod1.so
-if [ -f "$TWIN" ]; then
+t_begin "two installations of one soname"
+if ! absent "$TWIN" 3.11; then
 	T11=$(dirname "$PY311")/../lib/libpython3.11.so.1.0
 	T11=$(cd "$(dirname "$T11")" && pwd)/libpython3.11.so.1.0
 	t_begin "a plugin built against pyenv's 3.11: the plain loader maps that one"
@@ -398,15 +418,13 @@ if [ -f "$TWIN" ]; then
 	else
 		t_fail "expected the debug line to name both files"
 	fi
-else
-	t_begin "two installations of one soname"
-	t_skip "no Python 3.11 under $PYENV"
 fi
 
 # --- 6. pypin explain and pypin check ---------------------------------------------
 
 INSPECT=$TOP/tools/pypin-inspect
-if [ -f "$P13" ]; then
+t_begin "explain and check, a plugin for 3.13"
+if ! absent "$P13" 3.13; then
 	B13=$(dirname "$(pyenv_python 3.13)")
 	t_begin "explain, no 3.13 in sight: nothing fits, the candidates passed over and why"
 	run env PATH=/usr/bin:/bin "$INSPECT" explain "$P13"
@@ -428,27 +446,27 @@ if [ -f "$P13" ]; then
 		"^hint: the trial with pypin hung and was stopped at the time limit"
 fi
 P37=$CB/3.7/tst-choose-mod1.so
-if [ -f "$P37" ]; then
-	t_begin "explain names Python 3.7 without its ABI flag"
+t_begin "explain names Python 3.7 without its ABI flag"
+if ! absent "$P37" 3.7; then
 	run env PATH="$(dirname "$(pyenv_python 3.7)"):$PATH" "$INSPECT" explain "$P37"
 	expect 0 "pypin would pin:   .*/libpython3.7m.so.1.0 (Python 3.7; python on PATH)"
 fi
-if [ -f "$ABI3" ]; then
-	t_begin "explain warns when an abi3 plugin would map a second libpython"
+t_begin "explain warns when an abi3 plugin would map a second libpython"
+if ! absent "$ABI3" 3.12; then
 	run env PYPIN_LIBPYTHON="$SYSLIBPYTHON" "$INSPECT" explain "$ABI3"
 	expect 0 "warning:           its .*/libpython3.so would map .*/libpython3.12.so.1.0 as a second libpython beside $SYSLIBPYTHON"
 	t_begin "check of that plugin: no hang; the hint names the second libpython"
 	run env PYPIN_LIBPYTHON="$SYSLIBPYTHON" "$INSPECT" check --lib "$LIBPYPIN" "$ABI3"
 	expect 1 "^with pypin:    FAILED" "^hint: the plugin's libpython3.so belongs to another installation"
 fi
-if [ -f "$TWIN" ]; then
-	t_begin "explain: two installations of one soname"
+t_begin "explain: two installations of one soname"
+if ! absent "$TWIN" 3.11; then
 	run "$INSPECT" explain "$TWIN"
 	expect 0 "same soname:       it was built against $T11 (the loader would load it); .*libpython3.11.so.1.0, another installation of libpython3.11.so.1.0, serves it"
 fi
 P27=$CB/2.7/tst-choose-mod1.so
-if [ -f "$P27" ]; then
-	t_begin "check with Python 2.7: fails without pypin, works with it"
+t_begin "check with Python 2.7: fails without pypin, works with it"
+if ! absent "$P27" 2.7; then
 	run env PATH="$(dirname "$(pyenv_python 2.7)"):$PATH" "$INSPECT" check --lib "$LIBPYPIN" "$P27"
 	expect 0 "^without pypin: FAILED" "^with pypin:    ok" "Python 2.7"
 fi
