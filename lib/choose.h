@@ -12,7 +12,9 @@
  * the very X.Y it names; for a library that names no X.Y, a libpython of the
  * library's major version that defines every Py and _Py symbol the library
  * leaves undefined (read from the candidate's own dynamic symbol table).  In
- * secure-execution mode it must also pass the trust check (pypin_choose_trusted).
+ * secure-execution mode it is also put to pypin_choose_trusted(), which for now
+ * accepts every file: only the restriction of the rules (those marked secure)
+ * guards that mode today.
  * No rule pins a candidate that does not fit: when none fits, the library is
  * refused, with the candidates tried.
  *
@@ -49,7 +51,9 @@ struct pypin_candidate {
 	int global;            /* Python was global before pypin did anything */
 };
 
-/* Where the choice learns what it knows.  Every function keeps errno. */
+/* Where the choice learns what it knows.  The functions may change errno
+ * (realpath, access, open): pypin_prepare() restores it around the whole
+ * decision. */
 struct pypin_probe {
 	/* Python already in the process: a libpython mapped (the first whose tag
 	 * is compatible with want, else the first), else Python in the global
@@ -180,9 +184,10 @@ int pypin_choose_home(const struct pypin_probe *pr, const char *real, const char
  * be resolved). */
 int pypin_same_file(const char *a, const char *b);
 
-/* THE place where secure-execution mode's trust check on a candidate file is
- * made (every directory above it root's alone, and so on); 1 when it may be
- * pinned.  Outside secure-execution mode it is not called. */
+/* THE place meant for secure-execution mode's check of a candidate file
+ * (every directory above it root's alone, and so on); 1 when it may be
+ * pinned.  For now it returns 1 for every file.  Outside secure-execution
+ * mode it is not called. */
 int pypin_choose_trusted(const char *path);
 
 #endif
