@@ -94,17 +94,42 @@ static const char *interposer(void)
 	return info.dli_fname;
 }
 
+/* How long a trial may take before it is stopped (--timeout). */
+static unsigned trial_limit = 60;
+
 /* Reads fd to its end, so that the child writing it never blocks on a full
  * pipe, keeping the first cap bytes in buf (which has room for cap + 1) with a
- * NUL after them.  Returns how many were kept; *cut says whether more came. */
-static size_t read_all(int fd, char *buf, size_t cap, int *cut)
+ * NUL after them.  Returns how many were kept; *cut says whether more came.
+ * For a trial (pid > 0) it gives up, killing pid and setting *timed_out, when
+ * nothing ends it within the time limit and a grace of a few seconds. */
+static size_t read_all(int fd, char *buf, size_t cap, int *cut, pid_t pid, int *timed_out)
 {
+	struct timespec start, now;
 	char sink[512];
 	size_t len = 0;
 	ssize_t n;
 
 	*cut = 0;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		long left = -1;
+		if (pid > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = ((long)trial_limit + 5 - (now.tv_sec - start.tv_sec)) * 1000;
+			if (left <= 0) {
+				kill(pid, SIGKILL);
+				*timed_out = 1;
+				break;
+			}
+		}
+		if (poll(&p, 1, left < 0 ? -1 : (int)(left > 1000 ? 1000 : left)) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (!p.revents)
+			continue;
 		int keep = len < cap;
 		n = read(fd, keep ? buf + len : sink, keep ? cap - len : sizeof sink);
 		if (n < 0 && errno == EINTR)
@@ -146,7 +171,7 @@ static int loader_finds(const char *name, char *out, size_t outsz)
 		_exit(h ? 0 : 1);
 	}
 	close(pipefd[1]);
-	read_all(pipefd[0], out, outsz - 1, &cut);
+	read_all(pipefd[0], out, outsz - 1, &cut, -1, NULL);
 	close(pipefd[0]);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return 1;
@@ -630,9 +655,6 @@ static int set_preload(const char *lib)
 	return rc;
 }
 
-/* How long a trial may take before it is stopped (--timeout). */
-static unsigned trial_limit = 60;
-
 struct outcome {
 	int ok;
 	int timed_out;
@@ -651,48 +673,6 @@ static int has_line(const char *text, char mark)
 			break;
 	}
 	return 0;
-}
-
-/* read_all() for a trial: keeps the first cap bytes of fd, and gives up
- * (killing pid) when nothing ends it within the time limit and a grace of a
- * few seconds. */
-static size_t read_until(int fd, char *buf, size_t cap, int *cut, pid_t pid, int *timed_out)
-{
-	struct timespec start, now;
-	char sink[512];
-	size_t len = 0;
-	ssize_t n;
-
-	*cut = 0;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long left = ((long)trial_limit + 5 - (now.tv_sec - start.tv_sec)) * 1000;
-		if (left <= 0 || poll(&p, 1, (int)(left > 1000 ? 1000 : left)) < 0) {
-			if (left > 0 && errno == EINTR)
-				continue;
-			if (left <= 0 && pid > 0) {
-				kill(pid, SIGKILL);
-				*timed_out = 1;
-			}
-			break;
-		}
-		if (!p.revents)
-			continue;
-		int keep = len < cap;
-		n = read(fd, keep ? buf + len : sink, keep ? cap - len : sizeof sink);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (keep)
-			len += (size_t)n;
-		else
-			*cut = 1;
-	}
-	buf[len] = '\0';
-	return len;
 }
 
 static void run_trial(const char *self, const char *lib, const char *plugin,
@@ -739,8 +719,7 @@ static void run_trial(const char *self, const char *lib, const char *plugin,
 	}
 	close(pipefd[1]);
 	/* Room is kept for the lines added below. */
-	o->len = read_until(pipefd[0], o->text, sizeof o->text - 128, &cut, pid,
-			    &o->timed_out);
+	o->len = read_all(pipefd[0], o->text, sizeof o->text - 128, &cut, pid, &o->timed_out);
 	if (cut)
 		o->len += (size_t)snprintf(o->text + o->len, sizeof o->text - o->len,
 					   "%s (the rest of the report is left out)\n",
