@@ -137,13 +137,6 @@ out:
 	return rc;
 }
 
-int pypin_libpython_serves(const char *path, const struct pypin_elf *plugin)
-{
-	char sym[PYPIN_NAME_MAX];
-
-	return pypin_libpython_missing(path, plugin, sym, sizeof sym) == 0;
-}
-
 int pypin_libpython_unresolved(const struct pypin_elf *plugin, char *sym, size_t symsz)
 {
 	struct wanted w = { 0 };
@@ -282,9 +275,24 @@ static void set_exe_origin(struct search *s)
 	set_origin(s, s->dir);
 }
 
-/* Reads the first loaded object (the executable) and, to guess $LIB, finds
- * the directory libc.so.6 was loaded from: lib/x86_64-linux-gnu on Debian,
- * lib64 elsewhere. */
+/* If name is the path of libc.so.6, stores the directory it was loaded from,
+ * below the root and /usr, in out ("lib/x86_64-linux-gnu" on Debian, "lib64"
+ * elsewhere: the guess of $LIB) and returns 1; else 0. */
+static int libc_dir(const char *name, char *out, size_t outsz)
+{
+	const char *base = name ? strrchr(name, '/') : NULL;
+
+	if (!base || strcmp(base + 1, "libc.so.6") != 0)
+		return 0;
+	size_t len = (size_t)(base - name);
+	if (strncmp(name, "/usr/", 5) == 0)
+		name += 4, len -= 4;
+	if (*name == '/' && len > 1 && len < outsz)
+		snprintf(out, outsz, "%.*s", (int)(len - 1), name + 1);
+	return 1;
+}
+
+/* Reads the first loaded object (the executable) and guesses $LIB. */
 struct scan {
 	struct pypin_loaded exe;
 	int have_exe;
@@ -294,23 +302,13 @@ struct scan {
 static int scan_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 {
 	struct scan *sc = ctx;
-	const char *name = info->dlpi_name, *base;
 
 	(void)size;
 	if (!sc->have_exe) {
 		sc->have_exe = pypin_loaded_phdr(info, &sc->exe) == 0 ? 1 : -1;
 		return 0;
 	}
-	base = name ? strrchr(name, '/') : NULL;
-	if (!base || strcmp(base + 1, "libc.so.6") != 0)
-		return 0;
-	const char *dir = name;
-	size_t len = (size_t)(base - name);
-	if (strncmp(dir, "/usr/", 5) == 0)
-		dir += 4, len -= 4;
-	if (*dir == '/' && len > 1 && len < sizeof sc->s->lib)
-		snprintf(sc->s->lib, sizeof sc->s->lib, "%.*s", (int)(len - 1), dir + 1);
-	return 1;
+	return libc_dir(info->dlpi_name, sc->s->lib, sizeof sc->s->lib);
 }
 
 /* LD_LIBRARY_PATH as the loader read it, when the process started: a value
@@ -745,22 +743,10 @@ out:
 	return rc;
 }
 
-/* The directory libc was loaded from, below the root and /usr:
- * "lib/x86_64-linux-gnu" on Debian, "lib64" elsewhere. */
 static int libc_dir_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 {
-	char *out = ctx;
-	const char *name = info->dlpi_name, *base = name ? strrchr(name, '/') : NULL;
-
 	(void)size;
-	if (!base || strcmp(base + 1, "libc.so.6") != 0)
-		return 0;
-	size_t len = (size_t)(base - name);
-	if (strncmp(name, "/usr/", 5) == 0)
-		name += 4, len -= 4;
-	if (*name == '/' && len > 1 && len < PATH_MAX)
-		snprintf(out, PATH_MAX, "%.*s", (int)(len - 1), name + 1);
-	return 1;
+	return libc_dir(info->dlpi_name, ctx, PATH_MAX);
 }
 
 /* soname in the library directories of the installation whose program is

@@ -16,9 +16,6 @@
 int pypin_libpython_identify(const char *path, char *tag, size_t tagsz, char *soname,
 	size_t sonamesz);
 
-/* Whether the libpython at path defines every undefined Py symbol of plugin. */
-int pypin_libpython_serves(const char *path, const struct pypin_elf *plugin);
-
 /* The first undefined Py symbol of plugin (the first by name) that nothing in
  * the process's global scope defines, as the loader would resolve it once
  * Python is global: 1 with it in sym, 0 when all are defined, -1 when the

@@ -37,12 +37,13 @@ END_TEST
 START_TEST(serves)
 {
 	struct pypin_elf e;
+	char sym[PYPIN_NAME_MAX];
 	int fd = open(NOLINK, O_RDONLY);
 	need_system();
 	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
-	ck_assert(pypin_libpython_serves(SYSTEM_LIBPYTHON, &e));
-	ck_assert(!pypin_libpython_serves(FAKE, &e));
-	ck_assert(!pypin_libpython_serves("/nonexistent", &e));
+	ck_assert_int_eq(pypin_libpython_missing(SYSTEM_LIBPYTHON, &e, sym, sizeof sym), 0);
+	ck_assert_int_eq(pypin_libpython_missing(FAKE, &e, sym, sizeof sym), 1);
+	ck_assert_int_eq(pypin_libpython_missing("/nonexistent", &e, sym, sizeof sym), -1);
 	pypin_elf_close(&e);
 	close(fd);
 }
@@ -198,8 +199,9 @@ struct first_serving {
 static int first_serving(const char *path, void *ctx)
 {
 	struct first_serving *f = ctx;
+	char sym[PYPIN_NAME_MAX];
 	f->asked++;
-	if (!pypin_libpython_serves(path, f->e))
+	if (pypin_libpython_missing(path, f->e, sym, sizeof sym) != 0)
 		return 0;
 	snprintf(f->path, sizeof f->path, "%s", path);
 	return 1;

@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)pypin_elf_each_undefined(&e, touch, &n);
 	(void)pypin_elf_each_symbol(&e, touch, &n);
 	(void)pypin_libpython_identify(memfd_path, tag, sizeof tag, NULL, 0);
-	(void)pypin_libpython_serves(memfd_path, &e);
+	(void)pypin_libpython_missing(memfd_path, &e, tag, sizeof tag);
 	pypin_elf_close(&e);
 	return 0;
 }
