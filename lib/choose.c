@@ -91,8 +91,7 @@ static void judge_any(struct pypin_choice *ch, const struct pypin_elf *e,
 	}
 }
 
-/* Whether v names a libpython X.Y (not the shim). */
-static int names_version(const struct pypin_verdict *v)
+int pypin_names_version(const struct pypin_verdict *v)
 {
 	return v->need == PYPIN_NEED_VERSION && strchr(v->tag, '.');
 }
@@ -112,7 +111,7 @@ int pypin_choose_offer(const struct pypin_rule *r, struct pypin_choice *ch,
 	why[0] = '\0';
 	if (pr->identify(path, tag, sizeof tag, soname, sizeof soname) != 0)
 		snprintf(why, sizeof why, "is not a readable libpython");
-	else if (names_version(v)) {
+	else if (pypin_names_version(v)) {
 		if (!pypin_tag_compatible(tag, v->tag))
 			snprintf(why, sizeof why, "is Python %s, not %s",
 				 pypin_tag_version(tag, ver), pypin_tag_version(v->tag, want));
@@ -138,13 +137,17 @@ static int in_process(const struct pypin_rule *r, struct pypin_choice *ch,
 	const struct pypin_probe *pr, enum pypin_how want_how)
 {
 	struct pypin_candidate *c = &ch->proc;     /* PATH_MAX: not on the stack */
-	char tag[PYPIN_TAG_MAX];
+	const char *tag = ch->proc_tag;
 
-	memset(c, 0, sizeof *c);
-	if (pr->in_process(v->need == PYPIN_NEED_ANY ? NULL : v->tag, c, tag, sizeof tag) != 0 ||
-	    c->how != want_how)
+	/* Asked once for both rules (it walks every loaded object). */
+	if (!ch->proc_asked) {
+		ch->proc_rc = pr->in_process(v->need == PYPIN_NEED_ANY ? NULL : v->tag, c,
+					     ch->proc_tag, sizeof ch->proc_tag);
+		ch->proc_asked = 1;
+	}
+	if (ch->proc_rc != 0 || c->how != want_how)
 		return 0;
-	if (!names_version(v) && v->need != PYPIN_NEED_SELF && c->path[0] == '/') {
+	if (!pypin_names_version(v) && v->need != PYPIN_NEED_SELF && c->path[0] == '/') {
 		judge_any(ch, e, pr, c->path, tag, ch->unfit, sizeof ch->unfit);
 		if (strcmp(ch->unfit, "cannot be read") == 0)
 			ch->unfit[0] = '\0';     /* an executable, say: cannot tell */
@@ -431,10 +434,11 @@ const unsigned pypin_nrules = sizeof pypin_rules / sizeof pypin_rules[0];
 int pypin_choose(const struct pypin_verdict *v, const struct pypin_elf *e, const char *path,
 	const struct pypin_probe *pr, struct pypin_choice *ch)
 {
-	unsigned serves = v->need == PYPIN_NEED_SELF ? SELF : names_version(v) ? VERSION : ANY;
+	unsigned serves = v->need == PYPIN_NEED_SELF ? SELF :
+			  pypin_names_version(v) ? VERSION : ANY;
 
 	memset(ch, 0, sizeof *ch);
-	ch->major = names_version(v) ? v->tag[0] :
+	ch->major = pypin_names_version(v) ? v->tag[0] :
 		    v->need == PYPIN_NEED_ANY && e ?
 		    pr->plugin_major(e, ch->missing, sizeof ch->missing) : '3';
 	for (unsigned i = 0; i < pypin_nrules; i++) {

@@ -136,7 +136,9 @@ struct pypin_choice {
 	char major;                     /* the plugin's major version, '2' or '3' */
 	/* Scratch for the rules, on the heap with the rest. */
 	char buf[PATH_MAX], buf2[PATH_MAX];
-	struct pypin_candidate proc;    /* what in_process() found */
+	struct pypin_candidate proc;    /* what in_process() found, asked once */
+	char proc_tag[PYPIN_TAG_MAX];
+	int proc_asked, proc_rc;
 };
 
 struct pypin_rule {
@@ -169,6 +171,10 @@ int pypin_choose_offer(const struct pypin_rule *r, struct pypin_choice *ch,
  * first symbol missing and the candidates tried. */
 void pypin_choose_refusal(const struct pypin_choice *ch, const struct pypin_verdict *v,
 	const char *path, char *msg, size_t msgsz);
+
+/* Whether v names a libpython X.Y: DT_NEEDED libpythonX.Y, not the shim
+ * libpython3.so, nor undefined Py symbols only (nor a libpython itself). */
+int pypin_names_version(const struct pypin_verdict *v);
 
 /* The version a tag names, without ABI flags: "3.7m" -> "3.7".  buf has room
  * for PYPIN_TAG_MAX. */

@@ -280,8 +280,8 @@ static int fits(const struct pypin_verdict *v, const char *tag)
 /* Whether v names no libpython X.Y: only the shim, or undefined Py symbols. */
 static int names_no_version(const struct pypin_verdict *v)
 {
-	return v->need == PYPIN_NEED_ANY ||
-	       (v->need == PYPIN_NEED_VERSION && !strchr(v->tag, '.'));
+	return v->need != PYPIN_NEED_SELF && v->need != PYPIN_NEED_NONE &&
+	       !pypin_names_version(v);
 }
 
 /* For a library that names no X.Y, loaded once Python is pinned: whether a

@@ -30,6 +30,7 @@ static struct world {
 	int mapped_present, mapped_global;
 	char major;
 	int trust_none;
+	unsigned in_process_calls;
 } w;
 
 static const char *lookup(const struct pair *t, const char *key)
@@ -78,6 +79,7 @@ static int copy(char *out, size_t outsz, const char *s)
 static int f_in_process(const char *want, struct pypin_candidate *c, char *tag, size_t tagsz)
 {
 	(void)want;
+	w.in_process_calls++;
 	if (!w.mapped)
 		return -1;
 	c->how = w.mapped_present ? PYPIN_HOW_PRESENT : PYPIN_HOW_PROMOTE;
@@ -372,6 +374,31 @@ START_TEST(python_2_unicode_symbols_mean_python_2)
 }
 END_TEST
 
+START_TEST(the_process_is_asked_once_per_choice)
+{
+	struct pypin_verdict v = any_plugin();
+	struct pypin_choice *ch = choice();
+	struct pypin_probe p;
+
+	reset();
+	p = probe();
+	add_file("/usr/lib/libpython3.12.so.1.0", "3.12", NULL);
+	p.build_default = "/usr/lib/libpython3.12.so.1.0";
+	ck_assert_int_eq(pypin_choose(&v, plugin_elf(), "/plugin.so", &p, ch), 0);
+	ck_assert_str_eq(ch->rule->name, "the build-time default");
+	ck_assert_uint_eq(w.in_process_calls, 1);
+	/* Python present (not mapped): the second rule takes it, still one ask. */
+	reset();
+	w.mapped = "/usr/bin/python3.12";
+	w.mapped_tag = "3.12";
+	w.mapped_present = 1;
+	ck_assert_int_eq(pypin_choose(&v, plugin_elf(), "/plugin.so", &p, ch), 0);
+	ck_assert_str_eq(ch->rule->name, "already in the process");
+	ck_assert_uint_eq(w.in_process_calls, 1);
+	free(ch);
+}
+END_TEST
+
 START_TEST(the_table_follows_the_documented_order)
 {
 	/* Every rule has a name, serves some library, and appears once. */
@@ -653,6 +680,7 @@ Suite *choose_suite(void)
 
 	tcase_add_test(tc, order_for_a_plugin_that_names_no_version);
 	tcase_add_test(tc, the_table_follows_the_documented_order);
+	tcase_add_test(tc, the_process_is_asked_once_per_choice);
 	tcase_add_test(tc, python_2_unicode_symbols_mean_python_2);
 	tcase_add_test(tc, an_unresolved_pyenv_shim_is_named_among_the_tried);
 	tcase_add_test(tc, a_bare_pyo3_python_is_searched_on_path);
