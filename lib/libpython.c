@@ -472,7 +472,7 @@ static int cache_lookup(const char *data, size_t size, const char *name, char *o
 		const char *key = cache_str(base, left, get32(ent + 4));
 		const char *value = cache_str(base, left, get32(ent + 8));
 		if (key && value && strcmp(key, name) == 0 && value[0] == '/' &&
-		    (size_t)snprintf(out, outsz, "%s", value) < outsz && access(out, R_OK) == 0)
+		    (size_t)snprintf(out, outsz, "%s", value) < outsz && pypin_loader_can_open(out, R_OK))
 			return 0;
 	}
 #else
@@ -518,7 +518,7 @@ static int in_dir_cb(const char *dir, void *ctx)
 	struct in_dirs *d = ctx;
 	int n = snprintf(d->out, d->outsz, "%s/%s", dir, d->name);
 
-	d->hit = n > 0 && (size_t)n < d->outsz && access(d->out, R_OK) == 0;
+	d->hit = n > 0 && (size_t)n < d->outsz && pypin_loader_can_open(d->out, R_OK);
 	return d->hit;
 }
 
