@@ -137,21 +137,33 @@ out:
 	return rc;
 }
 
+struct unresolved {
+	char *sym;
+	size_t symsz;
+	int found;
+};
+
+static int unresolved_cb(const struct pypin_elf_sym *s, void *ctx)
+{
+	struct unresolved *u = ctx;
+
+	if (s->defined || s->bind != STB_GLOBAL || !pypin_is_python_symbol(s->name) ||
+	    dlsym(RTLD_DEFAULT, s->name))
+		return 0;
+	snprintf(u->sym, u->symsz, "%s", s->name);
+	u->found = 1;
+	return 1;
+}
+
 int pypin_libpython_unresolved(const struct pypin_elf *plugin, char *sym, size_t symsz)
 {
-	struct wanted w = { 0 };
-	int rc = -1;
+	struct unresolved u = { sym, symsz, 0 };
 
-	if (wanted_of(plugin, &w) == 0) {
-		rc = 0;
-		for (size_t i = 0; i < w.n && rc == 0; i++)
-			if (!dlsym(RTLD_DEFAULT, w.names[i])) {
-				snprintf(sym, symsz, "%s", w.names[i]);
-				rc = 1;
-			}
-	}
-	free(w.names);
-	return rc;
+	/* In the plugin's own order, with no list to sort: this runs for every
+	 * extension module the interpreter imports. */
+	if (pypin_elf_each_undefined(plugin, unresolved_cb, &u) != PYPIN_ELF_OK)
+		return -1;
+	return u.found;
 }
 
 /* Where a plugin's DT_NEEDED libpython is looked for, and the directory

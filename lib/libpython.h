@@ -16,7 +16,7 @@
 int pypin_libpython_identify(const char *path, char *tag, size_t tagsz, char *soname,
 	size_t sonamesz);
 
-/* The first undefined Py symbol of plugin (the first by name) that nothing in
+/* The first undefined Py symbol of plugin (in its symbol table) that nothing in
  * the process's global scope defines, as the loader would resolve it once
  * Python is global: 1 with it in sym, 0 when all are defined, -1 when the
  * plugin cannot be read.  A failed lookup leaves a dlerror() message behind:

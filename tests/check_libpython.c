@@ -1,4 +1,5 @@
 /* Unit tests for lib/libpython.c: finding and judging libpython files. */
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -166,6 +167,25 @@ START_TEST(pyenv_shim_resolved_from_files)
 }
 END_TEST
 
+START_TEST(unresolved_asks_the_global_scope)
+{
+	struct pypin_elf e;
+	char sym[PYPIN_NAME_MAX] = "";
+	int fd = open(NOLINK, O_RDONLY);
+
+	need_system();
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	/* No Python in this process (fork mode): a symbol is named. */
+	ck_assert_int_eq(pypin_libpython_unresolved(&e, sym, sizeof sym), 1);
+	ck_assert(strncmp(sym, "Py", 2) == 0 || strncmp(sym, "_Py", 3) == 0);
+	/* With a libpython global, every one resolves. */
+	ck_assert_ptr_nonnull(dlopen(SYSTEM_LIBPYTHON, RTLD_NOW | RTLD_GLOBAL));
+	ck_assert_int_eq(pypin_libpython_unresolved(&e, sym, sizeof sym), 0);
+	pypin_elf_close(&e);
+	close(fd);
+}
+END_TEST
+
 START_TEST(beside_expands_origin)
 {
 	struct pypin_elf e;
@@ -300,6 +320,7 @@ Suite *libpython_suite(void)
 	tcase_add_test(tc, identify);
 	tcase_add_test(tc, serves);
 	tcase_add_test(tc, beside_expands_origin);
+	tcase_add_test(tc, unresolved_asks_the_global_scope);
 	tcase_add_test(tc, pyenv_shim_resolved_from_files);
 	tcase_add_test(tc, ld_so_cache);
 	tcase_add_test(tc, newest);
