@@ -1,5 +1,6 @@
 /* pypin: finding a libpython to pin, from files alone.  See libpython.h. */
 #include "libpython.h"
+#include "choose.h"
 #include "loaded.h"
 #include "log.h"
 #include "platform.h"
@@ -882,6 +883,31 @@ int pypin_libpython_shim_target(const char *shim, char *out, size_t outsz)
 	close(fd);
 	free(real);
 	return rc;
+}
+
+int pypin_libpython_own_shim(const char *lib, char *out, size_t outsz)
+{
+	char *real = realpath(lib, NULL), *target = malloc(PATH_MAX), *slash;
+	int rc = -1;
+
+	if (real && target && (slash = strrchr(real, '/'))) {
+		*slash = '\0';
+		if ((size_t)snprintf(out, outsz, "%s/libpython3.so", real) < outsz &&
+		    pypin_libpython_shim_target(out, target, PATH_MAX) == 0 &&
+		    pypin_same_file(target, lib))
+			rc = 0;
+	}
+	free(real);
+	free(target);
+	return rc;
+}
+
+int pypin_libpython_second(const struct pypin_elf *plugin, const char *plugin_path,
+	const char *lib, char *shim, char *target, size_t size)
+{
+	return pypin_libpython_found(plugin, plugin_path, "libpython3.so", shim, size) == 0 &&
+	       pypin_libpython_shim_target(shim, target, size) == 0 &&
+	       !pypin_same_file(target, lib);
 }
 
 /* Whether the file at path starts with the ELF magic. */

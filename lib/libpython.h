@@ -82,6 +82,17 @@ int pypin_libpython_of_program(const char *program, char *out, size_t outsz, con
  * installation (its RUNPATH, else its own directory).  Returns 0, or -1. */
 int pypin_libpython_shim_target(const char *shim, char *out, size_t outsz);
 
+/* The pinned installation's own shim: libpython3.so beside the libpython
+ * lib, when it needs that very file.  Returns 0 with it in out, or -1. */
+int pypin_libpython_own_shim(const char *lib, char *out, size_t outsz);
+
+/* Whether the shim libpython3.so the loader would load for plugin (a file
+ * of another installation) would map another libpython than lib, a second
+ * one: 1 with the shim in shim and what it maps in target (each of size
+ * bytes), else 0. */
+int pypin_libpython_second(const struct pypin_elf *plugin, const char *plugin_path,
+	const char *lib, char *shim, char *target, size_t size);
+
 /* The program a search of PATH (its absolute directories) for name finds,
  * as far as files tell: the first ELF executable, where a pyenv shim stands
  * for the program of the version pyenv selects (PYENV_VERSION, else a

@@ -318,35 +318,22 @@ static int lacks(const struct pin *p, const struct pypin_elf *e, const char *pat
 static int shim(const struct pin *p, const struct pypin_elf *e, const char *path,
 	char *msg, size_t msgsz)
 {
-	char *real, *b = malloc(2 * PATH_MAX), ver[PYPIN_TAG_MAX];
+	char *b = malloc(2 * PATH_MAX), ver[PYPIN_TAG_MAX];
 	int refuse = 0;
 
 	if (!b || pypin_is_loaded("libpython3.so")) {
 		free(b);
 		return 0;
 	}
-	if ((real = realpath(p->real, NULL))) {
-		char *slash = strrchr(real, '/');
-		*slash = '\0';
-		if ((size_t)snprintf(b, PATH_MAX, "%s/libpython3.so", real) < PATH_MAX &&
-		    pypin_libpython_shim_target(b, b + PATH_MAX, PATH_MAX) == 0 &&
-		    pypin_same_file(b + PATH_MAX, p->real)) {
-			pypin_enter();
-			void *h = pypin_real_dlopen()(b, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE);
-			if (!h)
-				pypin_real_dlerror()();   /* not the host's to see */
-			pypin_leave();
-			pypin_debug("%s: %s %s, the shim of the pinned installation", path,
-				    h ? "loaded" : "could not load", b);
-			free(real);
-			free(b);
-			return 0;
-		}
-		free(real);
-	}
-	if (pypin_libpython_found(e, path, "libpython3.so", b, PATH_MAX) == 0 &&
-	    pypin_libpython_shim_target(b, b + PATH_MAX, PATH_MAX) == 0 &&
-	    !pypin_same_file(b + PATH_MAX, p->real)) {
+	if (pypin_libpython_own_shim(p->real, b, PATH_MAX) == 0) {
+		pypin_enter();
+		void *h = pypin_real_dlopen()(b, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE);
+		if (!h)
+			pypin_real_dlerror()();   /* not the host's to see */
+		pypin_leave();
+		pypin_debug("%s: %s %s, the shim of the pinned installation", path,
+			    h ? "loaded" : "could not load", b);
+	} else if (pypin_libpython_second(e, path, p->real, b, b + PATH_MAX, PATH_MAX)) {
 		snprintf(msg, msgsz, "pypin: %s needs libpython3.so, whose %s would map %s as a "
 			 "second libpython beside Python %s (%s); one interpreter per process",
 			 path, b, b + PATH_MAX, pypin_tag_version(p->tag, ver), p->real);

@@ -303,28 +303,16 @@ static void print_tried(const struct pypin_choice *ch)
 static void warn_second(const struct pypin_verdict *v, const struct pypin_elf *e,
 	const char *path, const char *lib)
 {
-	char *shim = malloc(PATH_MAX), *target = malloc(PATH_MAX), *own = malloc(PATH_MAX);
-	char *dir = realpath(lib, NULL), *slash;
+	char *shim = malloc(PATH_MAX), *target = malloc(PATH_MAX);
 
-	if (v->need != PYPIN_NEED_VERSION || strcmp(v->tag, "3") != 0 || !shim || !target ||
-	    !own || !dir || !(slash = strrchr(dir, '/')))
-		goto out;
-	*slash = '\0';
-	if ((size_t)snprintf(own, PATH_MAX, "%s/libpython3.so", dir) < PATH_MAX &&
-	    pypin_libpython_shim_target(own, target, PATH_MAX) == 0 &&
-	    pypin_same_file(target, lib))
-		goto out;                     /* its own shim is loaded first */
-	if (pypin_libpython_found(e, path, v->name, shim, PATH_MAX) == 0 &&
-	    pypin_libpython_shim_target(shim, target, PATH_MAX) == 0 &&
-	    !pypin_same_file(target, lib))
+	if (v->need == PYPIN_NEED_VERSION && strcmp(v->tag, "3") == 0 && shim && target &&
+	    pypin_libpython_own_shim(lib, shim, PATH_MAX) != 0 &&     /* else loaded first */
+	    pypin_libpython_second(e, path, lib, shim, target, PATH_MAX))
 		printf("  warning:           its %s would map %s as a second libpython beside %s: "
 		       "pypin refuses the plugin; name that installation with --python\n",
 		       shim, target, lib);
-out:
 	free(shim);
 	free(target);
-	free(own);
-	free(dir);
 }
 
 /* Two installations of one soname: the file the loader would load for the
