@@ -27,15 +27,21 @@ KEEP_PYTHONS := $(foreach v,8 9 10 11 12 13,$(lastword $(sort \
 	$(wildcard $(KEEP_PYENV)/3.$(v).*/bin/python3.$(v)))))
 KEEP_VERSIONED := $(foreach p,$(KEEP_PYTHONS),$(B)/keep-$(notdir $(p))/tst-keep-mod3.so \
 	$(B)/keep-$(notdir $(p))/tst-keep-mod4.so)
-$(B)/keep-%/tst-keep-mod4.so: KEEP_DEFS := -DTST_THREADS
-$(B)/keep-%/tst-keep-mod3.so $(B)/keep-%/tst-keep-mod4.so: $(FIX)/tst-keep.c
+# Two rules, not one with two targets: GNU make runs a pattern rule with
+# several targets once, for all of them.
+define keep-versioned
 	mkdir -p $(@D)
 	py='$(filter %/$*,$(KEEP_PYTHONS))' && \
 	libdir=$$($$py -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))') && \
 	ldv=$$($$py -c 'import sysconfig; print(sysconfig.get_config_var("LDVERSION"))') && \
-	$(CC) $(FIXTURE_CFLAGS) $$($$py-config --includes) -DTST_NO_NUMPY $(KEEP_DEFS) -shared -o $@ $< \
+	$(CC) $(FIXTURE_CFLAGS) $$($$py-config --includes) -DTST_NO_NUMPY $(1) -shared -o $@ $< \
 		-Wl,--no-as-needed -L"$$libdir" -lpython$$ldv -pthread \
 		-Wl,--enable-new-dtags,-rpath,"$$libdir"
+endef
+$(B)/keep-%/tst-keep-mod3.so: $(FIX)/tst-keep.c
+	$(call keep-versioned,)
+$(B)/keep-%/tst-keep-mod4.so: $(FIX)/tst-keep.c
+	$(call keep-versioned,-DTST_THREADS)
 
 KEEP_FIXTURES += $(KEEP_VERSIONED)
 
