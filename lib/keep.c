@@ -1,17 +1,65 @@
 /* pypin: keep (PYPIN_KEEP).  See keep.h. */
 #include "keep.h"
 #include "config.h"
+#include "elf.h"
+#include "libpython.h"
 #include "log.h"
+#include "search.h"
 #include "pypin.h"
 #include "trust.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <limits.h>
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#define PYPIN_KEEP_NAME_OF(id, name) name,
+static const char *const fn_names[PYPIN_KEEP_NFN] = { PYPIN_KEEP_FNS(PYPIN_KEEP_NAME_OF) };
+
+static int mark_fn(const struct pypin_elf_sym *s, void *ctx)
+{
+	unsigned char *found = ctx;
+
+	if (!s->defined || (s->bind != STB_GLOBAL && s->bind != STB_WEAK))
+		return 0;
+	for (int i = 0; i < PYPIN_KEEP_NFN; i++)
+		if (fn_names[i] && strcmp(s->name, fn_names[i]) == 0)
+			found[i] = 1;
+	return 0;
+}
+
+int pypin_keep_fits(const char *path, char *sym, size_t symsz)
+{
+	unsigned char found[PYPIN_KEEP_NFN] = { 0 };
+	struct pypin_elf e;
+	int fd = pypin_open_regular(path), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (pypin_elf_open(&e, fd) == PYPIN_ELF_OK) {
+		if (pypin_elf_each_symbol(&e, mark_fn, found) == PYPIN_ELF_OK) {
+			rc = 0;
+			for (int i = 0; rc == 0 && i < PYPIN_KEEP_KEEP_NEEDED; i++)
+				if (!found[i]) {
+					snprintf(sym, symsz, "%s", fn_names[i]);
+					rc = 1;
+				}
+			if (rc == 0 && !found[PYPIN_KEEP_CURRENT_OLD] &&
+			    !found[PYPIN_KEEP_CURRENT_NEW]) {
+				snprintf(sym, symsz, "%s", fn_names[PYPIN_KEEP_CURRENT_NEW]);
+				rc = 1;
+			}
+		}
+		pypin_elf_close(&e);
+	}
+	close(fd);
+	return rc;
+}
 
 int pypin_keep_path(const void *self, const char *lib, char *out, size_t outsz)
 {
@@ -54,6 +102,23 @@ static int started(const char *path)
 	return yes;
 }
 
+/* pypin_keep_fits() for the libpython that dlopen(name) from here loads: a
+ * bare name is looked for where the loader looks, its cache included. */
+static int keep_fits(const char *name, char *buf, size_t bufsz)
+{
+	struct stat st;
+	int fd;
+
+	if (!strchr(name, '/')) {
+		if ((fd = pypin_open_library(name, (const void *)keep_fits, buf, bufsz, &st)) >= 0)
+			close(fd);
+		else if (pypin_libpython_in_cache("/etc/ld.so.cache", name, buf, bufsz) != 0)
+			return -1;
+		name = buf;
+	}
+	return pypin_keep_fits(name, buf, bufsz);
+}
+
 void *pypin_keep_before(const char *path, const char *tag, int promote, int global)
 {
 	const char *why;
@@ -73,7 +138,14 @@ void *pypin_keep_before(const char *path, const char *tag, int promote, int glob
 	}
 	if (!(lib = malloc(PATH_MAX)))
 		return NULL;
-	if (pypin_keep_path((const void *)pypin_keep_before, NULL, lib, PATH_MAX) != 0) {
+	/* Read from the file before anything is loaded: a companion that finds
+	 * too little once loaded cannot always be unloaded again (a libpython
+	 * built without -fno-semantic-interposition binds its own calls to it). */
+	int fits = keep_fits(path, lib, PATH_MAX);
+	if (fits != 0) {
+		pypin_debug("keep: %s %s%s; nothing kept", path,
+			    fits < 0 ? "cannot be read" : "lacks ", fits < 0 ? "" : lib);
+	} else if (pypin_keep_path((const void *)pypin_keep_before, NULL, lib, PATH_MAX) != 0) {
 		pypin_debug("keep: cannot tell where libpypin.so is; nothing kept");
 	} else if (stat(lib, &st) != 0 || !S_ISREG(st.st_mode)) {
 		pypin_debug("keep: %s is missing; nothing kept", lib);
@@ -98,10 +170,11 @@ void pypin_keep_after(void *keep, void *python)
 		return;
 	/* The companion finds the libpython's functions now, here, rather than
 	 * on its first call, which may come from a thread that the loader's lock
-	 * holder waits for (a destructor that finalizes on another thread); -1
-	 * says that the libpython lacks some of them. */
-	int (*is_init)(void) = python ? (int (*)(void))dlsym(keep, "Py_IsInitialized") : NULL;
-	if (!is_init || is_init() < 0) {
+	 * holder waits for (a destructor that finalizes on another thread), and
+	 * from now on keeps finalizations; until then, and for good if it
+	 * answers 0, it passes every call through. */
+	int (*arm)(void) = python ? (int (*)(void))dlsym(keep, "pypin_keep_arm") : NULL;
+	if (!arm || arm() != 1) {
 		if (python)
 			pypin_debug("keep: the libpython lacks functions keep needs; nothing kept");
 		close_handle(keep);

@@ -10,12 +10,15 @@
  *                                    leaves it
  *   Py_IsInitialized                 0 between the two
  *
- * and nothing else.  libpypin.so loads it (lib/keep.c) RTLD_GLOBAL just before
- * the libpython it pins, so that these definitions come first in the global
- * scope; the real ones are looked up in that libpython, through a handle to
- * it (see resolve()).  It is not linked to libpython and needs none of its
- * headers: the few functions it calls have had the same signatures since
- * Python 3.0 (Py_InitializeFromConfig and PyStatus since 3.8).
+ * and nothing else; it also exports pypin_keep_arm(), which libpypin.so calls
+ * once the libpython is loaded.  libpypin.so loads it (lib/keep.c)
+ * RTLD_GLOBAL just before the libpython it pins, so that these definitions
+ * come first in the global scope; the real ones are looked up in that
+ * libpython, through a handle to it (see pypin_keep_arm()).  It is not linked
+ * to libpython and needs none of its headers: the functions it calls have had
+ * the same signatures since Python 3.6 (Py_InitializeFromConfig and PyStatus
+ * since 3.8).  Until it is armed, or when the libpython lacks one of them,
+ * every call passes through.
  *
  * A call from inside libpython itself (Py_Exit's finalization, Py_Main's
  * start) goes to the real function: the interpreter's own exit path stays
@@ -30,6 +33,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "keep.h"
 #include "log.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -51,32 +55,18 @@ EXPORT void Py_Initialize(void);
 EXPORT void Py_InitializeEx(int initsigs);
 EXPORT struct py_status Py_InitializeFromConfig(const void *config);
 EXPORT int Py_IsInitialized(void);
+EXPORT int pypin_keep_arm(void);
 
 /* --- The real functions ------------------------------------------------- */
 
-enum fn {
-	FINALIZE_EX, FINALIZE, INITIALIZE, INITIALIZE_EX, INITIALIZE_FROM_CONFIG,
-	IS_INITIALIZED,
-	/* Needed to keep and resume; every 3.x has them. */
-	GIL_CHECK, GIL_ENSURE, GIL_RELEASE, GIL_THIS, RESTORE_THREAD, SAVE_THREAD,
-	TS_CLEAR, TS_DELETE_CURRENT, IMPORT, CALL_METHOD, SYS_GET, DECREF, NONE,
-	ERR_CLEAR, ERR_UNRAISABLE,
-	NFN
-};
+#define ID(id, name) id = PYPIN_KEEP_##id,
+enum { PYPIN_KEEP_FNS(ID) NFN = PYPIN_KEEP_NFN };
+#undef ID
+#define NAME(id, name) name,
+static const char *const names[NFN] = { PYPIN_KEEP_FNS(NAME) };
+#undef NAME
 
-static const char *const names[NFN] = {
-	"Py_FinalizeEx", "Py_Finalize", "Py_Initialize", "Py_InitializeEx",
-	"Py_InitializeFromConfig", "Py_IsInitialized",
-	"PyGILState_Check", "PyGILState_Ensure", "PyGILState_Release",
-	"PyGILState_GetThisThreadState", "PyEval_RestoreThread", "PyEval_SaveThread",
-	"PyThreadState_Clear", "PyThreadState_DeleteCurrent", "PyImport_ImportModule",
-	"PyObject_CallMethod", "PySys_GetObject", "Py_DecRef", "_Py_NoneStruct",
-	"PyErr_Clear", "PyErr_WriteUnraisable",
-};
-
-/* Resolved on first use, by whichever thread comes first (each finds the same
- * answer): no lock and no once, since the first call may come from a
- * constructor, under the loader's lock, while another thread waits for it. */
+/* Resolved once, by pypin_keep_arm(), right after the libpython is loaded. */
 static void *_Atomic fns[NFN];
 static atomic_int resolved;              /* 0 not yet, 1 keeping works, -1 not */
 /* Where libpython's segments are mapped: checked without a lock (dladdr
@@ -108,47 +98,59 @@ static int find_python(struct dl_phdr_info *info, size_t size, void *name)
 /* The libpython in the global scope is where a function that is not
  * overridden here resolves; its own definitions are found through a handle
  * to it (dlsym(RTLD_NEXT) from an object that libpypin.so loaded does not
- * search the global scope). */
-static int resolve(void)
+ * search the global scope).  lib/keep.c has read the file and found them
+ * all; this looks again in what is mapped.  Whatever is found is kept, so
+ * that the calls passed through reach the real functions even when keeping
+ * does not work. */
+EXPORT int pypin_keep_arm(void)
 {
-	int r = atomic_load_explicit(&resolved, memory_order_acquire);
 	void *python = NULL;
 	Dl_info info;
+	int r = -1;
 
-	if (r)
-		return r > 0;
+	if (atomic_load(&resolved))
+		return atomic_load(&resolved);
 	pypin_config_load();
 	pypin_config_load_file();
-	r = -1;
 	if (dladdr(dlsym(RTLD_DEFAULT, "PyGILState_Ensure"), &info) && info.dli_fname &&
 	    (python = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD))) {
 		dl_iterate_phdr(find_python, (void *)info.dli_fname);
 		r = 1;
 		for (int i = 0; i < NFN; i++) {
-			void *f = dlsym(python, names[i]);
+			void *f = names[i] ? dlsym(python, names[i]) : NULL;
 			atomic_store_explicit(&fns[i], f, memory_order_relaxed);
-			/* Py_InitializeFromConfig is missing before 3.8: nobody
-			 * calls it. */
-			if (!f && i != INITIALIZE_FROM_CONFIG) {
+			if (!f && i < KEEP_NEEDED) {
 				pypin_debug("keep: %s has no %s", info.dli_fname, names[i]);
 				r = -1;
 			}
 		}
+		if (!fns[CURRENT_OLD] && !fns[CURRENT_NEW])
+			r = -1;
 		dlclose(python);            /* it is never unloaded */
-		if (r < 0)
-			dlerror();          /* the failed lookup's, not the host's */
+		dlerror();                  /* a failed lookup's, not the host's */
 	}
-	if (r < 0)
-		pypin_debug("keep: the libpython's functions are not all found; nothing kept");
-	atomic_store_explicit(&resolved, r, memory_order_release);
-	return r > 0;
+	atomic_store(&resolved, r);
+	return r;
 }
 
-/* Whether the call came from libpython itself (its own exit path).  Asked
- * after resolve(), whose release store makes the range visible. */
-static int from_python(const void *caller)
+/* Whether keeping applies to this call: armed, and not from libpython itself
+ * (its own exit path). */
+static int active(const void *caller)
 {
-	return (uintptr_t)caller >= python_lo && (uintptr_t)caller < python_hi;
+	return atomic_load_explicit(&resolved, memory_order_acquire) > 0 &&
+		!((uintptr_t)caller >= python_lo && (uintptr_t)caller < python_hi);
+}
+
+/* The calling thread's thread state, NULL when it has none or does not hold
+ * the GIL.  (PyGILState_Check() says 1 on every thread once a subinterpreter
+ * exists.) */
+static thread_state *current(void)
+{
+	thread_state *(*fn)(void) = FN(CURRENT_NEW, thread_state *(*)(void));
+
+	if (!fn)
+		fn = FN(CURRENT_OLD, thread_state *(*)(void));
+	return fn();
 }
 
 /* --- Keeping and resuming ----------------------------------------------- */
@@ -206,18 +208,21 @@ static int run_exit(void)
 	return rc;
 }
 
+/* --- Finalizing and starting --------------------------------------------- */
+
 /* The finalization kept: returns what Py_FinalizeEx returns. */
 static int keep_finalize(const char *fn)
 {
-	int ensured = !FN(GIL_CHECK, int (*)(void))(), gil = 0, rc = 0;
+	thread_state *ts = current();
+	int gil = 0, rc = 0;
 
 	if (!FN(IS_INITIALIZED, int (*)(void))())
 		return FN(FINALIZE_EX, int (*)(void))();
-	if (ensured)
+	if (!ts)
 		gil = FN(GIL_ENSURE, int (*)(void))();
 	if (atomic_load(&kept)) {
 		/* Another thread finalized first: nothing is initialized now. */
-		if (ensured)
+		if (!ts)
 			FN(GIL_RELEASE, void (*)(int))(gil);
 		return 0;
 	}
@@ -225,21 +230,20 @@ static int keep_finalize(const char *fn)
 	atomic_store(&kept, 1);
 	pypin_debug("keep: %s kept the interpreter (atexit callbacks run, output %s)",
 		    fn, rc ? "flush failed" : "flushed");
-	if (ensured) {
+	if (!ts) {
 		/* Back to what the thread had: no thread state, or its own
 		 * without the GIL. */
 		FN(GIL_RELEASE, void (*)(int))(gil);
-		return rc;
-	}
-	thread_state *ts = FN(GIL_THIS, thread_state *(*)(void))();
-	thread_state *first = atomic_load(&main_state);
-	if (!first || ts == first) {
-		FN(SAVE_THREAD, thread_state *(*)(void))();
 	} else {
-		/* A thread state of this thread's own, which a real finalization
-		 * would destroy too. */
-		FN(TS_CLEAR, void (*)(thread_state *))(ts);
-		FN(TS_DELETE_CURRENT, void (*)(void))();
+		thread_state *first = atomic_load(&main_state);
+		if (!first || ts == first) {
+			FN(SAVE_THREAD, thread_state *(*)(void))();
+		} else {
+			/* A thread state of this thread's own, which a real
+			 * finalization would destroy too. */
+			FN(TS_CLEAR, void (*)(thread_state *))(ts);
+			FN(TS_DELETE_CURRENT, void (*)(void))();
+		}
 	}
 	return rc;
 }
@@ -248,7 +252,7 @@ static int keep_finalize(const char *fn)
  * thread state if it has one, else a new one, as PyGILState_Ensure() gives. */
 static void resume(const char *fn)
 {
-	if (!FN(GIL_CHECK, int (*)(void))()) {
+	if (!current()) {
 		thread_state *ts = FN(GIL_THIS, thread_state *(*)(void))();
 		if (ts)
 			FN(RESTORE_THREAD, void (*)(thread_state *))(ts);
@@ -261,27 +265,29 @@ static void resume(const char *fn)
 
 /* --- The overrides ------------------------------------------------------ */
 
-/* When the libpython lacks a function keep needs, resolve() fails and each
- * call is passed on (to nothing, if the libpython lacks that one too);
- * Py_IsInitialized() then answers -1, which libpypin.so asks for right after
- * loading the libpython, and unloads this library again. */
+/* Until pypin_keep_arm() has found the libpython's functions (and for good
+ * when it did not), and for calls from libpython itself, each call is passed
+ * on: to the function found, else to the next definition. */
+static void *pass(int i)
+{
+	void *f = atomic_load_explicit(&fns[i], memory_order_relaxed);
+
+	return f ? f : dlsym(RTLD_NEXT, names[i]);
+}
 
 EXPORT int Py_FinalizeEx(void)
 {
-	int ok = resolve();
-	int (*real)(void) = FN(FINALIZE_EX, int (*)(void));
-
-	if (!ok || from_python(__builtin_return_address(0)))
+	if (!active(__builtin_return_address(0))) {
+		int (*real)(void) = (int (*)(void))pass(FINALIZE_EX);
 		return real ? real() : 0;
+	}
 	return keep_finalize("Py_FinalizeEx");
 }
 
 EXPORT void Py_Finalize(void)
 {
-	int ok = resolve();
-	void (*real)(void) = FN(FINALIZE, void (*)(void));
-
-	if (!ok || from_python(__builtin_return_address(0))) {
+	if (!active(__builtin_return_address(0))) {
+		void (*real)(void) = (void (*)(void))pass(FINALIZE);
 		if (real)
 			real();
 	} else {
@@ -291,10 +297,9 @@ EXPORT void Py_Finalize(void)
 
 EXPORT void Py_Initialize(void)
 {
-	int ok = resolve();
-	void (*real)(void) = FN(INITIALIZE, void (*)(void));
+	void (*real)(void) = (void (*)(void))pass(INITIALIZE);
 
-	if (!ok || from_python(__builtin_return_address(0))) {
+	if (!active(__builtin_return_address(0))) {
 		if (real)
 			real();
 	} else if (atomic_load(&kept)) {
@@ -308,10 +313,9 @@ EXPORT void Py_Initialize(void)
 
 EXPORT void Py_InitializeEx(int initsigs)
 {
-	int ok = resolve();
-	void (*real)(int) = FN(INITIALIZE_EX, void (*)(int));
+	void (*real)(int) = (void (*)(int))pass(INITIALIZE_EX);
 
-	if (!ok || from_python(__builtin_return_address(0))) {
+	if (!active(__builtin_return_address(0))) {
 		if (real)
 			real(initsigs);
 	} else if (atomic_load(&kept)) {
@@ -326,11 +330,11 @@ EXPORT void Py_InitializeEx(int initsigs)
 EXPORT struct py_status Py_InitializeFromConfig(const void *config)
 {
 	struct py_status st = { 1, "Py_InitializeFromConfig", "not found in libpython", 1 };
-	int ok = resolve();
+	int ok = active(__builtin_return_address(0));
 	struct py_status (*real)(const void *) =
-		FN(INITIALIZE_FROM_CONFIG, struct py_status (*)(const void *));
+		(struct py_status (*)(const void *))pass(INITIALIZE_FROM_CONFIG);
 
-	if (ok && !from_python(__builtin_return_address(0)) && atomic_load(&kept)) {
+	if (ok && atomic_load(&kept)) {
 		resume("Py_InitializeFromConfig");
 		st.type = 0;
 		st.func = st.err_msg = NULL;
@@ -349,12 +353,10 @@ EXPORT struct py_status Py_InitializeFromConfig(const void *config)
 EXPORT int Py_IsInitialized(void)
 {
 	/* Not kept (the usual answer) costs a load more than the real one. */
-	if (!atomic_load_explicit(&kept, memory_order_relaxed) &&
-	    atomic_load_explicit(&resolved, memory_order_relaxed) > 0)
-		return FN(IS_INITIALIZED, int (*)(void))();
-	if (!resolve())
-		return -1;
-	if (from_python(__builtin_return_address(0)))
-		return FN(IS_INITIALIZED, int (*)(void))();
-	return !atomic_load(&kept);
+	if (!atomic_load_explicit(&kept, memory_order_relaxed) ||
+	    !active(__builtin_return_address(0))) {
+		int (*real)(void) = (int (*)(void))pass(IS_INITIALIZED);
+		return real ? real() : 0;
+	}
+	return 0;
 }
