@@ -9,6 +9,9 @@
  *   Py_InitializeFromConfig          on the calling thread, as a real start
  *                                    leaves it
  *   Py_IsInitialized                 0 between the two
+ *   PyImport_AppendInittab,          between the two: the module is made
+ *   PyImport_ExtendInittab           anew, from the new function, by the
+ *                                    next start
  *
  * and nothing else; it also exports pypin_keep_arm(), which libpypin.so calls
  * once the libpython is loaded.  libpypin.so loads it (lib/keep.c)
@@ -40,6 +43,13 @@
 
 typedef struct object object;             /* PyObject */
 typedef struct thread_state thread_state; /* PyThreadState */
+typedef struct module_def module_def;     /* PyModuleDef */
+
+/* struct _inittab */
+struct inittab {
+	const char *name;
+	object *(*initfunc)(void);
+};
 
 /* PyStatus, returned by value (3.8 to 3.13 at least). */
 struct py_status {
@@ -55,6 +65,8 @@ EXPORT void Py_Initialize(void);
 EXPORT void Py_InitializeEx(int initsigs);
 EXPORT struct py_status Py_InitializeFromConfig(const void *config);
 EXPORT int Py_IsInitialized(void);
+EXPORT int PyImport_AppendInittab(const char *name, object *(*initfunc)(void));
+EXPORT int PyImport_ExtendInittab(struct inittab *newtab);
 EXPORT int pypin_keep_arm(void);
 
 /* --- The real functions ------------------------------------------------- */
@@ -208,6 +220,137 @@ static int run_exit(void)
 	return rc;
 }
 
+/* --- The inittab ------------------------------------------------------------ */
+
+/* Modules added to the inittab between a kept finalization and the next
+ * start.  CPython reads its inittab at a real start (3.12 and later refuse
+ * additions after it; before, the first entry of a name wins, the old
+ * plugin's); the module its last start made stays in sys.modules, and in the
+ * import machinery's cache, pointing into a plugin since unloaded.  So the
+ * next start makes each module anew, from the new function, and puts it in
+ * sys.modules in place of the old one. */
+#define MAX_INITTAB 64
+#define MAX_MODNAME 128
+static struct {
+	char name[MAX_MODNAME];
+	object *(*initfunc)(void);
+} inittab[MAX_INITTAB];
+static int n_inittab;                    /* changed only while kept */
+
+static int add_inittab(const char *name, object *(*initfunc)(void))
+{
+	int i;
+
+	if (!name || strlen(name) >= MAX_MODNAME)
+		return -1;
+	for (i = 0; i < n_inittab; i++)
+		if (strcmp(inittab[i].name, name) == 0)
+			break;
+	if (i == MAX_INITTAB)
+		return -1;
+	if (i == n_inittab)
+		n_inittab++;
+	strcpy(inittab[i].name, name);
+	inittab[i].initfunc = initfunc;
+	return 0;
+}
+
+/* Makes the module name anew from initfunc, as an import of a built-in module
+ * does, and puts it in sys.modules.  Returns 0, or -1 with the error set. */
+static int make_module(const char *name, object *(*initfunc)(void))
+{
+	object *modules = FN(SYS_GET, object *(*)(const char *))("modules");
+	object *(*call_method)(object *, const char *, const char *, ...) =
+		FN(CALL_METHOD, object *(*)(object *, const char *, const char *, ...));
+	void (*decref)(object *) = FN(DECREF, void (*)(object *));
+	object *machinery = NULL, *importer = NULL, *spec = NULL, *mod = NULL, *key = NULL;
+	object *origin = NULL;
+	int rc = -1;
+
+	if (!modules || !(machinery = FN(IMPORT, object *(*)(const char *))("importlib.machinery")) ||
+	    !(importer = FN(GET_ATTR, object *(*)(object *, const char *))(machinery, "BuiltinImporter")) ||
+	    !(spec = call_method(machinery, "ModuleSpec", "(sO)", name, importer)) ||
+	    !(origin = FN(UNICODE, object *(*)(const char *))("built-in")) ||
+	    FN(SET_ATTR, int (*)(object *, const char *, object *))(spec, "origin", origin) != 0 ||
+	    !(key = FN(UNICODE, object *(*)(const char *))(name)) ||
+	    !(mod = initfunc()))
+		goto out;
+	/* Multi-phase initialization returns its definition, a PyModuleDef
+	 * (whose ob_type, after PyModuleDef_Init, is PyModuleDef_Type). */
+	if (*(void **)((char *)mod + sizeof(intptr_t)) == FN(MODULE_DEF_TYPE, void *)) {
+		module_def *def = (module_def *)mod;
+		mod = FN(MODULE_FROM_DEF, object *(*)(module_def *, object *, int))(def, spec, 1013);
+		if (!mod || FN(MODULE_EXEC_DEF, int (*)(object *, module_def *))(mod, def) != 0)
+			goto out;
+	} else {
+		module_def *def = FN(MODULE_GET_DEF, module_def *(*)(object *))(mod);
+		FN(ERR_CLEAR, void (*)(void))();        /* a module without a def */
+		/* The import machinery's cache keeps the old definition: replacing
+		 * it would release it, in a plugin since unloaded. */
+		if (def && FN(STATE_ADD_MODULE, int (*)(object *, module_def *))(mod, def) != 0)
+			goto out;
+	}
+	FN(SET_ATTR, int (*)(object *, const char *, object *))(mod, "__spec__", spec);
+	FN(SET_ATTR, int (*)(object *, const char *, object *))(mod, "__loader__", importer);
+	FN(ERR_CLEAR, void (*)(void))();
+	rc = FN(SET_ITEM, int (*)(object *, object *, object *))(modules, key, mod);
+out:
+	if (origin)
+		decref(origin);
+	if (mod)
+		decref(mod);
+	if (key)
+		decref(key);
+	if (spec)
+		decref(spec);
+	if (importer)
+		decref(importer);
+	if (machinery)
+		decref(machinery);
+	return rc;
+}
+
+/* At a start that resumes: the modules added to the inittab since. */
+static void make_modules(void)
+{
+	for (int i = 0; i < n_inittab; i++) {
+		if (make_module(inittab[i].name, inittab[i].initfunc) == 0) {
+			pypin_debug("keep: module %s made anew from the inittab", inittab[i].name);
+		} else {
+			pypin_debug("keep: module %s could not be made anew", inittab[i].name);
+			FN(ERR_PRINT, void (*)(void))();
+		}
+	}
+	n_inittab = 0;
+}
+
+EXPORT int PyImport_AppendInittab(const char *name, object *(*initfunc)(void))
+{
+	int (*real)(const char *, object *(*)(void)) =
+		FN(APPEND_INITTAB, int (*)(const char *, object *(*)(void)));
+
+	if (active(__builtin_return_address(0)) && atomic_load(&kept))
+		return add_inittab(name, initfunc);
+	if (!real)
+		real = (int (*)(const char *, object *(*)(void)))dlsym(RTLD_NEXT, names[APPEND_INITTAB]);
+	return real ? real(name, initfunc) : -1;
+}
+
+EXPORT int PyImport_ExtendInittab(struct inittab *newtab)
+{
+	int (*real)(struct inittab *) = FN(EXTEND_INITTAB, int (*)(struct inittab *));
+
+	if (active(__builtin_return_address(0)) && atomic_load(&kept)) {
+		for (struct inittab *t = newtab; t->name; t++)
+			if (add_inittab(t->name, t->initfunc) != 0)
+				return -1;
+		return 0;
+	}
+	if (!real)
+		real = (int (*)(struct inittab *))dlsym(RTLD_NEXT, names[EXTEND_INITTAB]);
+	return real ? real(newtab) : -1;
+}
+
 /* --- Finalizing and starting --------------------------------------------- */
 
 /* The finalization kept: returns what Py_FinalizeEx returns. */
@@ -249,7 +392,8 @@ static int keep_finalize(const char *fn)
 }
 
 /* After a kept finalization: the calling thread takes the GIL, with its own
- * thread state if it has one, else a new one, as PyGILState_Ensure() gives. */
+ * thread state if it has one, else a new one, as PyGILState_Ensure() gives;
+ * then the modules added to the inittab since are made. */
 static void resume(const char *fn)
 {
 	if (!current()) {
@@ -261,6 +405,7 @@ static void resume(const char *fn)
 	}
 	if (atomic_exchange(&kept, 0))
 		pypin_debug("keep: %s resumed the kept interpreter", fn);
+	make_modules();
 }
 
 /* --- The overrides ------------------------------------------------------ */
