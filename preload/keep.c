@@ -2,13 +2,16 @@
  * overrides
  *
  *   Py_FinalizeEx, Py_Finalize       run the atexit callbacks, flush
- *                                    sys.stdout and sys.stderr, let go of the
- *                                    GIL and the thread state; keep the
+ *                                    sys.stdout and sys.stderr, run the
+ *                                    Py_AtExit callbacks, let go of the GIL
+ *                                    and the thread state; keep the
  *                                    interpreter
  *   Py_Initialize, Py_InitializeEx,  after such a finalization: take the GIL
  *   Py_InitializeFromConfig          on the calling thread, as a real start
  *                                    leaves it
  *   Py_IsInitialized                 0 between the two
+ *   Py_AtExit                        callbacks kept here, run at the end of
+ *                                    every finalization, kept or real
  *   PyImport_AppendInittab,          between the two: the module is made
  *   PyImport_ExtendInittab           anew, from the new function, by the
  *                                    next start
@@ -30,6 +33,7 @@
  */
 #include <dlfcn.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,6 +69,7 @@ EXPORT void Py_Initialize(void);
 EXPORT void Py_InitializeEx(int initsigs);
 EXPORT struct py_status Py_InitializeFromConfig(const void *config);
 EXPORT int Py_IsInitialized(void);
+EXPORT int Py_AtExit(void (*func)(void));
 EXPORT int PyImport_AppendInittab(const char *name, object *(*initfunc)(void));
 EXPORT int PyImport_ExtendInittab(struct inittab *newtab);
 EXPORT int pypin_keep_arm(void);
@@ -217,6 +222,61 @@ static int run_exit(void)
 			FN(ERR_CLEAR, void (*)(void))();
 		rc = -1;
 	}
+	return rc;
+}
+
+/* --- Py_AtExit ------------------------------------------------------------ */
+
+/* The callbacks registered while keep applies, run (last first) and forgotten
+ * at the end of each finalization, kept or real, as CPython runs its own: a
+ * kept interpreter's table would otherwise never be emptied, and call
+ * plugins unloaded since. */
+#define MAX_AT_EXIT 32                    /* CPython's own limit */
+static pthread_mutex_t at_exit_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*at_exit[MAX_AT_EXIT])(void);
+static int n_at_exit;
+/* Whether run_at_exit is in the real interpreter's table: a real
+ * finalization runs it, and empties the table. */
+static int at_exit_real;
+
+static void run_at_exit(void)
+{
+	void (*fns_now[MAX_AT_EXIT])(void);
+	int n;
+
+	pthread_mutex_lock(&at_exit_lock);
+	n = n_at_exit;
+	memcpy(fns_now, at_exit, sizeof fns_now);
+	n_at_exit = 0;
+	pthread_mutex_unlock(&at_exit_lock);
+	while (n > 0)
+		fns_now[--n]();
+}
+
+/* Called by a real finalization, last (no Python any more). */
+static void run_at_exit_real(void)
+{
+	pthread_mutex_lock(&at_exit_lock);
+	at_exit_real = 0;
+	pthread_mutex_unlock(&at_exit_lock);
+	run_at_exit();
+}
+
+EXPORT int Py_AtExit(void (*func)(void))
+{
+	int (*real)(void (*)(void)) = FN(AT_EXIT, int (*)(void (*)(void)));
+	int rc = -1;
+
+	if (!active(__builtin_return_address(0)))
+		return real ? real(func) : -1;
+	pthread_mutex_lock(&at_exit_lock);
+	if (!at_exit_real && real(run_at_exit_real) == 0)
+		at_exit_real = 1;
+	if (n_at_exit < MAX_AT_EXIT) {
+		at_exit[n_at_exit++] = func;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&at_exit_lock);
 	return rc;
 }
 
@@ -388,6 +448,7 @@ static int keep_finalize(const char *fn)
 			FN(TS_DELETE_CURRENT, void (*)(void))();
 		}
 	}
+	run_at_exit();              /* last, and without the GIL, as CPython */
 	return rc;
 }
 
