@@ -413,7 +413,9 @@ EXPORT int PyImport_ExtendInittab(struct inittab *newtab)
 
 /* --- Finalizing and starting --------------------------------------------- */
 
-/* The finalization kept: returns what Py_FinalizeEx returns. */
+/* The finalization kept: returns what Py_FinalizeEx returns.  Each one does
+ * the whole exit work, also when another finalized since the last start (a
+ * co-resident plugin): callbacks may have been registered since. */
 static int keep_finalize(const char *fn)
 {
 	thread_state *ts = current();
@@ -423,16 +425,10 @@ static int keep_finalize(const char *fn)
 		return FN(FINALIZE_EX, int (*)(void))();
 	if (!ts)
 		gil = FN(GIL_ENSURE, int (*)(void))();
-	if (atomic_load(&kept)) {
-		/* Another thread finalized first: nothing is initialized now. */
-		if (!ts)
-			FN(GIL_RELEASE, void (*)(int))(gil);
-		return 0;
-	}
 	rc = run_exit();
-	atomic_store(&kept, 1);
-	pypin_debug("keep: %s kept the interpreter (atexit callbacks run, output %s)",
-		    fn, rc ? "flush failed" : "flushed");
+	int again = atomic_exchange(&kept, 1);
+	pypin_debug("keep: %s kept the interpreter%s (atexit callbacks run, output %s)",
+		    fn, again ? " again" : "", rc ? "flush failed" : "flushed");
 	if (!ts) {
 		/* Back to what the thread had: no thread state, or its own
 		 * without the GIL. */
