@@ -174,16 +174,20 @@ static thread_state *current(void)
 
 /* 1 from a kept finalization to the next start.  Changed under the GIL. */
 static atomic_int kept;
-/* The thread state the first real start made: never deleted. */
+/* The thread state the last real start made: never deleted. */
 static thread_state *_Atomic main_state;
 
 static void note_start(int was_initialized)
 {
-	if (!was_initialized && FN(IS_INITIALIZED, int (*)(void))()) {
-		thread_state *none = NULL;
-		atomic_compare_exchange_strong(&main_state, &none,
-			FN(GIL_THIS, thread_state *(*)(void))());
-	}
+	if (!was_initialized && FN(IS_INITIALIZED, int (*)(void))())
+		atomic_store(&main_state, FN(GIL_THIS, thread_state *(*)(void))());
+}
+
+/* A real finalization ran: nothing is kept, and its thread states are gone. */
+static void note_end(void)
+{
+	atomic_store(&main_state, NULL);
+	atomic_store(&kept, 0);
 }
 
 /* obj.name(); returns 0, or -1 with the error left set. */
@@ -481,7 +485,10 @@ EXPORT int Py_FinalizeEx(void)
 {
 	if (!active(__builtin_return_address(0))) {
 		int (*real)(void) = (int (*)(void))pass(FINALIZE_EX);
-		return real ? real() : 0;
+		int rc = real ? real() : 0;
+		if (atomic_load(&resolved) > 0)
+			note_end();
+		return rc;
 	}
 	return keep_finalize("Py_FinalizeEx");
 }
@@ -492,6 +499,8 @@ EXPORT void Py_Finalize(void)
 		void (*real)(void) = (void (*)(void))pass(FINALIZE);
 		if (real)
 			real();
+		if (atomic_load(&resolved) > 0)
+			note_end();
 	} else {
 		keep_finalize("Py_Finalize");
 	}
