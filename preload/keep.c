@@ -1,11 +1,11 @@
 /* libpypin-keep.so: the companion of libpypin.so for `keep` (PYPIN_KEEP).  It
  * overrides
  *
- *   Py_FinalizeEx, Py_Finalize       run the atexit callbacks, flush
- *                                    sys.stdout and sys.stderr, run the
- *                                    Py_AtExit callbacks, let go of the GIL
- *                                    and the thread state; keep the
- *                                    interpreter
+ *   Py_FinalizeEx, Py_Finalize       join the non-daemon threads, run the
+ *                                    atexit callbacks, flush sys.stdout and
+ *                                    sys.stderr, run the Py_AtExit callbacks,
+ *                                    let go of the GIL and the thread state;
+ *                                    keep the interpreter
  *   Py_Initialize, Py_InitializeEx,  after such a finalization: take the GIL
  *   Py_InitializeFromConfig          on the calling thread, as a real start
  *                                    leaves it
@@ -202,16 +202,49 @@ static int call(object *obj, const char *name)
 	return 0;
 }
 
-/* What a finalization runs before it tears down: the atexit callbacks (which
- * atexit then forgets, so that they never run twice), then the flush of
- * sys.stdout and sys.stderr.  Returns -1 when a flush failed, as
- * Py_FinalizeEx does. */
+/* Joins the threads a real finalization waits for: threading's non-daemon
+ * threads other than the calling one and the main thread (threading's
+ * _shutdown() itself cannot be called: it marks the main thread ended and,
+ * from 3.9, concurrent.futures' executors shut down for good).  Only when
+ * threading has been imported, as CPython does. */
+static const char join_threads[] =
+	"import sys\n"
+	"t = sys.modules.get('threading')\n"
+	"if t is not None:\n"
+	"    me, main = t.current_thread(), t.main_thread()\n"
+	"    for th in t.enumerate():\n"
+	"        if th is not me and th is not main and not th.daemon:\n"
+	"            th.join()\n";
+
+static void run_threads(void)
+{
+	object *d = FN(DICT_NEW, object *(*)(void))();
+	object *b = FN(IMPORT, object *(*)(const char *))("builtins");
+	object *r = d && b ? FN(CALL_METHOD, object *(*)(object *, const char *,
+		const char *, ...))(b, "exec", "(sO)", join_threads, d) : NULL;
+
+	if (!r)
+		FN(ERR_PRINT, void (*)(void))();
+	else
+		FN(DECREF, void (*)(object *))(r);
+	if (b)
+		FN(DECREF, void (*)(object *))(b);
+	if (d)
+		FN(DECREF, void (*)(object *))(d);
+}
+
+/* What a finalization runs before it tears down, in CPython's order: the
+ * wait for non-daemon threads, the atexit callbacks (which atexit then
+ * forgets, so that they never run twice), then the flush of sys.stdout and
+ * sys.stderr.  Returns -1 when a flush failed, as Py_FinalizeEx does. */
 static int run_exit(void)
 {
 	object *none = FN(NONE, object *);
-	object *m = FN(IMPORT, object *(*)(const char *))("atexit");
+	object *m;
 	int rc = 0;
 
+	run_threads();
+	m = FN(IMPORT, object *(*)(const char *))("atexit");
 	if (!m || call(m, "_run_exitfuncs") != 0)
 		FN(ERR_CLEAR, void (*)(void))();     /* already reported by atexit */
 	if (m)
