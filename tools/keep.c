@@ -33,13 +33,23 @@ int pypin_reload_trial(int n, int fd, const char *plugin, char **modules, int nm
 
 /* --- explain ----------------------------------------------------------------- */
 
+struct keep_uses {
+	const char *fn;          /* Py_FinalizeEx or Py_Finalize */
+	const char *inittab;     /* PyImport_AppendInittab or PyImport_ExtendInittab */
+};
+
 static int finalizes(const struct pypin_elf_sym *s, void *ctx)
 {
-	const char **found = ctx;
+	struct keep_uses *u = ctx;
 
-	if (!s->defined && (strcmp(s->name, "Py_FinalizeEx") == 0 ||
-			    (!*found && strcmp(s->name, "Py_Finalize") == 0)))
-		*found = s->name;
+	if (s->defined)
+		return 0;
+	if (strcmp(s->name, "Py_FinalizeEx") == 0 ||
+	    (!u->fn && strcmp(s->name, "Py_Finalize") == 0))
+		u->fn = s->name;
+	else if (strcmp(s->name, "PyImport_AppendInittab") == 0 ||
+		 strcmp(s->name, "PyImport_ExtendInittab") == 0)
+		u->inittab = s->name;
 	return 0;
 }
 
@@ -47,14 +57,21 @@ static int finalizes(const struct pypin_elf_sym *s, void *ctx)
  * it, and the one way a host defeats it. */
 void pypin_explain_keep(const struct pypin_elf *e)
 {
-	const char *fn = NULL;
+	struct keep_uses u = { NULL, NULL };
+	const char *fn;
 
-	if (pypin_elf_each_undefined(e, finalizes, &fn) != PYPIN_ELF_OK || !fn)
+	if (pypin_elf_each_undefined(e, finalizes, &u) != PYPIN_ELF_OK || !u.fn)
 		return;
+	fn = u.fn;
 	printf("  keep:              it calls %s; with keep (%s here), pypin keeps the "
 	       "interpreter across it, unless the host loads the plugin with RTLD_DEEPBIND "
 	       "(it then binds to libpython's own %s, and the interpreter ends)\n", fn,
 	       atomic_load(&pypin_config.keep) ? "on" : "off", fn);
+	if (u.inittab)
+		printf("  keep:              it calls %s; a start after a kept finalization makes "
+		       "its modules anew, at once, and puts them in sys.modules in place of the "
+		       "old ones; the import machinery's cache keeps the old definition "
+		       "(importlib.reload of such a module is not safe)\n", u.inittab);
 }
 
 /* --- check --reload ------------------------------------------------------------ */
