@@ -45,4 +45,27 @@ $(B)/keep-%/tst-keep-mod4.so: $(FIX)/tst-keep.c
 
 KEEP_FIXTURES += $(KEEP_VERSIONED)
 
+# The cases of co-resident plugins, inittab modules, Py_AtExit and
+# subinterpreters: a host that runs steps, and the plugins it runs them on.
+$(B)/tst-keep-host: $(FIX)/tst-keep-host.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) -o $@ $< -ldl -pthread
+$(B)/tst-keep-pa.so $(B)/tst-keep-pb.so: $(B)/tst-keep-%.so: $(FIX)/tst-keep-two.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS)
+$(B)/tst-keep-ae.so $(B)/tst-keep-emb.so: $(B)/tst-keep-%.so: $(FIX)/tst-keep-%.c | $(B)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS)
+$(B)/keep-%/tst-keep-emb.so: $(FIX)/tst-keep-emb.c
+	$(call keep-versioned,)
+KEEP_FIXTURES += $(B)/tst-keep-host $(B)/tst-keep-pa.so $(B)/tst-keep-pb.so \
+	$(B)/tst-keep-ae.so $(B)/tst-keep-emb.so \
+	$(foreach p,$(KEEP_PYTHONS),$(B)/keep-$(notdir $(p))/tst-keep-emb.so)
 FIXTURES += $(KEEP_FIXTURES)
+
+# A stand-in libpython that lacks what keep needs and calls its own
+# Py_IsInitialized, and a plugin of it.
+$(B)/keep-fake/libpython3.11.so.1.0: $(FIX)/tst-keep-fake.c
+	mkdir -p $(@D)
+	$(CC) $(FIXTURE_CFLAGS) -shared -Wl,-soname,libpython3.11.so.1.0 -o $@ $<
+$(B)/keep-fake/tst-keep-fplug.so: $(FIX)/tst-keep-fplug.c $(B)/keep-fake/libpython3.11.so.1.0
+	$(CC) $(FIXTURE_CFLAGS) -shared -o $@ $< -Wl,--no-as-needed \
+		$(B)/keep-fake/libpython3.11.so.1.0 -Wl,--enable-new-dtags,-rpath,'$$ORIGIN'
+FIXTURES += $(B)/keep-fake/libpython3.11.so.1.0 $(B)/keep-fake/tst-keep-fplug.so

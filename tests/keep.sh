@@ -44,9 +44,9 @@ crashed_on_second() {
 
 # --- the companion -------------------------------------------------------------
 
-t_begin "libpypin-keep.so exports only the Py functions it overrides"
+t_begin "libpypin-keep.so exports only the Py functions it overrides, and pypin_keep_arm"
 exports=$(nm -D --defined-only "$KEEPLIB" | awk '{print $3}' | sort | tr '\n' ' ')
-if [ "$exports" = "Py_Finalize Py_FinalizeEx Py_Initialize Py_InitializeEx Py_InitializeFromConfig Py_IsInitialized " ]; then
+if [ "$exports" = "PyImport_AppendInittab PyImport_ExtendInittab Py_AtExit Py_Finalize Py_FinalizeEx Py_Initialize Py_InitializeEx Py_InitializeFromConfig Py_IsInitialized pypin_keep_arm " ]; then
 	t_pass; else t_fail "exports: $exports"; fi
 t_begin "libpypin-keep.so is not linked to libpython and needs no Py symbol"
 if readelf -d "$KEEPLIB" | grep NEEDED | grep -q libpython; then
@@ -217,7 +217,7 @@ if out_has 'keep: Python was in the process before pypin; nothing kept' &&
    ! out_has 'kept the interpreter'; then expect_ok 'RESULT cycle=1 sum=55'
 else t_fail "expected keep not to apply"; fi
 
-t_begin "a libpython that lacks the functions keep needs: the companion is unloaded, the host runs as without keep"
+t_begin "a libpython that lacks the functions keep needs: the companion is never loaded, the host runs as without keep"
 run_pypin env LD_LIBRARY_PATH="$BUILD/hostile" "$H" -f lazy -e none -k -m "$BUILD/tst-embed-mod1.so"
 cp "$t_out/out" "$t_out/fake-off"
 run_pypin env LD_LIBRARY_PATH="$BUILD/hostile" PYPIN_KEEP=1 "$H" -f lazy -e none -k -m "$BUILD/tst-embed-mod1.so"
@@ -225,7 +225,7 @@ if ! grep -q "^mapped: $BUILD/hostile/libpython3.11.so.1.0\$" "$t_out/fake-off";
 elif ! cmp -s "$t_out/out" "$t_out/fake-off"; then t_fail "differs from without keep"
 else
 	run_pypin env LD_LIBRARY_PATH="$BUILD/hostile" PYPIN_KEEP=1 PYPIN_DEBUG=1 "$H" -f lazy -e none -k "$BUILD/tst-embed-mod1.so"
-	expect_ok 'keep: the libpython lacks functions keep needs; nothing kept'
+	expect_ok 'keep: .*/libpython3.11.so.1.0 lacks Py_FinalizeEx; nothing kept'
 fi
 
 t_begin "the interpreter's own exit (sys.exit): a real finalization, atexit once"
@@ -243,5 +243,101 @@ rm -f "$TST_KEEP_LOG"
 run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 "$H" -f deepbind -n 3 "$PLUGIN"
 if crashed_on_second && ! out_has 'kept the interpreter'; then t_pass
 else t_fail "expected the limitation the documentation names (status $t_rc)"; fi
+
+# --- co-resident plugins, inittab modules, Py_AtExit, subinterpreters ---------
+
+SEQ=$BUILD/tst-keep-host
+PA=$BUILD/tst-keep-pa.so PB=$BUILD/tst-keep-pb.so
+# both NAME PATTERN STEP...: the steps without keep must match PATTERN, then
+# with keep; each a case of its own.
+both() {
+	name=$1 pat=$2
+	shift 2
+	t_begin "$name, pypin without keep"
+	run_pypin "$SEQ" "$@"
+	expect_ok "$pat"
+	t_begin "$name, pypin with keep"
+	run_pypin env PYPIN_KEEP=1 "$SEQ" "$@"
+	expect_ok "$pat"
+}
+
+# Without keep, starting again after a real finalization on another thread
+# is CPython's own matter (it crashes); these cases are keep's alone.
+t_begin "two co-resident plugins each finalize, the second on a thread of its own; one starts again on a third"
+run_pypin env PYPIN_KEEP=1 "$SEQ" "l:$PA" "c:$PA:start" "l:$PB" "c:$PB:finish" "Tc:$PA:finish" "Tc:$PA:start"
+expect_ok "^step 6 done: Tc:$PA:start\$"
+t_begin "two co-resident plugins: the second finalization runs the atexit handler registered since"
+run_pypin env PYPIN_KEEP=1 "$SEQ" "l:$PA" "c:$PA:start" "l:$PB" "c:$PB:finish" "c:$PB:start" "c:$PA:finish"
+if [ "$(count '^atexit$')" -eq 2 ]; then expect_ok "^step 6 done"; else t_fail "expected 2 atexit lines"; fi
+t_begin "Py_IsInitialized after a kept finalization is 0 for a co-resident plugin too"
+run_pypin env PYPIN_KEEP=1 "$SEQ" "l:$PA" "c:$PA:start" "l:$PB" "c:$PB:finish" "c:$PA:isinit"
+expect_ok '^isinit -> 0$'
+# A real Py_FinalizeEx wants the GIL; a kept one takes it when the thread has
+# none (its own PyGILState_Ensure).
+t_begin "a thread without a thread state finalizes, and another starts again"
+run_pypin env PYPIN_KEEP=1 "$SEQ" "l:$PA" "c:$PA:start" "Tc:$PA:finish_nogil" "Tc:$PA:start"
+expect_ok '^finish_nogil -> 0$'
+# (Without keep, CPython refuses to finalize with a subinterpreter left.)
+t_begin "a subinterpreter exists; a thread without a thread state finalizes (with keep)"
+run_pypin env PYPIN_KEEP=1 "$SEQ" "l:$PA" "c:$PA:startsub" "Tc:$PA:finish_nogil"
+expect_ok '^finish_nogil -> 0$'
+t_begin "a subinterpreter exists: the finalization still runs the atexit handler"
+if out_has '^atexit$'; then t_pass; else t_fail "no atexit line"; fi
+
+t_begin "a non-daemon thread is joined before the atexit handlers, without keep"
+run_pypin "$SEQ" "l:$PA" "c:$PA:start" "c:$PA:thread" "c:$PA:finish"
+tr '\n' ' ' <"$t_out/out" >"$t_out/flat"
+if grep -q 'thread done atexit finish -> 0' "$t_out/flat"; then t_pass; else t_fail "order"; fi
+t_begin "a non-daemon thread is joined before the atexit handlers, with keep"
+run_pypin env PYPIN_KEEP=1 "$SEQ" "l:$PA" "c:$PA:start" "c:$PA:thread" "c:$PA:finish"
+tr '\n' ' ' <"$t_out/out" >"$t_out/flat"
+if grep -q 'thread done atexit finish -> 0' "$t_out/flat"; then t_pass; else t_fail "order"; fi
+
+AE=$BUILD/tst-keep-ae.so
+both "Py_AtExit: the callback runs at the plugin's finalization, never after it is unloaded" \
+	'^exiting$' "l:$AE" "u:$AE" "m:" "l:$PA" "c:$PA:start" "c:$PA:exit_python"
+t_begin "Py_AtExit with keep: the callback ran once, at the kept finalization"
+if [ "$(count '^Py_AtExit callback ran$')" -eq 1 ] &&
+   [ "$(sed -n '/^Py_AtExit callback ran$/=' "$t_out/out")" -lt "$(sed -n '/^step 2 done/=' "$t_out/out")" ]; then
+	t_pass; else t_fail "expected one callback line before step 2"; fi
+t_begin "Py_AtExit with keep: 40 loads never fill CPython's table of 32"
+set --
+i=0; while [ $i -lt 40 ]; do set -- "$@" "l:$AE" "u:$AE"; i=$((i + 1)); done
+run_pypin env PYPIN_KEEP=1 "$SEQ" "$@"
+if out_has 'table is full'; then t_fail "the table filled"
+else expect_ok '^step 80 done'; fi
+
+# The module a plugin adds to the inittab is made from the plugin loaded now.
+EMB=$BUILD/tst-keep-emb.so
+both "an inittab module (PyImport_AppendInittab), loaded, unloaded and loaded again" \
+	'^step 6 done' "l:$EMB" "u:$EMB" "m:" "l:$EMB" "u:$EMB" "l:$EMB"
+t_begin "an inittab module with keep: each load's module is its own"
+if [ "$(count '^tst_emb.hello -> 1$')" -eq 3 ]; then t_pass; else t_fail "expected 3 first calls"; fi
+for v in 3.12 3.13; do
+	t_begin "Python $v: an inittab module, loaded again with keep"
+	P=$BUILD/keep-python$v/tst-keep-emb.so
+	if [ ! -f "$P" ]; then t_skip "no pyenv Python $v"; continue; fi
+	run_pypin "$SEQ" "l:$P" "u:$P" "m:" "l:$P"
+	plain=$t_rc
+	run_pypin env PYPIN_KEEP=1 "$SEQ" "l:$P" "u:$P" "m:" "l:$P" "u:$P" "l:$P"
+	if [ "$plain" -ne 0 ]; then t_fail "without keep: status $plain"
+	elif [ "$(count '^tst_emb.hello -> 1$')" -ne 3 ]; then t_fail "expected 3 first calls"
+	else expect_ok '^step 6 done'; fi
+done
+t_begin "explain: a plugin that adds to the inittab is named"
+run "$TOP/scripts/pypin" --lib "$LIBPYPIN" --keep explain "$EMB"
+expect_ok '^  keep: .*PyImport_AppendInittab'
+
+t_begin "a stand-in libpython that calls its own Py_IsInitialized: the same answers with keep as without"
+FP=$BUILD/keep-fake/tst-keep-fplug.so
+run_pypin "$SEQ" "l:$FP" "c:$FP:check" "c:$FP:isinit"
+cp "$t_out/out" "$t_out/fake2-off"
+run_pypin env PYPIN_KEEP=1 "$SEQ" "l:$FP" "c:$FP:check" "c:$FP:isinit"
+if ! grep -q '^check -> 1$' "$t_out/fake2-off"; then t_fail "without keep: $(tr '\n' '|' <"$t_out/fake2-off")"
+elif cmp -s "$t_out/out" "$t_out/fake2-off"; then t_pass
+else t_fail "differs from without keep"; fi
+t_begin "a stand-in libpython that lacks what keep needs: the companion is never loaded"
+run_pypin env PYPIN_KEEP=1 PYPIN_DEBUG=1 "$SEQ" "l:$FP"
+expect_ok 'keep: .*libpython3.11.so.1.0 lacks .*; nothing kept'
 
 t_end
