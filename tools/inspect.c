@@ -663,57 +663,91 @@ static int has_line(const char *text, char mark)
 	return 0;
 }
 
+/* Runs self with argv (argv[fd_arg] is filled in with the report pipe's
+ * descriptor) in a child, under the trial's time limit, with LD_PRELOAD
+ * naming lib alone of the libpypin.so (none, and PYPIN_DISABLE, for NULL);
+ * with keep >= 0, PYPIN_KEEP set to it; with quiet, the child's stdout and
+ * stderr go to /dev/null.  The report is read into buf as read_all() does.
+ * Returns the child's wait status, or -1 when it could not be run. */
+int pypin_trial_spawn(const char *self, const char *lib, int keep, int quiet, const char **argv,
+	int fd_arg, char *buf, size_t cap, int *cut, int *timed_out);
+int pypin_trial_spawn(const char *self, const char *lib, int keep, int quiet, const char **argv,
+	int fd_arg, char *buf, size_t cap, int *cut, int *timed_out)
+{
+	char fdarg[16];
+	int pipefd[2], status;
+	pid_t pid;
+
+	*cut = *timed_out = 0;
+	buf[0] = '\0';
+	if (pipe(pipefd) != 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		snprintf(fdarg, sizeof fdarg, "%d", pipefd[1]);
+		argv[fd_arg] = fdarg;
+		if (set_preload(lib) != 0)
+			_exit(127);
+		if (!lib)
+			setenv("PYPIN_DISABLE", "1", 1);   /* also when installed system-wide */
+		if (keep >= 0 && (setenv("PYPIN_KEEP", keep ? "1" : "0", 1) != 0 ||
+				  unsetenv("PYPIN_DISABLE") != 0))
+			_exit(127);
+		/* The plugin's and Python's own output would interleave with a
+		 * report printed as it comes. */
+		if (quiet && (!freopen("/dev/null", "w", stdout) ||
+			      !freopen("/dev/null", "w", stderr)))
+			_exit(127);
+		/* The time limit holds across exec: a trial that hangs (two
+		 * libpythons waiting for one GIL, say) is ended by SIGALRM, and
+		 * by the parent's SIGKILL should it catch that. */
+		alarm(trial_limit);
+		execv(self, (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	read_all(pipefd[0], buf, cap, cut, pid, timed_out);
+	close(pipefd[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		*timed_out = 1;
+	return status;
+}
+
 static void run_trial(const char *self, const char *lib, const char *plugin,
 	char **modules, int nmodules, struct outcome *o)
 {
-	char fdarg[16];
-	int pipefd[2], status, cut;
-	pid_t pid;
+	const char **argv = calloc((size_t)nmodules + 6, sizeof *argv);
+	int status, cut, i = 0;
 
 	o->ok = 0;
 	o->timed_out = 0;
 	o->len = 0;
 	o->text[0] = '\0';
-	if (pipe(pipefd) != 0) {
-		snprintf(o->text, sizeof o->text, "-pipe: %s\n", strerror(errno));
-		o->len = strlen(o->text);
+	if (!argv) {
+		snprintf(o->text, sizeof o->text, "-could not run the trial\n");
 		return;
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		const char **argv = calloc((size_t)nmodules + 6, sizeof *argv);
-		int i = 0;
-
-		close(pipefd[0]);
-		snprintf(fdarg, sizeof fdarg, "%d", pipefd[1]);
-		if (!argv || set_preload(lib) != 0)
-			_exit(127);
-		if (!lib)
-			setenv("PYPIN_DISABLE", "1", 1);   /* also when installed system-wide */
-		/* The time limit holds across exec: a trial that hangs (two
-		 * libpythons waiting for one GIL, say) is ended by SIGALRM, and
-		 * by the parent's SIGKILL should it catch that. */
-		alarm(trial_limit);
-		argv[i++] = "pypin-inspect";
-		argv[i++] = "trial";
-		argv[i++] = lib ? "--pypin" : "--plain";
-		argv[i++] = fdarg;
-		argv[i++] = plugin;
-		for (int m = 0; m < nmodules; m++)
-			argv[i++] = modules[m];
-		execv(self, (char *const *)argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
+	argv[i++] = "pypin-inspect";
+	argv[i++] = "trial";
+	argv[i++] = lib ? "--pypin" : "--plain";
+	argv[i++] = NULL;                             /* the descriptor */
+	argv[i++] = plugin;
+	for (int m = 0; m < nmodules; m++)
+		argv[i++] = modules[m];
 	/* Room is kept for the lines added below. */
-	o->len = read_all(pipefd[0], o->text, sizeof o->text - 128, &cut, pid, &o->timed_out);
+	status = pypin_trial_spawn(self, lib, -1, 0, argv, 3, o->text, sizeof o->text - 128,
+				   &cut, &o->timed_out);
+	free(argv);
+	o->len = strlen(o->text);
 	if (cut)
 		o->len += (size_t)snprintf(o->text + o->len, sizeof o->text - o->len,
 					   "%s (the rest of the report is left out)\n",
 					   o->len && o->text[o->len - 1] != '\n' ? "\n" : "");
-	close(pipefd[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+	if (status == -1) {
 		snprintf(o->text + o->len, sizeof o->text - o->len, "-could not run the trial\n");
 		return;
 	}

@@ -30,6 +30,11 @@ void pypin_explain_keep(const struct pypin_elf *e);
 int pypin_reload_check(const char *self, const char *lib, int n, const char *plugin,
 	char **modules, int nmodules);
 int pypin_reload_trial(int n, int fd, const char *plugin, char **modules, int nmodules);
+int pypin_trial_spawn(const char *self, const char *lib, int keep, int quiet, const char **argv,
+	int fd_arg, char *buf, size_t cap, int *cut, int *timed_out);   /* tools/inspect.c */
+
+/* The most of a reload trial's report read: a line per cycle. */
+#define REPORT_MAX 65536
 
 /* --- explain ----------------------------------------------------------------- */
 
@@ -160,58 +165,39 @@ struct reload_outcome {
 static void reload_run(const char *self, const char *lib, int keep, int n,
 	const char *plugin, char **modules, int nmodules, struct reload_outcome *o)
 {
-	char fdarg[16], narg[16], line[512];
-	int pipefd[2], status;
-	pid_t pid;
-	FILE *in;
+	const char **argv = calloc((size_t)nmodules + 6, sizeof *argv);
+	char narg[16], *text = malloc(REPORT_MAX + 1), *line, *end;
+	int status = -1, cut = 0, timed_out = 0, i = 0;
 
 	memset(o, 0, sizeof *o);
-	if (pipe(pipefd) != 0) {
-		snprintf(o->end, sizeof o->end, "pipe: %s", strerror(errno));
-		return;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		const char **argv = calloc((size_t)nmodules + 6, sizeof *argv);
-		int i = 0;
-
-		close(pipefd[0]);
-		snprintf(fdarg, sizeof fdarg, "%d", pipefd[1]);
+	if (argv && text) {
 		snprintf(narg, sizeof narg, "%d", n);
-		if (!argv || setenv("LD_PRELOAD", lib, 1) != 0 ||
-		    setenv("PYPIN_KEEP", keep ? "1" : "0", 1) != 0)
-			_exit(127);
-		unsetenv("PYPIN_DISABLE");
-		/* The plugin's and Python's own output would interleave with the
-		 * report: only the report's pipe is kept. */
-		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
-			_exit(127);
 		argv[i++] = "pypin-inspect";
 		argv[i++] = "reload-trial";
 		argv[i++] = narg;
-		argv[i++] = fdarg;
+		argv[i++] = NULL;                     /* the descriptor */
 		argv[i++] = plugin;
 		for (int m = 0; m < nmodules; m++)
 			argv[i++] = modules[m];
-		execv(self, (char *const *)argv);
-		_exit(127);
+		status = pypin_trial_spawn(self, lib, keep, 1, argv, 3, text, REPORT_MAX,
+					   &cut, &timed_out);
+		for (line = status == -1 ? NULL : text; line && *line; line = end) {
+			end = strchr(line, '\n');
+			if (end)
+				*end++ = '\0';
+			if (line[0] == '+')
+				o->cycles++;
+			else if (line[0] == '-')
+				snprintf(o->last, sizeof o->last, "%s", line + 1);
+		}
 	}
-	close(pipefd[1]);
-	in = fdopen(pipefd[0], "r");
-	while (in && fgets(line, sizeof line, in)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '+')
-			o->cycles++;
-		else if (line[0] == '-')
-			snprintf(o->last, sizeof o->last, "%s", line + 1);
-	}
-	if (in)
-		fclose(in);
-	else
-		close(pipefd[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+	free(argv);
+	free(text);
+	if (status == -1)
 		snprintf(o->end, sizeof o->end, "could not run the trial");
+	else if (timed_out)
+		snprintf(o->end, sizeof o->end, "stopped after the time limit in cycle %d",
+			 o->cycles + 1);
 	else if (WIFSIGNALED(status))
 		snprintf(o->end, sizeof o->end, "killed by %s in cycle %d",
 			 strsignal(WTERMSIG(status)), o->cycles + 1);
