@@ -1,13 +1,15 @@
 /* pypin: a bounds-checked reader for the dynamic part of an ELF shared object.
- * See elf.h.  All reads go through rd(), which refuses any range that does not
- * lie inside the file; sizes taken from the file are capped before anything is
- * allocated for them. */
+ * See elf.h.  All reads go through at(), which refuses any range that does not
+ * lie inside the file and serves it from the first page, the mapping of the
+ * tables or one bounded pread; sizes taken from the file are capped, and
+ * nothing is allocated for them. */
 #include "elf.h"
 
 #include <errno.h>
 #include <link.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,23 +41,23 @@
 #define NATIVE_CLASS ELFCLASS32
 #endif
 
-/* Caps on what a hostile file can make us read or allocate. */
+/* Caps on what a hostile file can make us read or map. */
 #define MAX_PHNUM 4096
 #define MAX_DYN 8192                   /* dynamic entries */
 #define MAX_STRSZ (64u << 20)          /* dynamic string table */
 #define MAX_SYMS (16u << 20)           /* dynamic symbols */
-/* Entries per pread: a few hundred bytes of stack each, since dlopen may be
+#define MAX_MAP ((uint64_t)1 << 30)    /* address space for the tables' mapping */
+/* Entries per copy onto the stack: a few hundred bytes, since dlopen may be
  * called on a thread with a small stack. */
 #define CHUNK 16
 
-/* Reads exactly len bytes at off, or fails; the range must lie in the file. */
-static int rd(const struct pypin_elf *e, void *buf, uint64_t len, uint64_t off)
+/* Reads exactly len bytes at off, or fails. */
+static int pread_full(int fd, void *buf, uint64_t len, uint64_t off)
 {
-	if (off > e->size || len > e->size - off)
-		return -1;
 	char *p = buf;
+
 	while (len > 0) {
-		ssize_t n = pread(e->fd, p, len, (off_t)off);
+		ssize_t n = pread(fd, p, len, (off_t)off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -64,6 +66,50 @@ static int rd(const struct pypin_elf *e, void *buf, uint64_t len, uint64_t off)
 		off += (uint64_t)n;
 		len -= (uint64_t)n;
 	}
+	return 0;
+}
+
+static int inside(uint64_t off, uint64_t len, uint64_t start, uint64_t size)
+{
+	return off >= start && len <= size && off - start <= size - len;
+}
+
+/* The file bytes [off, off + len): in the first page read, in the mapping of
+ * the tables, or read now into the window (valid until the next call); NULL
+ * when the range is not in the file or does not fit the window. */
+static const void *at(const struct pypin_elf *e, uint64_t off, uint64_t len)
+{
+	struct pypin_elf_buf *b = e->buf;
+
+	if (off > e->size || len > e->size - off)
+		return NULL;
+	if (off + len <= b->head_len)
+		return b->head + off;
+	if (e->map && inside(off, len, e->map_off, e->map_len)) {
+		b->nread += len;
+		return e->map + (off - e->map_off);
+	}
+	if (b->win_len && inside(off, len, b->win_off, b->win_len))
+		return b->win + (off - b->win_off);
+	if (len > sizeof b->win)
+		return NULL;
+	b->win_len = 0;
+	if (pread_full(e->fd, b->win, len, off) != 0)
+		return NULL;
+	b->win_off = off;
+	b->win_len = len;
+	b->nread += len;
+	return b->win;
+}
+
+/* Copies the file bytes [off, off + len) to dst. */
+static int rd(const struct pypin_elf *e, void *dst, uint64_t len, uint64_t off)
+{
+	const void *p = at(e, off, len);
+
+	if (!p)
+		return -1;
+	memcpy(dst, p, len);
 	return 0;
 }
 
@@ -88,19 +134,16 @@ int pypin_elf_vaddr_to_off(const struct pypin_elf *e, uint64_t vaddr, uint64_t l
 /* The glibc ABI versions the loader accepts with ELFOSABI_GNU (LIBC_ABI_MAX). */
 #define GNU_ABI_MAX 4
 
-/* Checks the ELF header as the loader does before it maps anything. */
-static enum pypin_elf_status read_ehdr(struct pypin_elf *e, ElfW(Ehdr) *eh)
+/* Checks the ELF header as the loader does before it maps anything; eh holds
+ * the file's first min(size, sizeof *eh) bytes. */
+static enum pypin_elf_status check_ehdr(const ElfW(Ehdr) *eh, uint64_t size)
 {
 	static const unsigned char zero[EI_NIDENT - EI_PAD];
 	unsigned char osabi, abiversion;
 
-	if (e->size < SELFMAG)
+	if (size < SELFMAG || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
 		return PYPIN_ELF_NOTELF;
-	if (rd(e, eh, e->size < sizeof *eh ? SELFMAG : sizeof *eh, 0) != 0)
-		return PYPIN_ELF_IO;
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
-		return PYPIN_ELF_NOTELF;
-	if (e->size < sizeof *eh)
+	if (size < sizeof *eh)
 		return PYPIN_ELF_IO;
 	osabi = eh->e_ident[EI_OSABI];
 	abiversion = eh->e_ident[EI_ABIVERSION];
@@ -122,16 +165,17 @@ static enum pypin_elf_status read_ehdr(struct pypin_elf *e, ElfW(Ehdr) *eh)
 	return PYPIN_ELF_OK;
 }
 
-/* Collects the PT_LOADs and finds the (last) PT_DYNAMIC's address (*have_dyn:
- * whether there is one). */
+/* Collects the PT_LOADs and finds the (last) PT_DYNAMIC's address and size
+ * (*have_dyn: whether there is one). */
 static enum pypin_elf_status read_phdrs(struct pypin_elf *e, const ElfW(Ehdr) *eh,
-	uint64_t *dyn_vaddr, int *have_dyn)
+	uint64_t *dyn_vaddr, uint64_t *dyn_size, int *have_dyn)
 {
 	ElfW(Phdr) ph[CHUNK];
 
 	for (unsigned i = 0; i < eh->e_phnum; i += CHUNK) {
 		unsigned n = eh->e_phnum - i < CHUNK ? eh->e_phnum - i : CHUNK;
-		if (rd(e, ph, (uint64_t)n * sizeof ph[0],
+		if (eh->e_phoff > UINT64_MAX - (uint64_t)i * sizeof ph[0] ||
+		    rd(e, ph, (uint64_t)n * sizeof ph[0],
 		       eh->e_phoff + (uint64_t)i * sizeof ph[0]) != 0)
 			return PYPIN_ELF_IO;
 		for (unsigned j = 0; j < n; j++) {
@@ -148,19 +192,25 @@ static enum pypin_elf_status read_phdrs(struct pypin_elf *e, const ElfW(Ehdr) *e
 					return PYPIN_ELF_BAD;
 				*have_dyn = 1;
 				*dyn_vaddr = ph[j].p_vaddr;
+				*dyn_size = ph[j].p_filesz;
 			}
 		}
 	}
 	return PYPIN_ELF_OK;
 }
 
+/* Records a DT_NEEDED string offset: in the working memory's array, then, for
+ * an object that names more than it holds, in one on the heap. */
 static enum pypin_elf_status add_needed(struct pypin_elf *e, uint64_t off, unsigned *cap)
 {
 	if (e->nneeded == *cap) {
-		unsigned n = *cap ? 2 * *cap : 16;
-		uint64_t *p = realloc(e->needed, n * sizeof *p);
+		unsigned n = 2 * *cap;
+		uint64_t *p = malloc(n * sizeof *p);
 		if (!p)
 			return PYPIN_ELF_NOMEM;
+		memcpy(p, e->needed, e->nneeded * sizeof *p);
+		if (e->needed != e->buf->needed)
+			free(e->needed);
 		e->needed = p;
 		*cap = n;
 	}
@@ -179,29 +229,38 @@ static const struct pypin_elf_load *load_of(const struct pypin_elf *e, uint64_t 
 
 /* Decodes the dynamic section.  The loader finds it by its address and reads
  * it to DT_NULL, whatever PT_DYNAMIC's sizes say; so does this, to the end of
- * the segment's file bytes (past them, a zero-filled segment reads DT_NULL). */
+ * the segment's file bytes (past them, a zero-filled segment reads DT_NULL).
+ * The first read is of PT_DYNAMIC's size, which holds DT_NULL in any file a
+ * linker wrote. */
 static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
-	uint64_t *strtab, uint64_t *symtab, uint64_t *gnu_hash, uint64_t *hash)
+	uint64_t size, uint64_t *strtab, uint64_t *symtab, uint64_t *gnu_hash, uint64_t *hash)
 {
 	const struct pypin_elf_load *l = load_of(e, vaddr);
-	ElfW(Dyn) d[CHUNK];
-	uint64_t count, off;
-	unsigned cap = 0;
+	const uint64_t per_read = PYPIN_ELF_WINDOW / sizeof(ElfW(Dyn));
+	uint64_t count, off, n;
+	unsigned cap = PYPIN_ELF_NEEDED;
 	enum pypin_elf_status s;
 
-	if (!l || pypin_elf_vaddr_to_off(e, vaddr, sizeof d[0], &off) != 0)
+	if (!l || pypin_elf_vaddr_to_off(e, vaddr, sizeof(ElfW(Dyn)), &off) != 0)
 		return PYPIN_ELF_BAD;
-	count = (l->filesz - (vaddr - l->vaddr)) / sizeof d[0];
+	count = (l->filesz - (vaddr - l->vaddr)) / sizeof(ElfW(Dyn));
 	if (count > MAX_DYN)
 		count = MAX_DYN;
+	n = size / sizeof(ElfW(Dyn));
+	n = n == 0 ? 1 : n > per_read ? per_read : n;
 
-	for (uint64_t i = 0; i < count; i += CHUNK) {
-		uint64_t n = count - i < CHUNK ? count - i : CHUNK;
-		if (rd(e, d, n * sizeof d[0], off + i * sizeof d[0]) != 0)
+	for (uint64_t i = 0; i < count; i += n, n = per_read) {
+		if (n > count - i)
+			n = count - i;
+		const unsigned char *p = at(e, off + i * sizeof(ElfW(Dyn)),
+					    n * sizeof(ElfW(Dyn)));
+		if (!p)
 			return PYPIN_ELF_IO;
 		for (uint64_t j = 0; j < n; j++) {
-			uint64_t v = d[j].d_un.d_val;
-			switch (d[j].d_tag) {
+			ElfW(Dyn) d;
+			memcpy(&d, p + j * sizeof d, sizeof d);
+			uint64_t v = d.d_un.d_val;
+			switch (d.d_tag) {
 			case DT_NULL:
 				return PYPIN_ELF_OK;
 			case DT_NEEDED:
@@ -227,31 +286,6 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 	return count < MAX_DYN && l->memsz > l->filesz ? PYPIN_ELF_OK : PYPIN_ELF_BAD;
 }
 
-static enum pypin_elf_status read_strtab(struct pypin_elf *e, uint64_t vaddr)
-{
-	uint64_t off;
-
-	if (vaddr == PYPIN_ELF_NONE) {
-		e->strsz = 0;
-		return e->nneeded || e->soname != PYPIN_ELF_NONE ? PYPIN_ELF_BAD : PYPIN_ELF_OK;
-	}
-	if (e->strsz == 0 || e->strsz > MAX_STRSZ)
-		return PYPIN_ELF_BAD;
-	if (pypin_elf_vaddr_to_off(e, vaddr, e->strsz, &off) != 0)
-		return PYPIN_ELF_BAD;
-	e->str = malloc(e->strsz + 1);
-	if (!e->str)
-		return PYPIN_ELF_NOMEM;
-	if (rd(e, e->str, e->strsz, off) != 0)
-		return PYPIN_ELF_IO;
-	e->str[e->strsz] = '\0';
-	/* A string is terminated inside the table if it starts at or before the
-	 * table's last NUL. */
-	const char *nul = memrchr(e->str, '\0', e->strsz);
-	e->str_end = nul ? (uint64_t)(nul - e->str) + 1 : 0;
-	return PYPIN_ELF_OK;
-}
-
 /* Translates a table's address; the table must at least start inside a PT_LOAD. */
 static uint64_t table_off(const struct pypin_elf *e, uint64_t vaddr, uint64_t minlen)
 {
@@ -261,11 +295,86 @@ static uint64_t table_off(const struct pypin_elf *e, uint64_t vaddr, uint64_t mi
 	return off;
 }
 
-enum pypin_elf_status pypin_elf_open(struct pypin_elf *e, int fd)
+/* Widens [*lo, *hi) to the table at vaddr and the rest of its segment's file
+ * bytes, as far as a table there can reach. */
+static void span_of(const struct pypin_elf *e, uint64_t vaddr, uint64_t *lo, uint64_t *hi)
 {
-	struct stat st;
+	const struct pypin_elf_load *l;
+	uint64_t off, end;
+
+	if (vaddr == PYPIN_ELF_NONE || !(l = load_of(e, vaddr)) ||
+	    pypin_elf_vaddr_to_off(e, vaddr, 1, &off) != 0)
+		return;
+	end = off + (l->filesz - (vaddr - l->vaddr));
+	if (end < off || end > e->size)
+		end = e->size;
+	if (off < *lo)
+		*lo = off;
+	if (end > *hi)
+		*hi = end;
+}
+
+/* Maps the part of the file that holds the symbol, string and hash tables,
+ * read-only, when it reaches past the first page read: the kernel maps its
+ * pages from the page cache as they are touched, so what this costs grows with
+ * what is looked at, not with the size of the tables.  (The loader maps the
+ * same pages when it loads the object.) */
+static void map_tables(struct pypin_elf *e, uint64_t strtab, uint64_t symtab,
+	uint64_t gnu_hash, uint64_t hash)
+{
+	uint64_t lo = UINT64_MAX, hi = 0, page = (uint64_t)getpagesize();
+
+	span_of(e, strtab, &lo, &hi);
+	span_of(e, symtab, &lo, &hi);
+	span_of(e, gnu_hash, &lo, &hi);
+	span_of(e, hash, &lo, &hi);
+	if (hi <= e->buf->head_len || lo >= hi)
+		return;
+	lo &= ~(page - 1);
+	if (hi - lo > MAX_MAP)
+		hi = lo + MAX_MAP;
+	void *p = mmap(NULL, hi - lo, PROT_READ, MAP_PRIVATE, e->fd, (off_t)lo);
+	if (p == MAP_FAILED)
+		return;
+	e->map = p;
+	e->map_off = lo;
+	e->map_len = hi - lo;
+}
+
+/* Finds the string table in the first page or the mapping. */
+static enum pypin_elf_status find_strtab(struct pypin_elf *e, uint64_t vaddr)
+{
+	uint64_t off;
+
+	if (vaddr == PYPIN_ELF_NONE) {
+		e->strsz = 0;
+		return e->nneeded || e->soname != PYPIN_ELF_NONE ? PYPIN_ELF_BAD : PYPIN_ELF_OK;
+	}
+	if (e->strsz == 0 || e->strsz > MAX_STRSZ ||
+	    pypin_elf_vaddr_to_off(e, vaddr, e->strsz, &off) != 0 ||
+	    off > e->size || e->strsz > e->size - off)
+		return PYPIN_ELF_BAD;
+	if (off + e->strsz <= e->buf->head_len)
+		e->str = (const char *)e->buf->head + off;
+	else if (e->map && inside(off, e->strsz, e->map_off, e->map_len))
+		e->str = (const char *)e->map + (off - e->map_off);
+	else
+		return e->map ? PYPIN_ELF_BAD : PYPIN_ELF_NOMEM;
+	/* A string is terminated inside the table if it starts at or before the
+	 * table's last NUL, in any linker's output its last byte. */
+	const char *nul = memrchr(e->str, '\0', e->strsz);
+	e->str_end = nul ? (uint64_t)(nul - e->str) + 1 : 0;
+	if (e->str != (const char *)e->buf->head + off)
+		e->buf->nread += e->strsz - e->str_end + 1;
+	return PYPIN_ELF_OK;
+}
+
+enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
+	struct pypin_elf_buf *buf, const struct stat *st)
+{
+	struct stat own;
 	ElfW(Ehdr) eh;
-	uint64_t dyn_vaddr = 0;
+	uint64_t dyn_vaddr = 0, dyn_size = 0;
 	uint64_t strtab = PYPIN_ELF_NONE, symtab = PYPIN_ELF_NONE;
 	uint64_t gnu_hash = PYPIN_ELF_NONE, hash = PYPIN_ELF_NONE;
 	enum pypin_elf_status s;
@@ -273,20 +382,35 @@ enum pypin_elf_status pypin_elf_open(struct pypin_elf *e, int fd)
 
 	memset(e, 0, sizeof *e);
 	e->fd = fd;
+	e->buf = buf;
+	e->needed = buf->needed;
 	e->soname = e->rpath = e->runpath = PYPIN_ELF_NONE;
 	e->symtab_off = e->gnu_hash_off = e->hash_off = PYPIN_ELF_NONE;
+	buf->head_len = buf->win_off = buf->win_len = buf->nread = 0;
 
-	if (fstat(fd, &st) != 0)
-		return PYPIN_ELF_IO;
-	if (!S_ISREG(st.st_mode))
+	if (!st) {
+		if (fstat(fd, &own) != 0)
+			return PYPIN_ELF_IO;
+		st = &own;
+	}
+	if (!S_ISREG(st->st_mode))
 		return PYPIN_ELF_NOTREG;
-	e->size = (uint64_t)st.st_size;
+	e->size = (uint64_t)st->st_size;
 
-	if ((s = read_ehdr(e, &eh)) != PYPIN_ELF_OK ||
-	    (s = read_phdrs(e, &eh, &dyn_vaddr, &have_dyn)) != PYPIN_ELF_OK ||
-	    (have_dyn && (s = read_dynamic(e, dyn_vaddr, &strtab, &symtab, &gnu_hash,
-					   &hash)) != PYPIN_ELF_OK) ||
-	    (s = read_strtab(e, strtab)) != PYPIN_ELF_OK)
+	/* One read for the ELF header, the program headers and, in a small
+	 * object, the tables too. */
+	uint64_t n = e->size < sizeof buf->head ? e->size : sizeof buf->head;
+	if (n > 0 && pread_full(fd, buf->head, n, 0) != 0) {
+		s = PYPIN_ELF_IO;
+		goto fail;
+	}
+	buf->head_len = buf->nread = n;
+	memcpy(&eh, buf->head, n < sizeof eh ? n : sizeof eh);
+
+	if ((s = check_ehdr(&eh, e->size)) != PYPIN_ELF_OK ||
+	    (s = read_phdrs(e, &eh, &dyn_vaddr, &dyn_size, &have_dyn)) != PYPIN_ELF_OK ||
+	    (have_dyn && (s = read_dynamic(e, dyn_vaddr, dyn_size, &strtab, &symtab,
+					   &gnu_hash, &hash)) != PYPIN_ELF_OK))
 		goto fail;
 	/* The loader refuses to dlopen a position-independent executable. */
 	if (e->flags_1 & DF_1_PIE) {
@@ -309,6 +433,9 @@ enum pypin_elf_status pypin_elf_open(struct pypin_elf *e, int fd)
 		s = PYPIN_ELF_BAD;            /* a table the loader could not read either */
 		goto fail;
 	}
+	map_tables(e, strtab, symtab, gnu_hash, hash);
+	if ((s = find_strtab(e, strtab)) != PYPIN_ELF_OK)
+		goto fail;
 	/* The symbols cannot reach past the file bytes of the segment that holds
 	 * the table, nor, in the common layout in which .dynstr directly follows
 	 * .dynsym, into the strings.  Without a count from a hash table, that is
@@ -326,28 +453,61 @@ fail:
 	return s;
 }
 
+enum pypin_elf_status pypin_elf_open(struct pypin_elf *e, int fd)
+{
+	struct pypin_elf_buf *buf = malloc(sizeof *buf);
+	enum pypin_elf_status s;
+
+	if (!buf) {
+		memset(e, 0, sizeof *e);
+		return PYPIN_ELF_NOMEM;
+	}
+	s = pypin_elf_open_with(e, fd, buf, NULL);
+	if (s != PYPIN_ELF_OK)
+		free(buf);
+	else
+		e->own_buf = 1;
+	return s;
+}
+
 enum pypin_elf_status pypin_elf_probe(int fd)
 {
-	struct pypin_elf e = { .fd = fd };
 	struct stat st;
 	ElfW(Ehdr) eh;
+	uint64_t size;
 
 	if (fstat(fd, &st) != 0)
 		return PYPIN_ELF_IO;
 	if (!S_ISREG(st.st_mode))
 		return PYPIN_ELF_NOTREG;
-	e.size = (uint64_t)st.st_size;
-	return read_ehdr(&e, &eh);
+	size = (uint64_t)st.st_size;
+	if (size >= SELFMAG &&
+	    pread_full(fd, &eh, size < sizeof eh ? SELFMAG : sizeof eh, 0) != 0)
+		return PYPIN_ELF_IO;
+	return check_ehdr(&eh, size);
 }
 
 void pypin_elf_close(struct pypin_elf *e)
 {
-	free(e->str);
-	free(e->needed);
+	if (e->map)
+		munmap((void *)e->map, e->map_len);
+	if (e->buf && e->needed && e->needed != e->buf->needed)
+		free(e->needed);
+	if (e->own_buf)
+		free(e->buf);
+	e->map = NULL;
+	e->map_len = 0;
+	e->buf = NULL;
+	e->own_buf = 0;
 	e->str = NULL;
-	e->strsz = 0;
+	e->strsz = e->str_end = 0;
 	e->needed = NULL;
 	e->nneeded = 0;
+}
+
+uint64_t pypin_elf_bytes_read(const struct pypin_elf *e)
+{
+	return e->buf ? e->buf->nread : 0;
 }
 
 const char *pypin_elf_strerror(enum pypin_elf_status s)
@@ -365,14 +525,23 @@ const char *pypin_elf_strerror(enum pypin_elf_status s)
 	return "unknown error";
 }
 
-const char *pypin_elf_str(const struct pypin_elf *e, uint64_t off)
+/* Whether the string table lies in the mapping (its bytes are counted as
+ * they are looked at) rather than in the first page (counted when read). */
+static int str_mapped(const struct pypin_elf *e)
 {
-	return e->str && off < e->str_end ? e->str + off : NULL;
+	return e->map && (const unsigned char *)e->str >= e->map &&
+	       (const unsigned char *)e->str < e->map + e->map_len;
 }
 
-/* Counts the symbols through the GNU hash table: the highest index any bucket
- * names, followed along its chain to the entry that ends it.  The chain is read
- * in blocks, and no further than the symbols can reach. */
+const char *pypin_elf_str(const struct pypin_elf *e, uint64_t off)
+{
+	if (!e->str || off >= e->str_end)
+		return NULL;
+	if (str_mapped(e))
+		e->buf->nread += strlen(e->str + off) + 1;
+	return e->str + off;
+}
+
 /* Reads the GNU hash table's header: its buckets and bloom filter must lie in
  * the file (the loader reads them for every lookup). */
 static enum pypin_elf_status gnu_header(const struct pypin_elf *e, uint32_t hdr[4],
@@ -390,6 +559,9 @@ static enum pypin_elf_status gnu_header(const struct pypin_elf *e, uint32_t hdr[
 	return PYPIN_ELF_OK;
 }
 
+/* Counts the symbols through the GNU hash table: the highest index any bucket
+ * names, followed along its chain to the entry that ends it.  The chain is read
+ * in blocks, and no further than the symbols can reach. */
 static enum pypin_elf_status gnu_nsyms(const struct pypin_elf *e, uint64_t *nsyms)
 {
 	uint32_t hdr[4], b[CHUNK * 4], max = 0;
@@ -455,43 +627,60 @@ static enum pypin_elf_status sym_count(const struct pypin_elf *e, int all, uint6
 	return PYPIN_ELF_OK;
 }
 
-#define SYM_BLOCK 128                  /* symbols per pread, on the heap */
+/* Whether a name may be CPython's: "Py" or "_Py".  Two bytes decide for all
+ * but the names that start with '_'. */
+static int py_prefix(const char *name)
+{
+	if (name[0] == '_')
+		name++;
+	return name[0] == 'P' && name[1] == 'y';
+}
 
-static enum pypin_elf_status each_symbol(const struct pypin_elf *e, uint64_t count,
+/* Symbols per block looked at at once: what the window holds. */
+#define SYM_BLOCK (PYPIN_ELF_WINDOW / sizeof(ElfW(Sym)))
+
+/* Calls fn for the first count symbols (py: only those with a Py prefix). */
+static enum pypin_elf_status each_symbol(const struct pypin_elf *e, uint64_t count, int py,
 	int (*fn)(const struct pypin_elf_sym *, void *), void *ctx)
 {
-	enum pypin_elf_status status = PYPIN_ELF_OK;
-	ElfW(Sym) *s;
+	const int mapped = str_mapped(e);
 
 	if (count == 0)
 		return PYPIN_ELF_OK;
-	if (count > MAX_SYMS || count > e->size / sizeof *s)
+	if (count > MAX_SYMS || count > e->size / sizeof(ElfW(Sym)))
 		return PYPIN_ELF_BAD;
-	if (!(s = malloc(SYM_BLOCK * sizeof *s)))
-		return PYPIN_ELF_NOMEM;
 	for (uint64_t i = 0; i < count; i += SYM_BLOCK) {
 		uint64_t n = count - i < SYM_BLOCK ? count - i : SYM_BLOCK;
-		if (rd(e, s, n * sizeof *s, e->symtab_off + i * sizeof *s) != 0) {
-			status = PYPIN_ELF_BAD;
-			break;
-		}
+		const unsigned char *p = at(e, e->symtab_off + i * sizeof(ElfW(Sym)),
+					    n * sizeof(ElfW(Sym)));
+		if (!p)
+			return PYPIN_ELF_BAD;
 		for (uint64_t j = 0; j < n; j++) {
-			const char *name = pypin_elf_str(e, s[j].st_name);
-			if (!name || !*name)
+			ElfW(Sym) s;
+			memcpy(&s, p + j * sizeof s, sizeof s);
+			if (s.st_name >= e->str_end)
 				continue;
+			const char *name = e->str + s.st_name;
+			if (py && !py_prefix(name)) {
+				if (mapped)
+					e->buf->nread += 2;
+				continue;
+			}
+			if (!*name)
+				continue;
+			if (mapped)
+				e->buf->nread += strlen(name) + 1;
 			struct pypin_elf_sym sym = {
 				.name = name,
-				.bind = ELF32_ST_BIND(s[j].st_info),
-				.type = ELF32_ST_TYPE(s[j].st_info),
-				.defined = s[j].st_shndx != SHN_UNDEF,
+				.bind = ELF32_ST_BIND(s.st_info),
+				.type = ELF32_ST_TYPE(s.st_info),
+				.defined = s.st_shndx != SHN_UNDEF,
 			};
 			if (fn(&sym, ctx))
-				goto out;
+				return PYPIN_ELF_OK;
 		}
 	}
-out:
-	free(s);
-	return status;
+	return PYPIN_ELF_OK;
 }
 
 enum pypin_elf_status pypin_elf_each_undefined(const struct pypin_elf *e,
@@ -499,7 +688,15 @@ enum pypin_elf_status pypin_elf_each_undefined(const struct pypin_elf *e,
 {
 	uint64_t count;
 	enum pypin_elf_status s = sym_count(e, 0, &count);
-	return s != PYPIN_ELF_OK ? s : each_symbol(e, count, fn, ctx);
+	return s != PYPIN_ELF_OK ? s : each_symbol(e, count, 0, fn, ctx);
+}
+
+enum pypin_elf_status pypin_elf_each_python_undefined(const struct pypin_elf *e,
+	int (*fn)(const struct pypin_elf_sym *, void *), void *ctx)
+{
+	uint64_t count;
+	enum pypin_elf_status s = sym_count(e, 0, &count);
+	return s != PYPIN_ELF_OK ? s : each_symbol(e, count, 1, fn, ctx);
 }
 
 enum pypin_elf_status pypin_elf_each_symbol(const struct pypin_elf *e,
@@ -507,5 +704,116 @@ enum pypin_elf_status pypin_elf_each_symbol(const struct pypin_elf *e,
 {
 	uint64_t count;
 	enum pypin_elf_status s = sym_count(e, 1, &count);
-	return s != PYPIN_ELF_OK ? s : each_symbol(e, count, fn, ctx);
+	return s != PYPIN_ELF_OK ? s : each_symbol(e, count, 0, fn, ctx);
+}
+
+/* Whether symbol i is a definition of name the loader would bind to: 1, 0,
+ * or -1 when it is not in the table. */
+static int sym_defines(const struct pypin_elf *e, uint64_t i, const char *name, size_t len)
+{
+	ElfW(Sym) s;
+
+	if (i >= e->nsyms_max || rd(e, &s, sizeof s, e->symtab_off + i * sizeof s) != 0)
+		return -1;
+	if (s.st_shndx == SHN_UNDEF || s.st_name >= e->str_end ||
+	    e->str_end - s.st_name <= len ||
+	    (ELF32_ST_BIND(s.st_info) != STB_GLOBAL && ELF32_ST_BIND(s.st_info) != STB_WEAK))
+		return 0;
+	if (str_mapped(e))
+		e->buf->nread += len + 1;
+	return memcmp(e->str + s.st_name, name, len + 1) == 0;
+}
+
+static int gnu_defines(const struct pypin_elf *e, const char *name, size_t len)
+{
+	const unsigned bits = 8 * sizeof(ElfW(Addr));
+	uint32_t hdr[4], h = 5381, bucket, chain;
+	uint64_t buckets, word;
+
+	if (gnu_header(e, hdr, &buckets) != PYPIN_ELF_OK)
+		return -1;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = h * 33 + *c;
+	/* The bloom filter, as the loader reads it (its size a power of two). */
+	uint64_t bloom = e->gnu_hash_off + 16 + ((h / bits) & (hdr[2] - 1)) * sizeof(ElfW(Addr));
+	if (rd(e, &word, sizeof(ElfW(Addr)), bloom) != 0)
+		return -1;
+	if (!((word >> (h % bits)) & (word >> ((hdr[3] < 32 ? h >> hdr[3] : 0) % bits)) & 1))
+		return 0;
+	if (rd(e, &bucket, 4, buckets + (uint64_t)(h % hdr[0]) * 4) != 0)
+		return -1;
+	if (bucket == 0)
+		return 0;
+	if (bucket < hdr[1])
+		return -1;
+	uint64_t chains = buckets + (uint64_t)hdr[0] * 4;
+	for (uint64_t i = bucket; i < e->nsyms_max; i++) {
+		if (rd(e, &chain, 4, chains + (i - hdr[1]) * 4) != 0)
+			return -1;
+		if ((chain | 1) == (h | 1)) {
+			int r = sym_defines(e, i, name, len);
+			if (r != 0)
+				return r;
+		}
+		if (chain & 1)
+			return 0;
+	}
+	return -1;                            /* a chain that runs off the table */
+}
+
+static int sysv_defines(const struct pypin_elf *e, const char *name, size_t len)
+{
+	uint32_t hdr[2], h = 0, g, i;
+
+	if (rd(e, hdr, sizeof hdr, e->hash_off) != 0 || hdr[0] == 0)
+		return -1;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+		h = (h << 4) + *c;
+		g = h & 0xf0000000;
+		h ^= g >> 24;
+		h &= ~g;
+	}
+	uint64_t chains = e->hash_off + 8 + (uint64_t)hdr[0] * 4;
+	if (rd(e, &i, 4, e->hash_off + 8 + (uint64_t)(h % hdr[0]) * 4) != 0)
+		return -1;
+	/* A chain longer than the table has a loop. */
+	for (uint32_t steps = 0; i != STN_UNDEF; steps++) {
+		if (i >= hdr[1] || steps >= hdr[1])
+			return -1;
+		int r = sym_defines(e, i, name, len);
+		if (r != 0)
+			return r;
+		if (rd(e, &i, 4, chains + (uint64_t)i * 4) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct lookup {
+	const char *name;
+	int found;
+};
+
+static int lookup_cb(const struct pypin_elf_sym *s, void *ctx)
+{
+	struct lookup *l = ctx;
+
+	if (s->defined && (s->bind == STB_GLOBAL || s->bind == STB_WEAK) &&
+	    strcmp(s->name, l->name) == 0)
+		l->found = 1;
+	return l->found;
+}
+
+int pypin_elf_defines(const struct pypin_elf *e, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (e->symtab_off == PYPIN_ELF_NONE || !*name)
+		return 0;
+	if (e->gnu_hash_off != PYPIN_ELF_NONE)
+		return gnu_defines(e, name, len);
+	if (e->hash_off != PYPIN_ELF_NONE)
+		return sysv_defines(e, name, len);
+	struct lookup l = { name, 0 };
+	return pypin_elf_each_symbol(e, lookup_cb, &l) == PYPIN_ELF_OK ? l.found : -1;
 }

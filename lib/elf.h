@@ -1,17 +1,23 @@
 /* pypin: a bounds-checked reader for the dynamic part of an ELF shared object.
  *
- * It reads only what the loader reads before mapping a library: the ELF header,
- * the program headers, the dynamic section and the dynamic string and symbol
- * tables, each with pread(2) on a caller's file descriptor.  Every offset and
- * size in the file is treated as hostile until checked.  Only objects of the
- * class, byte order and machine of this process are accepted; anything else is
- * "not for us" and is left to the real loader.
+ * It reads only what a verdict needs, and never more than a fixed amount
+ * whatever the size of the file: the ELF header and program headers (one
+ * pread(2) of the file's first page), the dynamic section (one pread of its
+ * size), and, through a read-only mapping of the part of the file that holds
+ * the dynamic symbol, string and hash tables, the entries and the strings
+ * asked for — the names of the dynamic section, two bytes of each undefined
+ * symbol's name and the full name only of a Py/_Py candidate.  Nothing is
+ * allocated in proportion to the file.  Every offset and size in the file is
+ * treated as hostile until checked.  Only objects of the class, byte order and
+ * machine of this process are accepted; anything else is "not for us" and is
+ * left to the real loader.
  */
 #ifndef PYPIN_ELF_H
 #define PYPIN_ELF_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 enum pypin_elf_status {
@@ -34,6 +40,24 @@ struct pypin_elf_load {
 #define PYPIN_ELF_MAX_LOADS 16
 #define PYPIN_ELF_NONE UINT64_MAX
 
+/* The reader's fixed-size working memory: the file's first bytes, a window
+ * for the other reads, the DT_NEEDED offsets of ordinary objects, and how
+ * much was read.  A caller that already has a block on the heap passes one to
+ * pypin_elf_open_with(); pypin_elf_open() allocates its own. */
+#define PYPIN_ELF_HEAD 4096
+#define PYPIN_ELF_WINDOW 4096
+#define PYPIN_ELF_NEEDED 64
+struct pypin_elf_buf {
+	unsigned char head[PYPIN_ELF_HEAD];
+	unsigned char win[PYPIN_ELF_WINDOW];
+	uint64_t needed[PYPIN_ELF_NEEDED];
+	uint64_t head_len;             /* bytes of head read from offset 0 */
+	uint64_t win_off, win_len;     /* what win holds */
+	/* Bytes copied from the file by pread, plus bytes looked at through the
+	 * mapping (a symbol entry counts whole, a name as far as it was read). */
+	uint64_t nread;
+};
+
 struct pypin_elf {
 	int fd;
 	uint64_t size;                 /* file size */
@@ -51,15 +75,27 @@ struct pypin_elf {
 	uint64_t syment;
 	uint64_t nsyms_max;            /* how many symbols the table can hold */
 
-	char *str;                     /* the dynamic string table, NUL-terminated */
+	const char *str;               /* the dynamic string table (not copied) */
 	uint64_t strsz;
 	uint64_t str_end;              /* strings must start below: after the last NUL */
+
+	struct pypin_elf_buf *buf;
+	int own_buf;                   /* allocated by pypin_elf_open() */
+	const unsigned char *map;      /* the mapped tables, or NULL */
+	uint64_t map_off, map_len;     /* file offset and size of the mapping */
 };
 
-/* Reads the headers and dynamic tables of the object open on fd (which stays the
- * caller's).  On success e must be released with pypin_elf_close(). */
+/* Reads the headers and dynamic section of the object open on fd (which stays
+ * the caller's).  On success e must be released with pypin_elf_close(). */
 enum pypin_elf_status pypin_elf_open(struct pypin_elf *e, int fd);
+/* The same with the caller's working memory buf, which must outlive e, and,
+ * when st is not NULL, the fstat(2) of fd the caller already made. */
+enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
+	struct pypin_elf_buf *buf, const struct stat *st);
 void pypin_elf_close(struct pypin_elf *e);
+
+/* Bytes read so far from the file of e (see struct pypin_elf_buf). */
+uint64_t pypin_elf_bytes_read(const struct pypin_elf *e);
 
 /* Checks only the ELF header: is this a shared object for this process? */
 enum pypin_elf_status pypin_elf_probe(int fd);
@@ -68,7 +104,8 @@ enum pypin_elf_status pypin_elf_probe(int fd);
 const char *pypin_elf_strerror(enum pypin_elf_status s);
 
 /* The NUL-terminated string at offset off of the dynamic string table, or NULL
- * when off is PYPIN_ELF_NONE or outside the table. */
+ * when off is PYPIN_ELF_NONE or the string does not end inside the table.
+ * The pointer stays valid until pypin_elf_close(). */
 const char *pypin_elf_str(const struct pypin_elf *e, uint64_t off);
 
 /* A symbol as the callbacks below see it. */
@@ -86,9 +123,20 @@ struct pypin_elf_sym {
 enum pypin_elf_status pypin_elf_each_undefined(const struct pypin_elf *e,
 	int (*fn)(const struct pypin_elf_sym *sym, void *ctx), void *ctx);
 
+/* The same, but fn sees only the symbols whose names start with "Py" or "_Py":
+ * two bytes of every other name are read, not the whole name. */
+enum pypin_elf_status pypin_elf_each_python_undefined(const struct pypin_elf *e,
+	int (*fn)(const struct pypin_elf_sym *sym, void *ctx), void *ctx);
+
 /* Calls fn for every dynamic symbol.  Same conventions. */
 enum pypin_elf_status pypin_elf_each_symbol(const struct pypin_elf *e,
 	int (*fn)(const struct pypin_elf_sym *sym, void *ctx), void *ctx);
+
+/* Whether e defines name as a global or weak symbol, looked up as the loader
+ * looks it up: through DT_GNU_HASH, else DT_HASH (reading one bucket, its
+ * chain and the names compared), else by walking the table.  Returns 1, 0, or
+ * -1 on a bad table. */
+int pypin_elf_defines(const struct pypin_elf *e, const char *name);
 
 /* Translates the virtual address range [vaddr, vaddr + len) to a file offset
  * through the PT_LOAD that holds it.  Returns 0 and sets *off, or -1. */

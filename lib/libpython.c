@@ -39,11 +39,10 @@ int pypin_libpython_identify(const char *path, char *tag, size_t tagsz, char *so
 	return rc;
 }
 
-/* The plugin's undefined Py symbols, sorted, each marked when found. */
+/* The plugin's undefined Py symbols, sorted. */
 struct wanted {
 	const char **names;
-	unsigned char *found;
-	size_t n, cap, nfound;
+	size_t n, cap;
 };
 
 static int collect(const struct pypin_elf_sym *s, void *ctx)
@@ -69,31 +68,16 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int mark(const struct pypin_elf_sym *s, void *ctx)
-{
-	struct wanted *w = ctx;
-	const char **hit;
-
-	if (!s->defined || (s->bind != STB_GLOBAL && s->bind != STB_WEAK))
-		return 0;
-	hit = bsearch(&s->name, w->names, w->n, sizeof *w->names, cmp_names);
-	if (hit && !w->found[hit - w->names]) {
-		w->found[hit - w->names] = 1;
-		w->nfound++;
-	}
-	return w->nfound == w->n;
-}
-
 /* Collects the plugin's undefined Py symbols into w, sorted and without
  * duplicates.  Returns 0, or -1. */
 static int wanted_of(const struct pypin_elf *plugin, struct wanted *w)
 {
-	if (pypin_elf_each_undefined(plugin, collect, w) != PYPIN_ELF_OK)
+	if (pypin_elf_each_python_undefined(plugin, collect, w) != PYPIN_ELF_OK)
 		return -1;
 	if (w->n == 0)
 		return 0;
 	qsort(w->names, w->n, sizeof *w->names, cmp_names);
-	/* Drop duplicates so that nfound can reach n. */
+	/* Drop duplicates: each name is looked up once. */
 	size_t k = 1;
 	for (size_t i = 1; i < w->n; i++)
 		if (strcmp(w->names[i], w->names[k - 1]) != 0)
@@ -115,26 +99,28 @@ int pypin_libpython_missing(const char *path, const struct pypin_elf *plugin, ch
 		rc = 0;
 		goto out;
 	}
-	w.found = calloc(w.n, 1);
-	if (!w.found || (fd = pypin_open_regular(path)) < 0)
+	if ((fd = pypin_open_regular(path)) < 0)
 		goto out;
 	if (pypin_elf_open(&e, fd) == PYPIN_ELF_OK) {
-		if (pypin_elf_each_symbol(&e, mark, &w) == PYPIN_ELF_OK) {
-			rc = w.nfound < w.n;
-			/* The first in the plugin's own order would need a second
-			 * list; the first by name is as good a witness. */
-			for (size_t i = 0; rc == 1 && i < w.n; i++)
-				if (!w.found[i]) {
-					snprintf(sym, symsz, "%s", w.names[i]);
-					break;
-				}
+		/* One lookup per name through the candidate's hash table (a bucket,
+		 * its chain and the names compared), not a walk of its symbols.
+		 * The first missing in the plugin's own order would need a second
+		 * list; the first by name is as good a witness. */
+		rc = 0;
+		for (size_t i = 0; rc == 0 && i < w.n; i++) {
+			int defined = pypin_elf_defines(&e, w.names[i]);
+			if (defined < 0)
+				rc = -1;
+			else if (!defined) {
+				rc = 1;
+				snprintf(sym, symsz, "%s", w.names[i]);
+			}
 		}
 		pypin_elf_close(&e);
 	}
 	close(fd);
 out:
 	free(w.names);
-	free(w.found);
 	return rc;
 }
 

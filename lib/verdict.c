@@ -91,7 +91,7 @@ enum pypin_elf_status pypin_verdict(const struct pypin_elf *e, enum pypin_scan h
 	if (how == PYPIN_SCAN_NEEDED)
 		return PYPIN_ELF_OK;
 
-	enum pypin_elf_status s = pypin_elf_each_undefined(e, note_symbol, v);
+	enum pypin_elf_status s = pypin_elf_each_python_undefined(e, note_symbol, v);
 	if (s != PYPIN_ELF_OK)
 		return s;
 	if (v->nsyms > 0)
