@@ -286,32 +286,25 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 	return count < MAX_DYN && l->memsz > l->filesz ? PYPIN_ELF_OK : PYPIN_ELF_BAD;
 }
 
-/* Translates a table's address; the table must at least start inside a PT_LOAD. */
-static uint64_t table_off(const struct pypin_elf *e, uint64_t vaddr, uint64_t minlen)
-{
-	uint64_t off;
-	if (vaddr == PYPIN_ELF_NONE || pypin_elf_vaddr_to_off(e, vaddr, minlen, &off) != 0)
-		return PYPIN_ELF_NONE;
-	return off;
-}
-
-/* Widens [*lo, *hi) to the table at vaddr and the rest of its segment's file
+/* Translates a table's address; minlen bytes of the table must lie inside a
+ * PT_LOAD's file bytes.  Widens [*lo, *hi) to the table and the rest of those
  * bytes, as far as a table there can reach. */
-static void span_of(const struct pypin_elf *e, uint64_t vaddr, uint64_t *lo, uint64_t *hi)
+static uint64_t table_off(const struct pypin_elf *e, uint64_t vaddr, uint64_t minlen,
+	uint64_t *lo, uint64_t *hi)
 {
-	const struct pypin_elf_load *l;
 	uint64_t off, end;
 
-	if (vaddr == PYPIN_ELF_NONE || !(l = load_of(e, vaddr)) ||
-	    pypin_elf_vaddr_to_off(e, vaddr, 1, &off) != 0)
-		return;
-	end = off + (l->filesz - (vaddr - l->vaddr));
+	if (vaddr == PYPIN_ELF_NONE || pypin_elf_vaddr_to_off(e, vaddr, minlen, &off) != 0)
+		return PYPIN_ELF_NONE;
+	const struct pypin_elf_load *l = load_of(e, vaddr);
+	end = l ? off + (l->filesz - (vaddr - l->vaddr)) : off + minlen;
 	if (end < off || end > e->size)
 		end = e->size;
 	if (off < *lo)
 		*lo = off;
 	if (end > *hi)
 		*hi = end;
+	return off;
 }
 
 /* Maps the part of the file that holds the symbol, string and hash tables,
@@ -319,15 +312,10 @@ static void span_of(const struct pypin_elf *e, uint64_t vaddr, uint64_t *lo, uin
  * pages from the page cache as they are touched, so what this costs grows with
  * what is looked at, not with the size of the tables.  (The loader maps the
  * same pages when it loads the object.) */
-static void map_tables(struct pypin_elf *e, uint64_t strtab, uint64_t symtab,
-	uint64_t gnu_hash, uint64_t hash)
+static void map_tables(struct pypin_elf *e, uint64_t lo, uint64_t hi)
 {
-	uint64_t lo = UINT64_MAX, hi = 0, page = (uint64_t)getpagesize();
+	uint64_t page = (uint64_t)getpagesize();
 
-	span_of(e, strtab, &lo, &hi);
-	span_of(e, symtab, &lo, &hi);
-	span_of(e, gnu_hash, &lo, &hi);
-	span_of(e, hash, &lo, &hi);
 	if (hi <= e->buf->head_len || lo >= hi)
 		return;
 	lo &= ~(page - 1);
@@ -341,18 +329,15 @@ static void map_tables(struct pypin_elf *e, uint64_t strtab, uint64_t symtab,
 	e->map_len = hi - lo;
 }
 
-/* Finds the string table in the first page or the mapping. */
-static enum pypin_elf_status find_strtab(struct pypin_elf *e, uint64_t vaddr)
+/* Finds the string table (at file offset off) in the first page or the
+ * mapping. */
+static enum pypin_elf_status find_strtab(struct pypin_elf *e, uint64_t off)
 {
-	uint64_t off;
-
-	if (vaddr == PYPIN_ELF_NONE) {
+	if (off == PYPIN_ELF_NONE) {
 		e->strsz = 0;
 		return e->nneeded || e->soname != PYPIN_ELF_NONE ? PYPIN_ELF_BAD : PYPIN_ELF_OK;
 	}
-	if (e->strsz == 0 || e->strsz > MAX_STRSZ ||
-	    pypin_elf_vaddr_to_off(e, vaddr, e->strsz, &off) != 0 ||
-	    off > e->size || e->strsz > e->size - off)
+	if (off > e->size || e->strsz > e->size - off)
 		return PYPIN_ELF_BAD;
 	if (off + e->strsz <= e->buf->head_len)
 		e->str = (const char *)e->buf->head + off;
@@ -424,17 +409,23 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 		s = PYPIN_ELF_BAD;
 		goto fail;
 	}
-	e->symtab_off = table_off(e, symtab, sizeof(ElfW(Sym)));
-	e->gnu_hash_off = table_off(e, gnu_hash, 16);
-	e->hash_off = table_off(e, hash, 8);
+	uint64_t lo = UINT64_MAX, hi = 0, str_off = PYPIN_ELF_NONE;
+	if (strtab != PYPIN_ELF_NONE && (e->strsz == 0 || e->strsz > MAX_STRSZ ||
+	    (str_off = table_off(e, strtab, e->strsz, &lo, &hi)) == PYPIN_ELF_NONE)) {
+		s = PYPIN_ELF_BAD;
+		goto fail;
+	}
+	e->symtab_off = table_off(e, symtab, sizeof(ElfW(Sym)), &lo, &hi);
+	e->gnu_hash_off = table_off(e, gnu_hash, 16, &lo, &hi);
+	e->hash_off = table_off(e, hash, 8, &lo, &hi);
 	if ((symtab != PYPIN_ELF_NONE && e->symtab_off == PYPIN_ELF_NONE) ||
 	    (gnu_hash != PYPIN_ELF_NONE && e->gnu_hash_off == PYPIN_ELF_NONE) ||
 	    (hash != PYPIN_ELF_NONE && e->hash_off == PYPIN_ELF_NONE)) {
 		s = PYPIN_ELF_BAD;            /* a table the loader could not read either */
 		goto fail;
 	}
-	map_tables(e, strtab, symtab, gnu_hash, hash);
-	if ((s = find_strtab(e, strtab)) != PYPIN_ELF_OK)
+	map_tables(e, lo, hi);
+	if ((s = find_strtab(e, str_off)) != PYPIN_ELF_OK)
 		goto fail;
 	/* The symbols cannot reach past the file bytes of the segment that holds
 	 * the table, nor, in the common layout in which .dynstr directly follows

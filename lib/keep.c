@@ -110,7 +110,7 @@ static int keep_fits(const char *name, char *buf, size_t bufsz)
 	int fd;
 
 	if (!strchr(name, '/')) {
-		if ((fd = pypin_open_library(name, (const void *)keep_fits, buf, bufsz, &st)) >= 0)
+		if ((fd = pypin_open_library(name, (const void *)keep_fits, buf, bufsz, &st, 0)) >= 0)
 			close(fd);
 		else if (pypin_libpython_in_cache("/etc/ld.so.cache", name, buf, bufsz) != 0)
 			return -1;

@@ -92,19 +92,21 @@ struct scratch {
 	char what[PYPIN_NAME_MAX + 96];
 	struct pypin_verdict v;
 	struct pypin_elf e;
+	struct pypin_elf_buf buf;
 	struct stat st;
 };
 
 /* Inspects the file dlopen(file) would load and pins a libpython if it needs
- * one; asked means the memory of files was asked about it already.  Returns 1
- * when the call must be refused (the thread's block says why). */
+ * one; asked means that s->st holds the stat() of file (a path), about which
+ * the memory of files was asked already.  Returns 1 when the call must be
+ * refused (the thread's block says why). */
 static int inspect(const char *file, const void *caller, int pinned, int asked,
 	struct scratch *s)
 {
 	enum pypin_elf_status status;
 	int fd, refuse = 0;
 
-	fd = pypin_open_library(file, caller, s->path, sizeof s->path, &s->st);
+	fd = pypin_open_library(file, caller, s->path, sizeof s->path, &s->st, asked);
 	if (fd < 0) {
 		pypin_debug("%s: no regular file found; passed through", file);
 		return 0;
@@ -114,7 +116,7 @@ static int inspect(const char *file, const void *caller, int pinned, int asked,
 		close(fd);
 		return 0;
 	}
-	status = pypin_elf_open(&s->e, fd);
+	status = pypin_elf_open_with(&s->e, fd, &s->buf, &s->st);
 	if (status == PYPIN_ELF_OK) {
 		/* Symbols too once Python is pinned: a library that needs a Py
 		 * symbol the pinned libpython lacks is refused (pin.c). */
@@ -151,9 +153,13 @@ static int decide(const char *file, const void *caller)
 	int refuse, pinned = pypin_pinned(), asked = 0;
 
 	/* A path seen before that needs no Python: nothing more to learn.  (Most
-	 * paths are absolute: the first byte tells.) */
-	if ((file[0] == '/' || strchr(file, '/')) && stat(file, &st) == 0 &&
-	    S_ISREG(st.st_mode)) {
+	 * paths are absolute: the first byte tells.)  This is the path's one
+	 * stat(); the open that follows checks it with fstat(). */
+	if (file[0] == '/' || strchr(file, '/')) {
+		if (stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
+			pypin_debug("%s: no regular file found; passed through", file);
+			return 0;
+		}
 		if (pypin_cache_needs_none(&st, pinned)) {
 			pypin_debug("%s: seen before, needs no Python; passed through", file);
 			return 0;
@@ -172,6 +178,7 @@ static int decide(const char *file, const void *caller)
 	 * not make it one. */
 	int cancel;
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
+	s->st = st;
 	refuse = inspect(file, caller, pinned, asked, s);
 	pthread_setcancelstate(cancel, NULL);
 	free(s);

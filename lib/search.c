@@ -14,12 +14,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int open_regular(const char *path, struct stat *st)
+/* stated: *st is the caller's stat() of path, made just before. */
+static int open_regular(const char *path, struct stat *st, int stated)
 {
 	int fd;
 
 	/* stat first: opening a device or FIFO can block or have side effects. */
-	if (stat(path, st) != 0 || !S_ISREG(st->st_mode))
+	if ((!stated && stat(path, st) != 0) || !S_ISREG(st->st_mode))
 		return -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
@@ -46,7 +47,7 @@ int pypin_open_regular(const char *path)
 {
 	struct stat st;
 
-	return open_regular(path, &st);
+	return open_regular(path, &st, 0);
 }
 
 int pypin_search_dirs(const void *addr, int (*fn)(const char *dir, void *ctx), void *ctx)
@@ -92,7 +93,7 @@ static int try_dir(const char *dir, void *ctx)
 
 	if (n < 0 || (size_t)n >= f->pathsz)
 		return 0;
-	f->fd = open_regular(f->path, f->st);
+	f->fd = open_regular(f->path, f->st, 0);
 	if (f->fd < 0)
 		return 0;
 	/* Like the loader, pass over files built for another machine or class. */
@@ -105,13 +106,13 @@ static int try_dir(const char *dir, void *ctx)
 }
 
 int pypin_open_library(const char *file, const void *caller, char *path, size_t pathsz,
-	struct stat *st)
+	struct stat *st, int stated)
 {
 	if (strchr(file, '/')) {
 		if (strlen(file) >= pathsz)
 			return -1;
 		strcpy(path, file);
-		return open_regular(path, st);
+		return open_regular(path, st, stated);
 	}
 	struct find f = { file, path, pathsz, st, -1 };
 	if (pypin_search_dirs(caller, try_dir, &f) != 0)

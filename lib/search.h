@@ -30,9 +30,11 @@ struct pypin_memo {
 
 /* Opens, read-only and without blocking, the file dlopen(file) called from the
  * code at address caller would load.  Only regular files are opened.  Returns
- * the descriptor, the path in path[pathsz] and the file's status in *st, or -1. */
+ * the descriptor, the path in path[pathsz] and the opened file's status (its
+ * fstat) in *st, or -1.  stated says that file has a '/' and *st already holds
+ * the caller's stat() of it, which is then not made again. */
 int pypin_open_library(const char *file, const void *caller, char *path, size_t pathsz,
-	struct stat *st);
+	struct stat *st, int stated);
 
 /* Calls fn for each directory in the search path of the object that contains
  * address addr, in the loader's order, until fn returns non-zero.  Returns 0,
