@@ -12,6 +12,7 @@ Suite *config_suite(void);
 Suite *cache_suite(void);
 Suite *loaded_suite(void);
 Suite *choose_suite(void);
+Suite *readbound_suite(void);
 
 #define FIXTURE(name) "build/" name
 #define EMBED FIXTURE("tst-embed-mod1.so")

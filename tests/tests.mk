@@ -190,11 +190,13 @@ $(B)/foreign-venv/bin/python3: | $(B)
 	$(FIXTURE_PYTHON) -m venv --without-pip $(B)/foreign-venv
 
 include tests/secure.mk
+include tests/readbound.mk
 
 # --- unit tests -----------------------------------------------------------
 
 UNIT_SRC := tests/check_main.c tests/check_elf.c tests/check_verdict.c \
-	tests/check_libpython.c tests/check_config.c tests/check_cache.c tests/check_loaded.c
+	tests/check_libpython.c tests/check_config.c tests/check_cache.c tests/check_loaded.c \
+	tests/check_readbound.c
 # The choice of libpython: its unit tests and its integration fixtures.
 include tests/choose.mk
 # Rebuilt when SANITIZE changes.
