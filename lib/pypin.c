@@ -98,8 +98,8 @@ struct scratch {
 
 /* Inspects the file dlopen(file) would load and pins a libpython if it needs
  * one; asked means that s->st holds the stat() of file (a path), about which
- * the memory of files was asked already.  Returns 1 when the call must be
- * refused (the thread's block says why). */
+ * the memory of files was asked already, and whether it is loaded was not.
+ * Returns 1 when the call must be refused (the thread's block says why). */
 static int inspect(const char *file, const void *caller, int pinned, int asked,
 	struct scratch *s)
 {
@@ -124,6 +124,8 @@ static int inspect(const char *file, const void *caller, int pinned, int asked,
 		if (status == PYPIN_ELF_OK && s->v.need == PYPIN_NEED_NONE) {
 			pypin_cache_add_none(&s->st, 1);
 			pypin_debug("%s: needs no Python; passed through", s->path);
+		} else if (status == PYPIN_ELF_OK && asked && pypin_is_loaded(file)) {
+			pypin_debug("%s: already loaded; passed through", file);
 		} else if (status == PYPIN_ELF_OK) {
 			enum pypin_pin_result r = pypin_pin(&s->v, &s->e, s->path, s->msg,
 							    sizeof s->msg);
@@ -166,7 +168,11 @@ static int decide(const char *file, const void *caller)
 		}
 		asked = 1;
 	}
-	if (pypin_is_loaded(file)) {
+	/* Whether the name is loaded already costs a walk of the loaded objects,
+	 * more than reading the file's verdict: for a path, it is asked only of a
+	 * file that needs Python (inspect()); a bare name is looked for among the
+	 * loaded objects before the search for its file. */
+	if (!asked && pypin_is_loaded(file)) {
 		pypin_debug("%s: already loaded; passed through", file);
 		return 0;
 	}
