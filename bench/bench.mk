@@ -4,11 +4,17 @@
 
 BENCH_BUILD := tests/build/bench
 BENCH_TOOLS := $(BENCH_BUILD)/dl-loop $(BENCH_BUILD)/timeit $(BENCH_BUILD)/empty.so \
-	$(BENCH_BUILD)/libplain.so
+	$(BENCH_BUILD)/libplain.so $(BENCH_BUILD)/dl-list $(BENCH_BUILD)/read-bytes
 
 $(BENCH_BUILD)/dl-loop: bench/dl-loop.c
 	mkdir -p $(@D)
 	$(CC) -O2 -g -Wall -o $@ $< -pthread
+$(BENCH_BUILD)/dl-list: bench/dl-list.c
+	mkdir -p $(@D)
+	$(CC) -O2 -g -Wall -o $@ $<
+$(BENCH_BUILD)/read-bytes: bench/read-bytes.c lib/libpypin-core.a
+	mkdir -p $(@D)
+	$(CC) $(PYPIN_CPPFLAGS) -O2 -g -Wall -o $@ $< lib/libpypin-core.a -ldl
 $(BENCH_BUILD)/timeit: bench/timeit.c
 	mkdir -p $(@D)
 	$(CC) -O2 -g -Wall -o $@ $<

@@ -92,7 +92,7 @@ i=0; while [ $i -lt 2000 ]; do cp "$PLAIN" "$work/distinct/lib.so.$i"; i=$((i + 
 d0=$(per_cycle "" distinct "$work/distinct/lib.so"); d1=$(per_cycle "$PYPIN" distinct "$work/distinct/lib.so")
 d2=$(per_cycle "$CRUDE" distinct "$work/distinct/lib.so")
 r=$(ratio "$d1" "$d0")
-row "  never seen before (instr/cycle)" "$d0" "$d1" "$d2" "$r" "-" "-"
+row "  never seen before (instr/cycle)" "$d0" "$d1" "$d2" "$r" "<= 1.20" "$(met "$r" 1.20)"
 set -- $(aligned "" loaded "$PLAIN"); l0=$1 l0r=$2
 set -- $(aligned "$PYPIN" loaded "$PLAIN"); l1=$1 l1r=$2
 set -- $(aligned "$CRUDE" loaded "$PLAIN"); l2=$1 l2r=$2
@@ -163,7 +163,92 @@ ip=$(cd /tmp && PATH=/usr/bin:/bin instr "" /usr/bin/python3.11 -c 'import numpy
 set -- $(cd /tmp && PATH=/usr/bin:/bin "$BB/timeit" "$RUNS" /usr/bin/python3.11 -c 'import numpy'); ep=$1
 row "  python3.11 -c 'import numpy' (ms)" "$ep" "" "" "$(ratio "$e2" "$ep")" "crude/py" "-"
 row "  the same, instructions" "$ip" "" "" "$(ratio "$i2" "$ip")" "crude/py" "-"
+
+# 5. Real libraries.  The list is built here from what the machine has: the
+# shared objects of libc's directory that load alone (dl-list check, in a
+# child), minus anything whose name or dependencies mention Python; the first
+# $BENCH_LIBS of them, by name, are loaded once each.
+LIBDIR=$(dirname "$(readlink -f "$(ldd /bin/true | awk '/libc\.so/ { print $3 }')")")
+: > "$work/libs.all"
+for f in "$LIBDIR"/*.so.*; do
+	[ -f "$f" ] && [ ! -L "$f" ] || continue
+	case $f in *python*|*/ld-linux*) continue ;; esac
+	ldd "$f" 2>/dev/null | grep -qi python && continue
+	timeout 10 "$BB/dl-list" check "$f" >/dev/null 2>&1 && echo "$f" >> "$work/libs.all"
+done
+head -n "${BENCH_LIBS:-300}" "$work/libs.all" > "$work/libs"
+nl=$(wc -l < "$work/libs"); na=$(wc -l < "$work/libs.all")
+# The library with the most dynamic symbols (libLLVM where it is installed).
+largest= most=0
+while read -r f; do
+	hex=$(readelf -SW "$f" 2>/dev/null | sed -n 's/.* \.dynsym  *DYNSYM  *[0-9a-f]*  *[0-9a-f]*  *\([0-9a-f]*\) .*/\1/p')
+	[ -n "$hex" ] && [ $((0x$hex / 24)) -gt "$most" ] && largest=$f most=$((0x$hex / 24))
+done < "$work/libs.all"
+echo "$largest" > "$work/largest"
+
+# paired N CMD...: CMD (which prints microseconds first) run N times with each
+# preload, the three back to back in an order that rotates; prints the median
+# of the pypin/none ratios, then the median time of each preload (ms).
+paired() {
+	n=$1
+	shift
+	: > "$work/p0"; : > "$work/p1"; : > "$work/p2"; : > "$work/pr"
+	i=0
+	while [ $i -lt "$n" ]; do
+		for k in $i $((i + 1)) $((i + 2)); do
+			case $((k % 3)) in
+			0) LD_PRELOAD= "$@" | awk '{ print $1 }' >> "$work/p0" ;;
+			1) LD_PRELOAD=$PYPIN "$@" | awk '{ print $1 }' >> "$work/p1" ;;
+			2) LD_PRELOAD=$CRUDE "$@" | awk '{ print $1 }' >> "$work/p2" ;;
+			esac
+		done
+		a=$(tail -n 1 "$work/p1"); b=$(tail -n 1 "$work/p0")
+		ratio "$a" "$b" >> "$work/pr"; echo >> "$work/pr"
+		i=$((i + 1))
+	done
+	med() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+	ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
+	echo "$(med "$work/pr") $(ms "$(med "$work/p0")") $(ms "$(med "$work/p1")")" \
+		"$(ms "$(med "$work/p2")")"
+}
+RRUNS=${BENCH_REAL_RUNS:-11}
+n0=$(instr "" "$BB/dl-list" once "$work/libs"); n1=$(instr "$PYPIN" "$BB/dl-list" once "$work/libs")
+n2=$(instr "$CRUDE" "$BB/dl-list" once "$work/libs")
+r=$(ratio "$n1" "$n0")
+row "$nl real libraries, once (instr)" "$n0" "$n1" "$n2" "$r" "<= 1.03" "$(met "$r" 1.03)"
+ne=$(instr "$EMPTY" "$BB/dl-list" once "$work/libs")
+row "  floor: an empty preload" "" "$ne" "" "$(ratio "$ne" "$n0")" "-" "-"
+row "  pypin over the empty preload" "" "" "" "$(ratio "$n1" "$ne")" "-" "-"
+set -- $(paired "$RRUNS" "$BB/dl-list" once "$work/libs")
+row "  the same, wall (ms, median)" "$2" "$3" "$4" "$1" "<= 1.03" "$(met "$1" 1.03)"
+h0=$(instr "" "$BB/dl-list" hold "$work/libs.all"); h1=$(instr "$PYPIN" "$BB/dl-list" hold "$work/libs.all")
+h2=$(instr "$CRUDE" "$BB/dl-list" hold "$work/libs.all")
+he=$(instr "$EMPTY" "$BB/dl-list" hold "$work/libs.all")
+r=$(ratio "$h1" "$h0")
+row "$na real libraries held (instr)" "$h0" "$h1" "$h2" "$r" "<= 1.03" "$(met "$r" 1.03)"
+row "  floor: an empty preload" "" "$he" "" "$(ratio "$he" "$h0")" "-" "-"
+f0=$(instr "" "$BB/dl-list" once "$work/largest"); f1=$(instr "$PYPIN" "$BB/dl-list" once "$work/largest")
+f2=$(instr "$CRUDE" "$BB/dl-list" once "$work/largest")
+row "$(basename "$largest"), fresh (instr)" "$f0" "$f1" "$f2" "$(ratio "$f1" "$f0")" "-" "-"
+set -- $(paired "$RUNS" "$BB/dl-list" once "$work/largest")
+row "  the same, wall (ms, median)" "$2" "$3" "$4" "$1" "<= 1.05" "$(met "$1" 1.05)"
+set -- $("$BB/read-bytes" "$work/libs.all")
+row "bytes read per library, max" "" "$1" "" "" "<= 65536" \
+	"$([ "$1" -le 65536 ] && echo met || echo MISSED)"
+row "  median over the $3 libraries" "" "$2" "" "" "" ""
+bytes_max=$4
+
+# 6. What pypin installed system-wide adds to a Python process.
+pyi() { (cd /tmp && PATH=/usr/bin:/bin instr "$1" /usr/bin/python3.11 -c 'import numpy, pandas'); }
+y0=$(pyi ""); y1=$(pyi "$PYPIN"); y2=$(pyi "$CRUDE")
+r=$(ratio "$y1" "$y0")
+row "python3.11: numpy+pandas (instr)" "$y0" "$y1" "$y2" "$r" "<= 1.005" "$(met "$r" 1.005)"
+
 echo
+echo "Real libraries: $nl of the $na in $LIBDIR that load alone and need no Python, each"
+echo "dlopened and dlclosed once (held: all $na kept open); the largest by dynamic symbols: $largest"
+echo "($most symbols); wall: the median of $RRUNS (largest: $RUNS) paired ratios, the three preloads back to back."
+echo "Bytes read: by the reader's own counter, the largest for $bytes_max."
 echo "fails: without a preload the plugin cannot import numpy ($e0ok of 3 runs succeeded)."
 echo "pypin/x: libpypin.so over no preload; RSS and files: the difference; for the plugin row, over the"
 echo "crude preload: the median of the $RUNS pairs' ratios (each pair run back to back, in alternating order)."
