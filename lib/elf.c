@@ -6,6 +6,7 @@
 #include "elf.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <link.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,29 +171,34 @@ static enum pypin_elf_status check_ehdr(const ElfW(Ehdr) *eh, uint64_t size)
 static enum pypin_elf_status read_phdrs(struct pypin_elf *e, const ElfW(Ehdr) *eh,
 	uint64_t *dyn_vaddr, uint64_t *dyn_size, int *have_dyn)
 {
-	ElfW(Phdr) ph[CHUNK];
+	const unsigned per_read = PYPIN_ELF_WINDOW / sizeof(ElfW(Phdr));
 
-	for (unsigned i = 0; i < eh->e_phnum; i += CHUNK) {
-		unsigned n = eh->e_phnum - i < CHUNK ? eh->e_phnum - i : CHUNK;
-		if (eh->e_phoff > UINT64_MAX - (uint64_t)i * sizeof ph[0] ||
-		    rd(e, ph, (uint64_t)n * sizeof ph[0],
-		       eh->e_phoff + (uint64_t)i * sizeof ph[0]) != 0)
+	for (unsigned i = 0; i < eh->e_phnum; i += per_read) {
+		unsigned n = eh->e_phnum - i < per_read ? eh->e_phnum - i : per_read;
+		const unsigned char *p;
+		if (eh->e_phoff > UINT64_MAX - (uint64_t)i * sizeof(ElfW(Phdr)) ||
+		    !(p = at(e, eh->e_phoff + (uint64_t)i * sizeof(ElfW(Phdr)),
+			     (uint64_t)n * sizeof(ElfW(Phdr)))))
 			return PYPIN_ELF_IO;
 		for (unsigned j = 0; j < n; j++) {
-			if (ph[j].p_type == PT_LOAD) {
+			ElfW(Phdr) ph;
+			memcpy(&ph.p_type, p + j * sizeof ph, sizeof ph.p_type);
+			if (ph.p_type != PT_LOAD && ph.p_type != PT_DYNAMIC)
+				continue;
+			memcpy(&ph, p + j * sizeof ph, sizeof ph);
+			if (ph.p_type == PT_LOAD) {
 				if (e->nloads == PYPIN_ELF_MAX_LOADS)
 					return PYPIN_ELF_BAD;
 				e->loads[e->nloads++] = (struct pypin_elf_load){
-					ph[j].p_vaddr, ph[j].p_offset, ph[j].p_filesz,
-					ph[j].p_memsz };
-			} else if (ph[j].p_type == PT_DYNAMIC) {
+					ph.p_vaddr, ph.p_offset, ph.p_filesz, ph.p_memsz };
+			} else if (ph.p_type == PT_DYNAMIC) {
 				/* The loader refuses an empty one, reads the last
 				 * one, and reads it to DT_NULL. */
-				if (ph[j].p_filesz == 0)
+				if (ph.p_filesz == 0)
 					return PYPIN_ELF_BAD;
 				*have_dyn = 1;
-				*dyn_vaddr = ph[j].p_vaddr;
-				*dyn_size = ph[j].p_filesz;
+				*dyn_vaddr = ph.p_vaddr;
+				*dyn_size = ph.p_filesz;
 			}
 		}
 	}
@@ -241,8 +247,10 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 	unsigned cap = PYPIN_ELF_NEEDED;
 	enum pypin_elf_status s;
 
-	if (!l || pypin_elf_vaddr_to_off(e, vaddr, sizeof(ElfW(Dyn)), &off) != 0)
+	if (!l || l->off > UINT64_MAX - l->filesz ||
+	    l->filesz - (vaddr - l->vaddr) < sizeof(ElfW(Dyn)))
 		return PYPIN_ELF_BAD;
+	off = l->off + (vaddr - l->vaddr);
 	count = (l->filesz - (vaddr - l->vaddr)) / sizeof(ElfW(Dyn));
 	if (count > MAX_DYN)
 		count = MAX_DYN;
@@ -260,6 +268,14 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 			ElfW(Dyn) d;
 			memcpy(&d, p + j * sizeof d, sizeof d);
 			uint64_t v = d.d_un.d_val;
+			/* Most entries are of tags this has no use for. */
+			if ((uint64_t)d.d_tag > DT_RUNPATH) {
+				if (d.d_tag == DT_GNU_HASH)
+					*gnu_hash = v;
+				else if (d.d_tag == DT_FLAGS_1)
+					e->flags_1 = v;
+				continue;
+			}
 			switch (d.d_tag) {
 			case DT_NULL:
 				return PYPIN_ELF_OK;
@@ -274,9 +290,7 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 			case DT_STRSZ: e->strsz = v; break;
 			case DT_SYMTAB: *symtab = v; break;
 			case DT_SYMENT: e->syment = v; break;
-			case DT_GNU_HASH: *gnu_hash = v; break;
 			case DT_HASH: *hash = v; break;
-			case DT_FLAGS_1: e->flags_1 = v; break;
 			default: break;
 			}
 		}
@@ -292,19 +306,27 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 static uint64_t table_off(const struct pypin_elf *e, uint64_t vaddr, uint64_t minlen,
 	uint64_t *lo, uint64_t *hi)
 {
-	uint64_t off, end;
-
-	if (vaddr == PYPIN_ELF_NONE || pypin_elf_vaddr_to_off(e, vaddr, minlen, &off) != 0)
+	if (vaddr == PYPIN_ELF_NONE)
 		return PYPIN_ELF_NONE;
-	const struct pypin_elf_load *l = load_of(e, vaddr);
-	end = l ? off + (l->filesz - (vaddr - l->vaddr)) : off + minlen;
-	if (end < off || end > e->size)
-		end = e->size;
-	if (off < *lo)
-		*lo = off;
-	if (end > *hi)
-		*hi = end;
-	return off;
+	for (unsigned i = 0; i < e->nloads; i++) {
+		const struct pypin_elf_load *l = &e->loads[i];
+		if (vaddr < l->vaddr)
+			continue;
+		uint64_t rel = vaddr - l->vaddr;
+		if (rel > l->filesz || minlen > l->filesz - rel)
+			continue;
+		if (l->off > UINT64_MAX - l->filesz)
+			return PYPIN_ELF_NONE;
+		uint64_t off = l->off + rel, end = l->off + l->filesz;
+		if (end > e->size)
+			end = e->size;
+		if (off < *lo)
+			*lo = off;
+		if (end > *hi)
+			*hi = end;
+		return off;
+	}
+	return PYPIN_ELF_NONE;
 }
 
 /* Maps the part of the file that holds the symbol, string and hash tables,
@@ -358,14 +380,16 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 	struct pypin_elf_buf *buf, const struct stat *st)
 {
 	struct stat own;
-	ElfW(Ehdr) eh;
+	const ElfW(Ehdr) *eh;
 	uint64_t dyn_vaddr = 0, dyn_size = 0;
 	uint64_t strtab = PYPIN_ELF_NONE, symtab = PYPIN_ELF_NONE;
 	uint64_t gnu_hash = PYPIN_ELF_NONE, hash = PYPIN_ELF_NONE;
 	enum pypin_elf_status s;
 	int have_dyn = 0;
 
-	memset(e, 0, sizeof *e);
+	/* All but the PT_LOAD table, which nloads says is empty. */
+	memset(e, 0, offsetof(struct pypin_elf, loads));
+	memset(&e->nneeded, 0, sizeof *e - offsetof(struct pypin_elf, nneeded));
 	e->fd = fd;
 	e->buf = buf;
 	e->needed = buf->needed;
@@ -390,10 +414,11 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 		goto fail;
 	}
 	buf->head_len = buf->nread = n;
-	memcpy(&eh, buf->head, n < sizeof eh ? n : sizeof eh);
+	/* The first bytes of an aligned buffer: no copy needed. */
+	eh = (const ElfW(Ehdr) *)(const void *)buf->head;
 
-	if ((s = check_ehdr(&eh, e->size)) != PYPIN_ELF_OK ||
-	    (s = read_phdrs(e, &eh, &dyn_vaddr, &dyn_size, &have_dyn)) != PYPIN_ELF_OK ||
+	if ((s = check_ehdr(eh, e->size)) != PYPIN_ELF_OK ||
+	    (s = read_phdrs(e, eh, &dyn_vaddr, &dyn_size, &have_dyn)) != PYPIN_ELF_OK ||
 	    (have_dyn && (s = read_dynamic(e, dyn_vaddr, dyn_size, &strtab, &symtab,
 					   &gnu_hash, &hash)) != PYPIN_ELF_OK))
 		goto fail;

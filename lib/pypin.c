@@ -85,7 +85,9 @@ static void *refused(const char *file, int mode)
 }
 
 /* What deciding on a file needs beyond the first checks: on the heap, since
- * dlopen may be called on a thread with a small stack. */
+ * dlopen may be called on a thread with a small stack, and kept in the
+ * thread's block for the next file (deciding never runs twice at once on a
+ * thread: pypin's own loads pass straight through). */
 struct scratch {
 	char path[PATH_MAX];
 	char msg[sizeof ((struct pypin_thread *)0)->error];
@@ -176,7 +178,8 @@ static int decide(const char *file, const void *caller)
 		pypin_debug("%s: already loaded; passed through", file);
 		return 0;
 	}
-	if (!(s = malloc(sizeof *s))) {
+	struct pypin_thread *t = pypin_thread(1);
+	if (!t || (!(s = t->scratch) && !(s = t->scratch = malloc(sizeof *s)))) {
 		pypin_debug("%s: out of memory; passed through", file);
 		return 0;
 	}
@@ -187,7 +190,6 @@ static int decide(const char *file, const void *caller)
 	s->st = st;
 	refuse = inspect(file, caller, pinned, asked, s);
 	pthread_setcancelstate(cancel, NULL);
-	free(s);
 	return refuse;
 }
 

@@ -18,6 +18,7 @@ static int have_key;
 static void release(void *block)
 {
 	pypin_thread_mine = NULL;
+	free(((struct pypin_thread *)block)->scratch);
 	free(block);
 }
 
