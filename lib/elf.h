@@ -3,10 +3,12 @@
  * It reads only what a verdict needs, and never more than a fixed amount
  * whatever the size of the file: the ELF header and program headers (one
  * pread(2) of the file's first page), the dynamic section (one pread of its
- * size), and, through a read-only mapping of the part of the file that holds
- * the dynamic symbol, string and hash tables, the entries and the strings
- * asked for — the names of the dynamic section, two bytes of each undefined
- * symbol's name and the full name only of a Py/_Py candidate.  Nothing is
+ * size), and the dynamic symbol, string and hash tables: with one more pread
+ * when they end in the first 32 KiB, as in most libraries, otherwise through
+ * a read-only mapping of the part of the file that holds them, of which only
+ * what is asked for is looked at — the names of the dynamic section, two bytes
+ * of each undefined symbol's name and the full name only of a Py/_Py
+ * candidate.  Nothing is
  * allocated in proportion to the file.  Every offset and size in the file is
  * treated as hostile until checked.  Only objects of the class, byte order and
  * machine of this process are accepted; anything else is "not for us" and is
@@ -40,11 +42,13 @@ struct pypin_elf_load {
 #define PYPIN_ELF_MAX_LOADS 16
 #define PYPIN_ELF_NONE UINT64_MAX
 
-/* The reader's fixed-size working memory: the file's first bytes, a window
- * for the other reads, the DT_NEEDED offsets of ordinary objects, and how
- * much was read.  A caller that already has a block on the heap passes one to
- * pypin_elf_open_with(); pypin_elf_open() allocates its own. */
-#define PYPIN_ELF_HEAD 4096
+/* The reader's fixed-size working memory: the file's first bytes (one page
+ * read first; up to all of head when that holds the tables the verdict needs),
+ * a window for the other reads, the DT_NEEDED offsets of ordinary objects, and
+ * how much was read.  A caller that already has a block on the heap passes one
+ * to pypin_elf_open_with(); pypin_elf_open() allocates its own. */
+#define PYPIN_ELF_FIRST 4096
+#define PYPIN_ELF_HEAD (60 * 1024)
 #define PYPIN_ELF_WINDOW 4096
 #define PYPIN_ELF_NEEDED 64
 struct pypin_elf_buf {
