@@ -107,8 +107,8 @@ START_TEST(system_libraries)
 }
 END_TEST
 
-/* A library of 1.8 MB with 1.3 MB of names: the two Py symbols are found, and
- * little is read. */
+/* A library of 1.8 MB with 1.3 MB of names (its tables mapped): the two Py
+ * symbols are found, and little is read. */
 START_TEST(large_string_table)
 {
 	struct pypin_verdict v;
@@ -126,7 +126,8 @@ START_TEST(large_string_table)
 }
 END_TEST
 
-/* The same with tables past the first page in a file of less than 64 KiB. */
+/* The same with tables past the first page (read with a second pread) in a
+ * file of less than 64 KiB. */
 START_TEST(tables_past_first_page)
 {
 	struct pypin_verdict v;

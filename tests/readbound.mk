@@ -1,9 +1,11 @@
 # Fixtures for the ELF reader's read bound (tests/check_readbound.c), included
 # by tests/tests.mk.  Each is a library with many long exported names, so that
 # its string table is large, and two undefined Py symbols:
-#   tst-bigtab-mod1.so  about 1.3 MB of names: far more than the reader may read
-#   tst-bigtab-mod2.so  tables past the first page, the file under 64 KiB (the
-#                       fuzzing corpus takes files that small: tests/fuzz/seed.sh)
+#   tst-bigtab-mod1.so  about 1.3 MB of names: far more than the reader may
+#                       read; its tables are mapped
+#   tst-bigtab-mod2.so  tables past the first page, read with a second pread;
+#                       the file under 64 KiB (the fuzzing corpus takes files
+#                       that small: tests/fuzz/seed.sh)
 
 # gen_bigtab N NAMELEN: C source defining N functions with names NAMELEN long.
 gen_bigtab = awk -v n=$(1) -v len=$(2) 'BEGIN { \

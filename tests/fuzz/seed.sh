@@ -1,7 +1,11 @@
 #!/bin/sh
 # Fills a fuzzing corpus (the directory $1) with real shared objects no larger
 # than 64 KiB: system libraries, Python's extension modules, numpy's, and the
-# test fixtures.  Files already there are kept.
+# test fixtures, among them tests/build/readbound/tst-bigtab-mod2.so, whose
+# symbol and string tables reach far past the first page the reader reads
+# (the reader's mapping of larger tables is exercised by the unit tests,
+# tests/check_readbound.c, on files larger than the fuzzer's inputs).  Files
+# already there are kept.
 set -eu
 corpus=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
