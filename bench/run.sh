@@ -239,7 +239,7 @@ row "  median over the $3 libraries" "" "$2" "" "" "" ""
 bytes_max=$4
 
 # 6. What pypin installed system-wide adds to a Python process.
-pyi() { (cd /tmp && PATH=/usr/bin:/bin instr "$1" /usr/bin/python3.11 -c 'import numpy, pandas'); }
+pyi() { (cd /tmp && PATH=/usr/bin:/bin PYTHONHASHSEED=0 instr "$1" /usr/bin/python3.11 -c 'import numpy, pandas'); }
 y0=$(pyi ""); y1=$(pyi "$PYPIN"); y2=$(pyi "$CRUDE")
 r=$(ratio "$y1" "$y0")
 row "python3.11: numpy+pandas (instr)" "$y0" "$y1" "$y2" "$r" "<= 1.005" "$(met "$r" 1.005)"
