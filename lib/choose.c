@@ -649,7 +649,7 @@ static char real_plugin_major(const struct pypin_elf *plugin, char *sym, size_t 
 {
 	struct python2 p = { sym, symsz, 0 };
 
-	pypin_elf_each_undefined(plugin, python2_symbol, &p);
+	pypin_elf_each_python_undefined(plugin, python2_symbol, &p);
 	return p.found ? '2' : '3';
 }
 

@@ -187,7 +187,8 @@ static int decide(const char *file, const void *caller)
 	 * not make it one. */
 	int cancel;
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
-	s->st = st;
+	if (asked)
+		s->st = st;
 	refuse = inspect(file, caller, pinned, asked, s);
 	pthread_setcancelstate(cancel, NULL);
 	return refuse;
