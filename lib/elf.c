@@ -352,30 +352,24 @@ static void map_tables(struct pypin_elf *e, uint64_t lo, uint64_t hi)
 }
 
 /* Where the tables a verdict reads end in the file: the string table, the
- * hash table's header and the symbols that may be undefined (see sym_count()). */
+ * hash table's header and the symbols that may be undefined (nundef). */
 static uint64_t tables_end(const struct pypin_elf *e, uint64_t str_off)
 {
-	uint64_t end = 0, count = e->nsyms_max;
-	uint32_t hdr[2];
+	uint64_t end = 0;
 
 	if (str_off != PYPIN_ELF_NONE)
 		end = str_off + e->strsz;
 	if (e->gnu_hash_off != PYPIN_ELF_NONE) {
 		if (e->gnu_hash_off + 16 > end)
 			end = e->gnu_hash_off + 16;
-		if (rd(e, hdr, sizeof hdr, e->gnu_hash_off) == 0 && hdr[1] < count)
-			count = hdr[1];
-	} else if (e->hash_off != PYPIN_ELF_NONE) {
-		if (e->hash_off + 8 > end)
-			end = e->hash_off + 8;
-		if (rd(e, hdr, sizeof hdr, e->hash_off) == 0 && hdr[1] < count)
-			count = hdr[1];
+	} else if (e->hash_off != PYPIN_ELF_NONE && e->hash_off + 8 > end) {
+		end = e->hash_off + 8;
 	}
-	if (e->symtab_off != PYPIN_ELF_NONE) {
-		if (count > (UINT64_MAX - e->symtab_off) / sizeof(ElfW(Sym)))
+	if (e->symtab_off != PYPIN_ELF_NONE && e->nundef > 0) {
+		if (e->nundef > (UINT64_MAX - e->symtab_off) / sizeof(ElfW(Sym)))
 			return UINT64_MAX;
-		if (e->symtab_off + count * sizeof(ElfW(Sym)) > end)
-			end = e->symtab_off + count * sizeof(ElfW(Sym));
+		if (e->symtab_off + e->nundef * sizeof(ElfW(Sym)) > end)
+			end = e->symtab_off + e->nundef * sizeof(ElfW(Sym));
 	}
 	return end;
 }
@@ -404,6 +398,8 @@ static enum pypin_elf_status find_strtab(struct pypin_elf *e, uint64_t off)
 		e->buf->nread += e->strsz - e->str_end + 1;
 	return PYPIN_ELF_OK;
 }
+
+static enum pypin_elf_status sym_count(const struct pypin_elf *e, int all, uint64_t *count);
 
 enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 	struct pypin_elf_buf *buf, const struct stat *st)
@@ -489,7 +485,11 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 		    (strtab - symtab) / e->syment < e->nsyms_max)
 			e->nsyms_max = (strtab - symtab) / e->syment;
 	}
-	/* Tables that end in the first 32 KiB are read with one more pread, which
+	/* How many symbols may be undefined, from the hash table's header, once
+	 * (a bad header fails the walks of the symbols, not the open). */
+	if ((e->undef_status = sym_count(e, 0, &e->nundef)) != PYPIN_ELF_OK)
+		e->nundef = 0;
+	/* Tables that end in the first 60 KiB are read with one more pread, which
 	 * costs less than mapping them; others are mapped. */
 	uint64_t end = tables_end(e, str_off);
 	if (end > sizeof buf->head)
@@ -744,17 +744,15 @@ static enum pypin_elf_status each_symbol(const struct pypin_elf *e, uint64_t cou
 enum pypin_elf_status pypin_elf_each_undefined(const struct pypin_elf *e,
 	int (*fn)(const struct pypin_elf_sym *, void *), void *ctx)
 {
-	uint64_t count;
-	enum pypin_elf_status s = sym_count(e, 0, &count);
-	return s != PYPIN_ELF_OK ? s : each_symbol(e, count, 0, fn, ctx);
+	return e->undef_status != PYPIN_ELF_OK ? e->undef_status :
+	       each_symbol(e, e->nundef, 0, fn, ctx);
 }
 
 enum pypin_elf_status pypin_elf_each_python_undefined(const struct pypin_elf *e,
 	int (*fn)(const struct pypin_elf_sym *, void *), void *ctx)
 {
-	uint64_t count;
-	enum pypin_elf_status s = sym_count(e, 0, &count);
-	return s != PYPIN_ELF_OK ? s : each_symbol(e, count, 1, fn, ctx);
+	return e->undef_status != PYPIN_ELF_OK ? e->undef_status :
+	       each_symbol(e, e->nundef, 1, fn, ctx);
 }
 
 enum pypin_elf_status pypin_elf_each_symbol(const struct pypin_elf *e,

@@ -78,6 +78,8 @@ struct pypin_elf {
 	uint64_t symtab_off, gnu_hash_off, hash_off;
 	uint64_t syment;
 	uint64_t nsyms_max;            /* how many symbols the table can hold */
+	uint64_t nundef;               /* how many of the first may be undefined */
+	enum pypin_elf_status undef_status;   /* how nundef was found: OK, or BAD */
 
 	const char *str;               /* the dynamic string table (not copied) */
 	uint64_t strsz;
