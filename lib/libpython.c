@@ -148,7 +148,7 @@ int pypin_libpython_unresolved(const struct pypin_elf *plugin, char *sym, size_t
 
 	/* In the plugin's own order, with no list to sort: this runs for every
 	 * extension module the interpreter imports. */
-	if (pypin_elf_each_undefined(plugin, unresolved_cb, &u) != PYPIN_ELF_OK)
+	if (pypin_elf_each_python_undefined(plugin, unresolved_cb, &u) != PYPIN_ELF_OK)
 		return -1;
 	return u.found;
 }
