@@ -108,15 +108,20 @@ static int choose_home(const struct pin *p, const char *real, char *out, size_t 
 }
 
 /* In secure-execution mode: the interpreter about to be started in a setuid
- * program ignores the PYTHON* variables (PYTHONPATH, PYTHONHOME,
- * PYTHONSTARTUP, …) and the user's site directory, as `python -E -s` does.
- * Py_Initialize() and Py_InitializeEx() read these flags (checked: 2.7, 3.6
- * to 3.13); an interpreter started from a PyConfig of the plugin's own
- * follows that PyConfig instead.  Set atomically: every thread that loads the
- * libpython sets the same value. */
+ * program ignores the PYTHON* variables (PYTHONPATH, PYTHONHOME, …) and the
+ * user's site directory, and is isolated (`python -I`): a plugin that calls
+ * PySys_SetArgv() (collectd's does, with L"") then leaves sys.path alone
+ * instead of putting the current directory first.  Py_Initialize() and
+ * Py_InitializeEx() read these flags (checked: 3.8 to 3.13; 2.7 has no
+ * Py_IsolatedFlag, and its PySys_SetArgv() always adds the directory); an
+ * interpreter started from a PyConfig of the plugin's own follows that
+ * PyConfig instead.  h is the libpython's handle, or RTLD_DEFAULT.  Set
+ * atomically: every thread that loads the libpython sets the same value. */
 static void ignore_environment(void *h)
 {
-	static const char *const flags[] = { "Py_IgnoreEnvironmentFlag", "Py_NoUserSiteDirectory" };
+	static const char *const flags[] = {
+		"Py_IgnoreEnvironmentFlag", "Py_NoUserSiteDirectory", "Py_IsolatedFlag",
+	};
 
 	for (unsigned i = 0; i < sizeof flags / sizeof *flags; i++) {
 		int *flag = (int *)dlsym(h, flags[i]);
@@ -124,7 +129,7 @@ static void ignore_environment(void *h)
 			__atomic_store_n(flag, 1, __ATOMIC_RELAXED);
 		else
 			pypin_debug("this libpython has no %s; the interpreter may read the "
-				    "environment", flags[i]);
+				    "environment or the current directory", flags[i]);
 	}
 }
 

@@ -4,7 +4,8 @@
 SEC := $(B)/secure
 FIXTURES += $(SEC)/sleepy/libpython3.97.so.1.0 $(SEC)/tst-fork-mod1.so $(SEC)/fork-host \
 	$(SEC)/sig-shim.so $(SEC)/sig-host $(SEC)/tst-outer-mod1.so $(SEC)/dlerr-host \
-	$(SEC)/failmalloc.so $(SEC)/tst-embed-rootonly-mod1.so
+	$(SEC)/failmalloc.so $(SEC)/tst-embed-rootonly-mod1.so \
+	$(SEC)/tst-embed-argv-mod1.so $(SEC)/tst-embed-pyconfig-mod1.so
 
 $(SEC) $(SEC)/sleepy:
 	mkdir -p $@
@@ -38,3 +39,14 @@ $(SEC)/failmalloc.so: $(FIX)/failmalloc.c | $(SEC)
 $(SEC)/tst-embed-rootonly-mod1.so: $(FIX)/tst-embed.c | $(SEC)
 	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS) \
 		-pthread -Wl,--disable-new-dtags,-rpath,/mnt/pypin-rootonly
+
+# Plugins that call PySys_SetArgv(1, {L""}) once Python runs (as collectd's
+# does: '' then leads sys.path), and that start Python from
+# PyConfig_InitPythonConfig(), which reads the environment whatever the flags.
+# Deprecated calls, as in the plugins they stand for.
+$(SEC)/tst-embed-argv-mod1.so: $(FIX)/tst-embed.c | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) -Wno-deprecated-declarations $(PY_INCLUDES) -DSET_ARGV -shared -o $@ $< \
+		-Wl,--no-as-needed $(PY_LIBS) -pthread
+$(SEC)/tst-embed-pyconfig-mod1.so: $(FIX)/tst-embed.c | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -DPYCONFIG -shared -o $@ $< \
+		-Wl,--no-as-needed $(PY_LIBS) -pthread

@@ -334,7 +334,7 @@ fi
 rm -f $CONF
 
 # 5. The pinned interpreter ignores PYTHONPATH (and the other PYTHON* variables)
-# in a setuid host.
+# and the current directory in a setuid host.
 mkdir $S/pp
 printf 'open("%s", "w").close()\n' "$S/mark/json" > $S/pp/json.py
 t_begin "PYTHONPATH with a json.py, not setuid: Python imports it (the mark is made)"
@@ -349,8 +349,27 @@ t_begin "PYTHONHOME naming a directory without the standard library, not setuid:
 as_nobody PYTHONHOME=$S/pp $S/host-plain $NOLINK
 expect_fail
 t_begin "the same, setuid: ignored, numpy runs"
-as_nobody PYTHONHOME=$S/pp PYTHONSTARTUP=$S/pp/json.py $S/host-setuid $NOLINK
-if [ -e $S/mark/json ]; then t_fail "json.py was run"; else expect 0 "$RESULT"; fi
+as_nobody PYTHONHOME=$S/pp $S/host-setuid $NOLINK
+expect 0 "$RESULT"
+
+# A plugin calling PySys_SetArgv(1, {L""}) puts '' (the current directory)
+# first on sys.path unless the interpreter is isolated: a setuid host run by
+# nobody from a directory holding json.py would import it as root.
+cp "$SEC/tst-embed-argv-mod1.so" "$SEC/tst-embed-pyconfig-mod1.so" $S/
+ARGV=$S/tst-embed-argv-mod1.so
+rm -f $PRELOAD
+t_begin "PySys_SetArgv(1, {L\"\"}) run from a directory with a json.py, setuid, plain loader: imported as root"
+as_nobody TST_CODE='import json' env -C $S/pp $S/host-setuid $ARGV
+if [ -e $S/mark/json ]; then t_pass; else t_fail "json.py was not imported"; fi
+echo $S/lib/libpypin.so > $PRELOAD
+t_begin "PySys_SetArgv(1, {L\"\"}) run from a directory with a json.py, setuid: not imported, numpy runs"
+as_nobody env -C $S/pp $S/host-setuid $ARGV
+if [ -e $S/mark/json ]; then t_fail "json.py was imported"; else expect 0 "$RESULT"; fi
+# What libpypin(7) says pypin cannot do: an interpreter started from
+# PyConfig_InitPythonConfig() reads PYTHONPATH whatever the global flags.
+t_begin "a plugin starting Python from PyConfig_InitPythonConfig, setuid: PYTHONPATH still read (as documented)"
+as_nobody PYTHONPATH=$S/pp $S/host-setuid $S/tst-embed-pyconfig-mod1.so
+if [ -e $S/mark/json ]; then t_pass; else t_fail "json.py was not imported: libpypin(7) SECURITY says it is"; fi
 rm -rf $S/pp
 
 rm -f $PRELOAD
