@@ -247,6 +247,13 @@ static void activate(struct pin *p)
 	const char *real = p->path, *why = p->why;
 
 	if (p->how == PYPIN_HOW_PRESENT) {
+		/* Global before pypin (in the executable, say), not yet started:
+		 * it gets the same flags, found where the loader finds them. */
+		if (pypin_config.secure) {
+			int (*is_init)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "Py_IsInitialized");
+			if (is_init && !is_init())
+				ignore_environment(RTLD_DEFAULT);
+		}
 		publish(p, READY, real, why);
 		return;
 	}

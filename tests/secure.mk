@@ -50,3 +50,14 @@ $(SEC)/tst-embed-argv-mod1.so: $(FIX)/tst-embed.c | $(SEC)
 $(SEC)/tst-embed-pyconfig-mod1.so: $(FIX)/tst-embed.c | $(SEC)
 	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -DPYCONFIG -shared -o $@ $< \
 		-Wl,--no-as-needed $(PY_LIBS) -pthread
+
+# A host with libpython linked in statically (exported, as python3.11 itself):
+# Python is present and global before pypin acts, and not yet started.  Only
+# where the static library is installed; the test skips otherwise.
+PY_STATIC := $(wildcard $(PY_LIBDIR)/libpython$(PY_LDVERSION).a)
+ifneq ($(PY_STATIC),)
+FIXTURES += $(SEC)/host-pystatic
+$(SEC)/host-pystatic: $(FIX)/host.c | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) -no-pie -rdynamic -o $@ $< -pthread \
+		-Wl,--whole-archive $(PY_STATIC) -Wl,--no-whole-archive -lm -lz -lexpat -ldl -lutil
+endif

@@ -370,6 +370,23 @@ if [ -e $S/mark/json ]; then t_fail "json.py was imported"; else expect 0 "$RESU
 t_begin "a plugin starting Python from PyConfig_InitPythonConfig, setuid: PYTHONPATH still read (as documented)"
 as_nobody PYTHONPATH=$S/pp $S/host-setuid $S/tst-embed-pyconfig-mod1.so
 if [ -e $S/mark/json ]; then t_pass; else t_fail "json.py was not imported: libpypin(7) SECURITY says it is"; fi
+# Python linked statically into the host, global before pypin acts and not yet
+# started when the plugin is opened: pypin finds it present, pins nothing, and
+# still sets the flags.
+if [ -x "$SEC/host-pystatic" ]; then
+	cp "$SEC/host-pystatic" $S/host-pystatic && chmod 4755 $S/host-pystatic
+	rm -f $PRELOAD
+	t_begin "Python in the setuid host itself, not yet started, plain loader: PYTHONPATH's json.py imported as root"
+	as_nobody PYTHONPATH=$S/pp TST_CODE='import json' $S/host-pystatic $NOLINK
+	if [ -e $S/mark/json ]; then t_pass; else t_fail "json.py was not imported"; fi
+	echo $S/lib/libpypin.so > $PRELOAD
+	t_begin "Python in the setuid host itself, not yet started: not imported, numpy runs"
+	as_nobody PYTHONPATH=$S/pp $S/host-pystatic $NOLINK
+	if [ -e $S/mark/json ]; then t_fail "json.py was imported"; else expect 0 "$RESULT"; fi
+else
+	t_begin "Python in the setuid host itself, not yet started"
+	t_skip "no static libpython to link a host with ($SEC/host-pystatic not built)"
+fi
 rm -rf $S/pp
 
 rm -f $PRELOAD
