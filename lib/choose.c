@@ -4,6 +4,7 @@
 #include "config.h"
 #include "libpython.h"
 #include "log.h"
+#include "trust.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -230,7 +231,8 @@ static int find_search(const struct pypin_rule *r, struct pypin_choice *ch,
 	if (pr->build_default[0] &&
 	    pr->identify(pr->build_default, tag, sizeof tag, soname, sizeof soname) == 0 &&
 	    strcmp(soname, v->name) == 0 &&
-	    strlen(pr->build_default) < sizeof ch->fallback) {
+	    strlen(pr->build_default) < sizeof ch->fallback &&
+	    (!pr->secure || pr->trusted(pr->build_default))) {
 		strcpy(ch->fallback, pr->build_default);
 		ch->fallback_why = "the build-time default";
 	}
@@ -660,13 +662,12 @@ static void real_each_newest(int (*fn)(const char *path, void *ctx), void *ctx)
 
 int pypin_choose_trusted(const char *path)
 {
-	/* SECURE-MODE TRUST CHECK: the one place where a candidate file is
-	 * judged in secure-execution mode (lib/trust.h's predicate belongs
-	 * here).  Until then the rules themselves are restricted: only Python
-	 * already in the process, the configuration file and the build-time
-	 * default count there. */
-	(void)path;
-	return 1;
+	const char *why;
+
+	if (pypin_trusted(path, &why))
+		return 1;
+	pypin_debug("%s: %s; not trusted in secure-execution mode", path, why);
+	return 0;
 }
 
 const struct pypin_probe pypin_probe_real = {

@@ -12,9 +12,9 @@
  * the very X.Y it names; for a library that names no X.Y, a libpython of the
  * library's major version that defines every Py and _Py symbol the library
  * leaves undefined (read from the candidate's own dynamic symbol table).  In
- * secure-execution mode it is also put to pypin_choose_trusted(), which for now
- * accepts every file: only the restriction of the rules (those marked secure)
- * guards that mode today.
+ * secure-execution mode it must also pass pypin_choose_trusted() (root's
+ * alone, lib/trust.h), and so must the build-time default kept as the
+ * fallback; only the rules marked secure are asked there.
  * No rule pins a candidate that does not fit: when none fits, the library is
  * refused, with the candidates tried.
  *
@@ -190,10 +190,10 @@ int pypin_choose_home(const struct pypin_probe *pr, const char *real, const char
  * be resolved). */
 int pypin_same_file(const char *a, const char *b);
 
-/* THE place meant for secure-execution mode's check of a candidate file
- * (every directory above it root's alone, and so on); 1 when it may be
- * pinned.  For now it returns 1 for every file.  Outside secure-execution
- * mode it is not called. */
+/* THE place where secure-execution mode's check of a candidate file is made:
+ * pypin_trusted() (the file and every directory above it root's alone, and
+ * so on); 1 when it may be pinned, else 0 with a debug line saying why.
+ * Outside secure-execution mode it is not called. */
 int pypin_choose_trusted(const char *path);
 
 #endif

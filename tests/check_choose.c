@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_pypin.h"
@@ -551,6 +552,48 @@ START_TEST(secure_mode_counts_only_the_process_the_file_and_the_default)
 }
 END_TEST
 
+/* In secure-execution mode the build-time default counts as a fallback only
+ * when the trust check passes it, as every candidate. */
+START_TEST(secure_mode_checks_the_fallback_too)
+{
+	struct pypin_verdict v = named("libpython3.11.so.1.0", "3.11");
+	struct pypin_choice *ch = choice();
+	struct pypin_probe p;
+
+	reset();
+	p = probe();
+	p.secure = 1;
+	add_file("/usr/lib/libpython3.11.so.1.0", "3.11", NULL);
+	p.build_default = "/usr/lib/libpython3.11.so.1.0";
+	ck_assert_int_eq(pypin_choose(&v, plugin_elf(), "/plugin.so", &p, ch), 0);
+	ck_assert_str_eq(ch->fallback, "/usr/lib/libpython3.11.so.1.0");
+	w.trust_none = 1;
+	pypin_choose(&v, plugin_elf(), "/plugin.so", &p, ch);
+	ck_assert_str_eq(ch->fallback, "");
+	free(ch);
+}
+END_TEST
+
+/* The real probe's trust check is lib/trust.c's: a file in a directory others
+ * may write to (/tmp) is not trusted; a file root alone controls is. */
+START_TEST(the_real_trust_check_is_root_alone)
+{
+	char path[] = "/tmp/pypin-check-trust-XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(pypin_probe_real.trusted(path), 0);
+	unlink(path);
+	if (geteuid() == 0) {
+		struct stat st;
+		/* /etc/passwd: root's, 0644, in root's /etc on every Linux. */
+		ck_assert_int_eq(stat("/etc/passwd", &st), 0);
+		ck_assert_int_eq(pypin_probe_real.trusted("/etc/passwd"), st.st_uid == 0);
+	}
+}
+END_TEST
+
 START_TEST(python_in_the_process_that_lacks_a_symbol_is_unfit)
 {
 	struct pypin_verdict v = any_plugin();
@@ -695,6 +738,8 @@ Suite *choose_suite(void)
 	tcase_add_test(tc, a_plugin_that_names_its_version_keeps_its_rules);
 	tcase_add_test(tc, a_libpython_opened_is_its_own_choice);
 	tcase_add_test(tc, home_rules);
+	tcase_add_test(tc, secure_mode_checks_the_fallback_too);
+	tcase_add_test(tc, the_real_trust_check_is_root_alone);
 	tcase_add_test(tc, versions_drop_abi_flags);
 	suite_add_tcase(s, tc);
 	return s;
