@@ -48,15 +48,22 @@ static const char *owner_problem(const struct stat *st, int dir)
 struct walk {
 	char path[PATH_MAX];
 	char link[PATH_MAX];
+	int follow_last;              /* a final symbolic link is followed too */
 };
 
-/* Replaces w->path by the link's target followed by rest. */
+/* Replaces w->path by the link's target followed by rest (none for a final
+ * link: a trailing slash would ask for a directory). */
 static int follow_link(struct walk *w, ssize_t n, const char *rest)
 {
 	size_t rl = strlen(rest);
 
 	if (n <= 0 || (size_t)n + 1 + rl >= sizeof w->path)
 		return -1;
+	if (!rl) {
+		memcpy(w->path, w->link, (size_t)n);
+		w->path[n] = '\0';
+		return 0;
+	}
 	memmove(w->path + n + 1, rest, rl + 1);
 	memcpy(w->path, w->link, (size_t)n);
 	w->path[n] = '/';
@@ -112,7 +119,7 @@ static int walk(struct walk *w, const char **why)
 		}
 		if (S_ISLNK(st.st_mode)) {
 			ssize_t n;
-			if (last && !slash) {
+			if (last && !slash && !w->follow_last) {
 				*why = "a symbolic link";
 				break;
 			}
@@ -183,7 +190,7 @@ static int walk(struct walk *w, const char **why)
 	return -1;
 }
 
-int pypin_trust_open(const char *path, const char **why)
+static int trust_open(const char *path, int follow_last, const char **why)
 {
 	struct walk *w;
 	int saved = errno, fd = -1;
@@ -195,6 +202,7 @@ int pypin_trust_open(const char *path, const char **why)
 	}
 	if ((w = malloc(sizeof *w)) != NULL) {
 		strcpy(w->path, path);
+		w->follow_last = follow_last;
 		fd = walk(w, why);
 		free(w);
 	}
@@ -202,9 +210,14 @@ int pypin_trust_open(const char *path, const char **why)
 	return fd;
 }
 
+int pypin_trust_open(const char *path, const char **why)
+{
+	return trust_open(path, 0, why);
+}
+
 int pypin_trusted(const char *path, const char **why)
 {
-	int fd = pypin_trust_open(path, why);
+	int fd = trust_open(path, 1, why);
 
 	if (fd < 0) {
 		if (!*why)

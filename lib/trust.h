@@ -8,7 +8,9 @@
  * system with contents of its own, not procfs or sysfs (in a setuid-root
  * process /proc/self/environ is root's, mode 0400, yet the user wrote it).
  * Symbolic links on the way are followed, at most 40, each read from a
- * directory already found to be root's alone.
+ * directory already found to be root's alone; a final one is followed too
+ * by pypin_trusted() (a venv's bin/python, /usr/bin/python3), never by
+ * pypin_trust_open() (the configuration file itself).
  *
  * The configuration file is read only through pypin_trust_open(); in
  * secure-execution mode a libpython or python the file names counts only when
@@ -25,7 +27,8 @@
  * as before a file is found).  Keeps errno. */
 int pypin_trust_open(const char *path, const char **why);
 
-/* Whether path is root's alone: 1, or 0 with *why as above (never NULL). */
+/* Whether path, and a file a final symbolic link leads to, is root's alone:
+ * 1, or 0 with *why as above (never NULL). */
 int pypin_trusted(const char *path, const char **why);
 
 #endif

@@ -298,6 +298,38 @@ else
 fi
 rm -rf $CONF $S/ww
 
+# A python or libpython that is a symbolic link (/usr/bin/python3, a venv's
+# bin/python) counts when the link and its target both lie in directories
+# root's alone; a link into a directory others may write to does not.
+mkdir -p $S/venv/bin $S/links $S/ww && chmod 1777 $S/ww
+PY311=$(readlink -f /usr/bin/python3.11)
+SYSLIBPYTHON=$(/usr/bin/python3.11 -c 'import sysconfig as s, os; print(os.path.join(s.get_config_var("LIBDIR"), s.get_config_var("INSTSONAME")))')
+ln -s "$PY311" $S/venv/bin/python
+ln -s "$SYSLIBPYTHON" $S/links/libpython3.11.so.1.0
+cp "$SYSLIBPYTHON" $S/ww/libpython3.11.so.1.0
+ln -s $S/ww/libpython3.11.so.1.0 $S/links/ww-libpython3.11.so.1.0
+link_case() {  # link_case WHAT PATH: the setuid host takes PATH from the file
+	conf "debug = 1\n$1 = $2\n"
+	as_nobody $S/host-setuid -m $EMBED
+}
+for py in /usr/bin/python3 $S/venv/bin/python; do
+	t_begin "pypin.conf's python a symbolic link ($py), setuid: not passed over"
+	link_case python $py
+	if out_has "$CONF:2: python: .*passed over"; then
+		t_fail "passed over"
+	else
+		expect 0 "$RESULT" "; home $py)\$"
+	fi
+done
+t_begin "pypin.conf's libpython a symbolic link to the system's, setuid: used"
+link_case libpython $S/links/libpython3.11.so.1.0
+if out_has "$CONF:2: libpython: .*passed over"; then t_fail "passed over"
+else expect 0 "$RESULT" "pinned $S/links/libpython3.11.so.1.0 (loaded, libpython in $CONF;"; fi
+t_begin "pypin.conf's libpython a symbolic link into a 1777 directory, setuid: passed over"
+link_case libpython $S/links/ww-libpython3.11.so.1.0
+expect 0 "$RESULT" "$CONF:2: libpython: a directory on its path is writable by group or others; passed over"
+rm -rf $CONF $S/venv $S/links $S/ww
+
 # 3. The loader opens with the effective ids: a DT_RPATH into a directory only
 # root may read is searched in a setuid-root host run by nobody.
 mkdir -m 700 $S/pypin-rootonly
