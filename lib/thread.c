@@ -2,10 +2,13 @@
 #include "thread.h"
 #include "pypin.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 PYPIN_TLS struct pypin_thread *pypin_thread_mine;
@@ -41,30 +44,106 @@ struct pypin_thread *pypin_thread_make(void)
 	return pypin_thread_mine = t;
 }
 
-/* The pid is asked only when the step is under way: a fork is the one way
- * the thread doing it can be missing (no cancellation point is inside a step,
- * and pypin never ends a thread). */
+/* The fork generation: 0 until a step first begins (then the handler that
+ * bumps it in every child is registered), and at least 1 after. */
+static atomic_uint generation;
+
+static void forked(void)
+{
+	/* Only this thread runs in the child: no step of the parent's can
+	 * finish here.  Never 0 again, which means "not registered". */
+	unsigned g = atomic_load_explicit(&generation, memory_order_relaxed) + 1;
+	atomic_store_explicit(&generation, g ? g : 1, memory_order_relaxed);
+}
+
+/* pthread_atfork() is glibc's __register_atfork() with the caller's
+ * __dso_handle, which the start files define; libpypin.so is linked without
+ * them (it has no constructor) and is never unloaded, so it registers with
+ * no handle. */
+extern int __register_atfork(void (*prepare)(void), void (*parent)(void),
+	void (*child)(void), void *dso_handle);
+
+/* The generation, registering the fork handler first when none is; with the
+ * handler not registered (out of memory), the pid stands in, as before. */
+static unsigned my_generation(void)
+{
+	static atomic_int registering;
+	unsigned g = atomic_load_explicit(&generation, memory_order_acquire);
+
+	if (g)
+		return g;
+	if (atomic_exchange(&registering, 1) == 0) {
+		if (__register_atfork(NULL, NULL, forked, NULL) == 0) {
+			unsigned zero = 0;
+			atomic_compare_exchange_strong(&generation, &zero, 1);
+			return atomic_load_explicit(&generation, memory_order_acquire);
+		}
+		atomic_store(&registering, 0);
+	}
+	g = atomic_load_explicit(&generation, memory_order_acquire);
+	return g ? g : (unsigned)getpid() | 0x80000000u;
+}
+
+/* Sleeps until once->seq leaves seen, a signal comes, or a while passes: a
+ * bound, so that a waiter looks again at who is doing the step. */
+static void wait_a_while(pypin_once_t *once, unsigned seen)
+{
+	struct timespec bound = { 0, 20 * 1000 * 1000 };
+
+	syscall(SYS_futex, &once->seq, FUTEX_WAIT_PRIVATE, seen, &bound, NULL, 0);
+}
+
+/* A step is recorded with the generation and thread id of the thread doing
+ * it; in a forked child the generation differs.  No cancellation point is
+ * inside a step, and pypin never ends a thread, so a fork is the one way the
+ * thread doing it can be missing. */
 enum pypin_once_turn pypin_once_begin(pypin_once_t *once)
 {
-	unsigned long long who = atomic_load_explicit(once, memory_order_acquire), me;
-	unsigned pid;
+	unsigned long long who = atomic_load_explicit(&once->who, memory_order_acquire), me;
+	unsigned gen, seen;
+	int saved;
 
 	if (who == PYPIN_ONCE_DONE)
 		return PYPIN_ONCE_FINISHED;
-	pid = (unsigned)getpid();
-	me = (unsigned long long)pid << 32 | (unsigned)syscall(SYS_gettid);
+	saved = errno;
+	gen = my_generation();
+	me = (unsigned long long)gen << 32 | (unsigned)syscall(SYS_gettid);
 	for (;;) {
-		if (who == PYPIN_ONCE_DONE)
+		if (who == PYPIN_ONCE_DONE) {
+			errno = saved;
 			return PYPIN_ONCE_FINISHED;
-		if (who == me)
+		}
+		if (who == me) {
+			errno = saved;
 			return PYPIN_ONCE_REENTERED;
-		if (who == 0 || who >> 32 != pid) {
+		}
+		if (who == 0 || who >> 32 != gen) {
 			unsigned long long was = who;
-			if (atomic_compare_exchange_strong(once, &who, me))
+			if (atomic_compare_exchange_strong(&once->who, &who, me)) {
+				errno = saved;
 				return was == 0 ? PYPIN_ONCE_YOURS : PYPIN_ONCE_ORPHANED;
+			}
 			continue;
 		}
-		sched_yield();
-		who = atomic_load_explicit(once, memory_order_acquire);
+		/* seq is read before who is looked at again: an end in between
+		 * changes seq, and the futex then returns at once. */
+		seen = atomic_load_explicit(&once->seq, memory_order_acquire);
+		who = atomic_load_explicit(&once->who, memory_order_acquire);
+		if (who == PYPIN_ONCE_DONE || who >> 32 != gen)
+			continue;
+		wait_a_while(once, seen);
+		gen = my_generation();        /* a fork in a signal handler */
+		me = (unsigned long long)gen << 32 | (unsigned)syscall(SYS_gettid);
+		who = atomic_load_explicit(&once->who, memory_order_acquire);
 	}
+}
+
+void pypin_once_end(pypin_once_t *once)
+{
+	int saved = errno;
+
+	atomic_store_explicit(&once->who, PYPIN_ONCE_DONE, memory_order_release);
+	atomic_fetch_add_explicit(&once->seq, 1, memory_order_release);
+	syscall(SYS_futex, &once->seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+	errno = saved;
 }

@@ -29,9 +29,19 @@ struct pypin_thread *pypin_thread_make(void);
  * forever in two cases that reach pypin: a signal handler that calls dlopen
  * on the thread that is doing the step, and a fork(2) by another thread while
  * the step is under way (the thread doing it does not exist in the child).
- * A pypin_once_t holds 0 (not begun), PYPIN_ONCE_DONE, or who is doing the
- * step: the process id and thread id of that thread. */
-typedef _Atomic(unsigned long long) pypin_once_t;
+ * `who` holds 0 (not begun), PYPIN_ONCE_DONE, or who is doing the step: this
+ * process's fork generation and the thread id of that thread.  The
+ * generation changes in every child of fork(2) (a pthread_atfork(3) handler,
+ * registered before the first step begins), so a step begun by a thread of
+ * the parent is recognized as orphaned in the child, even where the child has
+ * the same pid (pid 1 forking into a new pid namespace).  Others wait for it
+ * asleep (a futex on `seq`, with a time bound after which they look again),
+ * never spinning: a waiter of higher real-time priority on the same CPU as
+ * the thread doing the step would otherwise keep it from ever finishing. */
+typedef struct {
+	_Atomic(unsigned long long) who;
+	_Atomic(unsigned) seq;        /* bumped when the step ends */
+} pypin_once_t;
 #define PYPIN_ONCE_DONE (~0ULL)
 
 enum pypin_once_turn {
@@ -44,18 +54,16 @@ enum pypin_once_turn {
 				   do not wait, and do not do it */
 };
 
-/* Whose turn it is; waits (yielding) only while another thread of this
- * process is doing the step. */
+/* Whose turn it is; waits (asleep) only while another thread of this process
+ * is doing the step. */
 enum pypin_once_turn pypin_once_begin(pypin_once_t *once);
 
-static inline void pypin_once_end(pypin_once_t *once)
-{
-	atomic_store_explicit(once, PYPIN_ONCE_DONE, memory_order_release);
-}
+/* Marks the step done and wakes those waiting for it. */
+void pypin_once_end(pypin_once_t *once);
 
 static inline int pypin_once_done(pypin_once_t *once)
 {
-	return atomic_load_explicit(once, memory_order_acquire) == PYPIN_ONCE_DONE;
+	return atomic_load_explicit(&once->who, memory_order_acquire) == PYPIN_ONCE_DONE;
 }
 
 extern __thread struct pypin_thread *pypin_thread_mine

@@ -59,6 +59,43 @@ else
 	expect 0 '^child: dlopen ok$' '^child: exit status 0$' '^thread: dlopen ok$'
 fi
 
+# pid 1 forking into a new pid namespace: the child is pid 1 too, so a pid
+# cannot tell it from its parent.
+if [ "$(id -u)" != 0 ] || ! unshare -pf --kill-child true 2>/dev/null; then
+	t_begin "fork from pid 1 into a new pid namespace while another thread sets the interpreter's home"
+	t_skip "needs root and pid namespaces (unshare -pf)"
+else
+	t_begin "fork from pid 1 into a new pid namespace while another thread sets the home: without pypin, the child loads the plugin"
+	T_TIMEOUT=$hang_bound run unshare -pf --kill-child "$SEC/fork-host" -p "$SEC/tst-fork-mod1.so"
+	expect 0 '^child: pid 1, parent pid 0$' '^child: dlopen ok$' '^child: exit status 0$'
+	t_begin "fork from pid 1 into a new pid namespace while another thread sets the home: with pypin, the child does too"
+	T_TIMEOUT=$hang_bound run unshare -pf --kill-child env LD_PRELOAD="$pre/libpypin.so" PYPIN_PYTHON=/bin/sh \
+		"$SEC/fork-host" -p "$SEC/tst-fork-mod1.so"
+	if ! out_has '^main: the thread is setting the program name; forking$'; then
+		t_fail "the fork did not happen while the program name was being set"
+	else
+		expect 0 '^child: pid 1, parent pid 0$' '^child: dlopen ok$' '^child: exit status 0$'
+	fi
+fi
+
+# A waiter of higher real-time priority on the same CPU as the thread setting
+# the home: it must sleep, not spin, or that thread never runs again.
+t_begin "SCHED_FIFO 50 opening a plugin while a SCHED_FIFO 1 thread on the same CPU sets the home: without pypin"
+T_TIMEOUT=$hang_bound run "$SEC/fork-host" -r "$SEC/tst-fork-mod1.so"
+if [ "$t_rc" -eq 77 ]; then
+	t_skip "real-time priorities not permitted here (needs CAP_SYS_NICE): $(head -n 1 "$t_out/out")"
+else
+	expect 0 '^main: dlopen ok$' '^thread: dlopen ok$'
+	t_begin "SCHED_FIFO 50 opening a plugin while a SCHED_FIFO 1 thread on the same CPU sets the home: with pypin, no hang"
+	T_TIMEOUT=$hang_bound run env LD_PRELOAD="$pre/libpypin.so" PYPIN_PYTHON=/bin/sh \
+		"$SEC/fork-host" -r "$SEC/tst-fork-mod1.so"
+	if ! out_has '^main: the thread is setting the program name$'; then
+		t_fail "the main thread did not open the plugin while the program name was being set"
+	else
+		expect 0 '^main: dlopen ok$' '^thread: dlopen ok$'
+	fi
+fi
+
 sig_case() {  # sig_case KIND: SIGUSR1 raised in pypin's first call of KIND
 	t_begin "a signal handler's dlopen during the first decision ($1): the plain loader returns both"
 	T_TIMEOUT=$hang_bound run env LD_PRELOAD="$pre/sig-shim.so" TST_SIGNAL_ON=$1 \
