@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>   /* ST_NOSUID */
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -30,6 +31,29 @@ static int made_up(int fd)
 		if ((unsigned long)sf.f_type == kinds[i])
 			return 1;
 	return 0;
+}
+
+#ifndef FUSE_SUPER_MAGIC
+#define FUSE_SUPER_MAGIC 0x65735546    /* fuse and fuseblk alike */
+#endif
+
+/* File systems whose owners a user can make up: FUSE (its daemon answers
+ * stat as it likes), and any mount without set-user-ID, which is how the
+ * kernel mounts what a user may mount (fstab's "user", a user namespace's
+ * mounts).  NULL when fd's is none of these. */
+static const char *mount_problem(int fd, int dir)
+{
+	struct statfs sf;
+
+	if (fstatfs(fd, &sf) != 0)
+		return dir ? "a directory on its path cannot be examined" : "cannot be examined";
+	if ((unsigned long)sf.f_type == FUSE_SUPER_MAGIC)
+		return dir ? "a directory on its path is on a FUSE file system" :
+			     "on a FUSE file system";
+	if (sf.f_flags & ST_NOSUID)
+		return dir ? "a directory on its path is on a file system mounted nosuid" :
+			     "on a file system mounted nosuid";
+	return NULL;
 }
 
 static const char *owner_problem(const struct stat *st, int dir)
@@ -77,7 +101,8 @@ static int open_root(const char **why)
 
 	if (dir < 0 || fstat(dir, &st) != 0) {
 		*why = "cannot examine /";
-	} else if ((*why = owner_problem(&st, 1)) == NULL) {
+	} else if ((*why = owner_problem(&st, 1)) == NULL &&
+		   (*why = mount_problem(dir, 1)) == NULL) {
 		return dir;
 	}
 	if (dir >= 0)
@@ -151,7 +176,8 @@ static int walk(struct walk *w, const char **why)
 			}
 			close(dir);
 			dir = next;
-			if ((*why = owner_problem(&st, 1)) != NULL)
+			if ((*why = owner_problem(&st, 1)) != NULL ||
+			    (*why = mount_problem(dir, 1)) != NULL)
 				break;
 			if (last) {
 				*why = "a directory";
@@ -177,8 +203,8 @@ static int walk(struct walk *w, const char **why)
 			*why = "not a regular file";
 		else if (made_up(fd))
 			*why = "on a kernel file system (procfs, sysfs or the like)";
-		else
-			*why = owner_problem(&st, 0);
+		else if ((*why = owner_problem(&st, 0)) == NULL)
+			*why = mount_problem(fd, 0);
 		if (*why) {
 			close(fd);
 			break;

@@ -7,6 +7,8 @@
  * judged by fstat(2) on that descriptor: it must be a regular file on a file
  * system with contents of its own, not procfs or sysfs (in a setuid-root
  * process /proc/self/environ is root's, mode 0400, yet the user wrote it).
+ * Neither it nor a directory on its path may be on FUSE or on a mount with
+ * nosuid: there a user can make up the owner.
  * Symbolic links on the way are followed, at most 40, each read from a
  * directory already found to be root's alone; a final one is followed too
  * by pypin_trusted() (a venv's bin/python, /usr/bin/python3), never by

@@ -367,6 +367,33 @@ link_case libpython $S/links/ww-libpython3.11.so.1.0
 expect 0 "$RESULT" "$CONF:2: libpython: a directory on its path is writable by group or others; passed over"
 rm -rf $CONF $S/venv $S/links $S/ww
 
+# File systems a user could mount with made-up owners: FUSE, and any mount
+# without set-user-ID (how the kernel mounts a user's).  A nosuid tmpfs here.
+mkdir $S/nosuid && mount -t tmpfs -o mode=755,nosuid pypin-test-nosuid $S/nosuid
+cp "$SYSLIBPYTHON" $S/nosuid/libpython3.11.so.1.0
+t_begin "pypin.conf's libpython on a file system mounted nosuid, not setuid: used (the setting works)"
+conf "debug = 1\nlibpython = $S/nosuid/libpython3.11.so.1.0\n"
+as_nobody $S/host-plain -m $EMBED
+expect 0 "$RESULT" "^mapped: $S/nosuid/libpython3.11.so.1.0\$"
+t_begin "pypin.conf's libpython on a file system mounted nosuid, setuid: passed over"
+as_nobody $S/host-setuid -m $EMBED
+if out_has "^mapped: $S/nosuid/"; then t_fail "the library on the nosuid mount was loaded"
+else expect 0 "$RESULT" "$CONF:2: libpython: a directory on its path is on a file system mounted nosuid; passed over"; fi
+t_begin "pypin.conf itself on a nosuid mount (a file bind-mounted nosuid): ignored, one warning"
+printf 'debug = 1\n' > $S/nosuid/pypin.conf && chmod 644 $S/nosuid/pypin.conf
+rm -f $CONF && : > $CONF
+mount --bind $S/nosuid/pypin.conf $CONF && mount -o remount,bind,nosuid $CONF
+as_nobody $S/host-setuid $NOLINK
+umount $CONF
+if [ "$(debug_lines)" -ne 0 ]; then
+	t_fail "the file was obeyed"
+elif [ "$(warnings)" -ne 1 ]; then
+	t_fail "$(warnings) warnings, expected 1"
+else
+	expect 0 "$RESULT" "warning: $CONF: on a file system mounted nosuid; ignored\$"
+fi
+umount $S/nosuid && rm -rf $CONF $S/nosuid
+
 # 3. The loader opens with the effective ids: a DT_RPATH into a directory only
 # root may read is searched in a setuid-root host run by nobody.
 mkdir -m 700 $S/pypin-rootonly
