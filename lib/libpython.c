@@ -160,6 +160,8 @@ struct search {
 	char *out;
 	size_t outsz;
 	char origin[PATH_MAX];        /* $ORIGIN of the list being searched */
+	int exe;                      /* the list is the executable's */
+	int secure;                   /* secure-execution mode */
 	char lib[PATH_MAX];           /* $LIB, or "" when unknown */
 	const char *platform;         /* $PLATFORM, or NULL */
 	char dir[PATH_MAX];
@@ -167,8 +169,11 @@ struct search {
 
 /* Appends to s->dir at *o the expansion of the dynamic string token that
  * starts entry (after the '$'), and returns its length, or 0 when it is not
- * one that can be expanded here. */
-static size_t expand_token(struct search *s, const char *entry, size_t len, size_t *o)
+ * one that can be expanded here.  In secure-execution mode the loader expands
+ * $ORIGIN only where the element starts with it (first) and a '/' or the end
+ * follows; otherwise it drops the element (glibc's _dl_dst_substitute). */
+static size_t expand_token(struct search *s, const char *entry, size_t len, size_t *o,
+	int first, int *origin)
 {
 	static const char *const names[] = { "ORIGIN", "LIB", "PLATFORM" };
 
@@ -184,6 +189,9 @@ static size_t expand_token(struct search *s, const char *entry, size_t len, size
 			used = n + 2;
 		else
 			continue;
+		if (k == 0 && s->secure && !(first && (used == len || entry[used] == '/')))
+			return 0;
+		*origin |= k == 0;
 		const char *value = k == 0 ? s->origin : k == 1 ? s->lib : s->platform;
 		size_t vl = value ? strlen(value) : 0;
 		if (vl == 0 || *o + vl >= sizeof s->dir)
@@ -195,12 +203,30 @@ static size_t expand_token(struct search *s, const char *entry, size_t len, size
 	return 0;
 }
 
+/* In secure-execution mode the loader takes $ORIGIN in the executable's own
+ * list only into a directory it trusts, one of its system directories: here,
+ * whether s->dir lies under /$LIB or /usr/$LIB, with no "." or ".." in it
+ * (the loader would resolve them first; pypin does not guess). */
+static int in_system_dir(const struct search *s)
+{
+	size_t ll = strlen(s->lib);
+	const char *d = s->dir;
+
+	if (!ll || strstr(d, "/./") || strstr(d, "/../"))
+		return 0;
+	if (strncmp(d, "/usr/", 5) == 0)
+		d += 4;
+	return d[0] == '/' && strncmp(d + 1, s->lib, ll) == 0 &&
+	       (d[1 + ll] == '/' || d[1 + ll] == '\0');
+}
+
 /* Expands one search-path element into s->dir, as the loader does: $ORIGIN,
  * $LIB and $PLATFORM replaced, an empty element the current directory.
  * Returns 0, or -1 to skip it (a token that cannot be expanded here). */
 static int expand_entry(struct search *s, const char *entry, size_t len)
 {
 	size_t o = 0;
+	int origin = 0;
 
 	if (len == 0) {
 		strcpy(s->dir, ".");
@@ -208,7 +234,8 @@ static int expand_entry(struct search *s, const char *entry, size_t len)
 	}
 	for (size_t i = 0; i < len; ) {
 		if (entry[i] == '$') {
-			size_t used = expand_token(s, entry + i + 1, len - i - 1, &o);
+			size_t used = expand_token(s, entry + i + 1, len - i - 1, &o, i == 0,
+						   &origin);
 			if (used == 0)
 				return -1;
 			i += 1 + used;
@@ -219,6 +246,8 @@ static int expand_entry(struct search *s, const char *entry, size_t len)
 		s->dir[o++] = entry[i++];
 	}
 	s->dir[o] = '\0';
+	if (origin && s->secure && s->exe && !in_system_dir(s))
+		return -1;
 	return 0;
 }
 
@@ -242,15 +271,18 @@ static int find_in_list(struct search *s, const char *list, const char *seps)
 }
 
 /* Sets s->origin to the directory of the object opened as path (made absolute
- * against the current directory), or to "" where $ORIGIN is not trusted: in
- * secure-execution mode, or for an empty path. */
-static void set_origin(struct search *s, const char *path)
+ * against the current directory), or to "" for an empty path; exe says
+ * whether the list to be searched is the executable's, which the loader
+ * trusts less in secure-execution mode (expand_token, in_system_dir). */
+static void set_origin(struct search *s, const char *path, int exe)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dl = slash ? (size_t)(slash - path) : 0;
 
 	s->origin[0] = '\0';
-	if (!slash || getauxval(AT_SECURE))
+	s->exe = exe;
+	s->secure = getauxval(AT_SECURE) != 0;
+	if (!slash)
 		return;
 	if (path[0] == '/') {
 		if (dl < sizeof s->origin)
@@ -271,7 +303,7 @@ static void set_exe_origin(struct search *s)
 	ssize_t n = readlink("/proc/self/exe", s->dir, sizeof s->dir - 1);
 
 	s->dir[n > 0 ? n : 0] = '\0';
-	set_origin(s, s->dir);
+	set_origin(s, s->dir, 1);
 }
 
 /* If name is the path of libc.so.6, stores the directory it was loaded from,
@@ -379,7 +411,7 @@ int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_pa
 	 * DT_RUNPATH; the loader does not follow the object that called
 	 * dlopen (a dlopen'ed object has no loader of its own). */
 	if (!runpath) {
-		set_origin(s, plugin_path);
+		set_origin(s, plugin_path, 0);
 		if (find_in_list(s, rpath, ":") == 0)
 			goto found;
 		if (sc.have_exe == 1 && sc.exe.rpath && !sc.exe.runpath) {
@@ -395,7 +427,7 @@ int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_pa
 		if (rc == 0)
 			goto found;
 	}
-	set_origin(s, plugin_path);
+	set_origin(s, plugin_path, 0);
 	rc = find_in_list(s, runpath, ":");
 found:
 	free(s);

@@ -61,3 +61,10 @@ $(SEC)/host-pystatic: $(FIX)/host.c | $(SEC)
 	$(CC) $(FIXTURE_CFLAGS) -no-pie -rdynamic -o $@ $< -pthread \
 		-Wl,--whole-archive $(PY_STATIC) -Wl,--no-whole-archive -lm -lz -lexpat -ldl -lutil
 endif
+
+# A plugin that bundles its libpython beside it: DT_RUNPATH $ORIGIN/py (the
+# test puts a pyenv 3.11 there, in its private /mnt).
+FIXTURES += $(SEC)/tst-embed-origin-mod1.so
+$(SEC)/tst-embed-origin-mod1.so: $(FIX)/tst-embed.c | $(SEC)
+	$(CC) $(FIXTURE_CFLAGS) $(PY_INCLUDES) -shared -o $@ $< -Wl,--no-as-needed $(PY_LIBS) \
+		-pthread -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/py'

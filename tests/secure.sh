@@ -415,6 +415,34 @@ else
 fi
 rm -rf $S/pypin-rootonly
 
+# $ORIGIN in a plugin's DT_RUNPATH: in a setuid program the loader expands it
+# where it starts an element and a '/' follows (glibc's _dl_dst_substitute),
+# with no trusted-directory check for a dlopen'ed object.  The plugin bundles
+# a pyenv 3.11 in $ORIGIN/py.
+PY311_PYENV=$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.11.*/lib/libpython3.11.so.1.0 2>/dev/null | head -n 1)
+if [ -z "$PY311_PYENV" ]; then
+	t_begin "\$ORIGIN/py in a plugin's RUNPATH, setuid"
+	t_skip "no pyenv 3.11 under ${PYENV_ROOT:-$HOME/.pyenv}/versions"
+else
+	mkdir $S/origin $S/origin/py
+	cp "$SEC/tst-embed-origin-mod1.so" $S/origin/
+	cp "$PY311_PYENV" $S/origin/py/
+	ORIGINPLUG=$S/origin/tst-embed-origin-mod1.so
+	rm -f $PRELOAD
+	t_begin "\$ORIGIN/py in a plugin's RUNPATH, setuid, plain loader: it loads the libpython there"
+	as_nobody $S/host-setuid -e none -k -m $ORIGINPLUG
+	echo $S/lib/libpypin.so > $PRELOAD
+	expect 0 "^mapped: $S/origin/py/libpython3.11.so.1.0\$"
+	t_begin "\$ORIGIN/py in a plugin's RUNPATH, setuid: pypin pins what the loader loads"
+	as_nobody $S/host-setuid -e none -k -m $ORIGINPLUG
+	if [ "$(grep -c '^mapped: ' "$t_out/out")" -ne 1 ]; then
+		t_fail "not exactly one libpython mapped"
+	else
+		expect 0 "^mapped: $S/origin/py/libpython3.11.so.1.0\$"
+	fi
+	rm -rf $S/origin
+fi
+
 # 4. No file contents in secure-mode warnings.
 conf 'secret_word_in_the_file = 1\ndebug = not-a-secret-value\n'
 t_begin "pypin.conf with an unknown key and a bad value, not setuid: warnings name them"
