@@ -44,16 +44,18 @@ struct pypin_thread *pypin_thread_make(void)
 	return pypin_thread_mine = t;
 }
 
-/* The fork generation: 0 until a step first begins (then the handler that
- * bumps it in every child is registered), and at least 1 after. */
-static atomic_uint generation;
+/* The fork generation: bumped in every child of fork(2) by a handler
+ * registered before the first step begins.  A step's owner is recorded as
+ * generation, pid and thread id: the generation tells a child from its
+ * parent where the pid cannot (pid 1 forking into a new pid namespace), the
+ * pid where the handler was not yet registered (or could not be). */
+static atomic_uint generation = 1;
 
 static void forked(void)
 {
 	/* Only this thread runs in the child: no step of the parent's can
-	 * finish here.  Never 0 again, which means "not registered". */
-	unsigned g = atomic_load_explicit(&generation, memory_order_relaxed) + 1;
-	atomic_store_explicit(&generation, g ? g : 1, memory_order_relaxed);
+	 * finish here. */
+	atomic_fetch_add_explicit(&generation, 1, memory_order_relaxed);
 }
 
 /* pthread_atfork() is glibc's __register_atfork() with the caller's
@@ -63,26 +65,22 @@ static void forked(void)
 extern int __register_atfork(void (*prepare)(void), void (*parent)(void),
 	void (*child)(void), void *dso_handle);
 
-/* The generation, registering the fork handler first when none is; with the
- * handler not registered (out of memory), the pid stands in, as before. */
-static unsigned my_generation(void)
+/* This thread's identity: 19 bits of generation, 22 of pid and 22 of thread
+ * id (pid_max is at most 2^22), so the top bit is clear and it is never
+ * PYPIN_ONCE_DONE, and never 0. */
+static unsigned long long identity(void)
 {
-	static atomic_int registering;
-	unsigned g = atomic_load_explicit(&generation, memory_order_acquire);
+	static atomic_int registered;
 
-	if (g)
-		return g;
-	if (atomic_exchange(&registering, 1) == 0) {
-		if (__register_atfork(NULL, NULL, forked, NULL) == 0) {
-			unsigned zero = 0;
-			atomic_compare_exchange_strong(&generation, &zero, 1);
-			return atomic_load_explicit(&generation, memory_order_acquire);
-		}
-		atomic_store(&registering, 0);
-	}
-	g = atomic_load_explicit(&generation, memory_order_acquire);
-	return g ? g : (unsigned)getpid() | 0x80000000u;
+	if (!atomic_load_explicit(&registered, memory_order_relaxed) &&
+	    atomic_exchange(&registered, 1) == 0)
+		__register_atfork(NULL, NULL, forked, NULL);   /* once, even if it fails */
+	return (unsigned long long)(atomic_load(&generation) & 0x7ffff) << 44 |
+	       (unsigned long long)((unsigned)getpid() & 0x3fffff) << 22 |
+	       ((unsigned)syscall(SYS_gettid) & 0x3fffff);
 }
+
+#define SAME_PROCESS(a, b) ((a) >> 22 == (b) >> 22)
 
 /* Sleeps until once->seq leaves seen, a signal comes, or a while passes: a
  * bound, so that a waiter looks again at who is doing the step. */
@@ -93,21 +91,20 @@ static void wait_a_while(pypin_once_t *once, unsigned seen)
 	syscall(SYS_futex, &once->seq, FUTEX_WAIT_PRIVATE, seen, &bound, NULL, 0);
 }
 
-/* A step is recorded with the generation and thread id of the thread doing
- * it; in a forked child the generation differs.  No cancellation point is
- * inside a step, and pypin never ends a thread, so a fork is the one way the
- * thread doing it can be missing. */
+/* A step is recorded with the identity of the thread doing it; in a forked
+ * child the generation (or the pid) differs.  No cancellation point is inside
+ * a step, and pypin never ends a thread, so a fork is the one way the thread
+ * doing it can be missing. */
 enum pypin_once_turn pypin_once_begin(pypin_once_t *once)
 {
 	unsigned long long who = atomic_load_explicit(&once->who, memory_order_acquire), me;
-	unsigned gen, seen;
+	unsigned seen;
 	int saved;
 
 	if (who == PYPIN_ONCE_DONE)
 		return PYPIN_ONCE_FINISHED;
 	saved = errno;
-	gen = my_generation();
-	me = (unsigned long long)gen << 32 | (unsigned)syscall(SYS_gettid);
+	me = identity();
 	for (;;) {
 		if (who == PYPIN_ONCE_DONE) {
 			errno = saved;
@@ -117,7 +114,7 @@ enum pypin_once_turn pypin_once_begin(pypin_once_t *once)
 			errno = saved;
 			return PYPIN_ONCE_REENTERED;
 		}
-		if (who == 0 || who >> 32 != gen) {
+		if (who == 0 || !SAME_PROCESS(who, me)) {
 			unsigned long long was = who;
 			if (atomic_compare_exchange_strong(&once->who, &who, me)) {
 				errno = saved;
@@ -129,11 +126,10 @@ enum pypin_once_turn pypin_once_begin(pypin_once_t *once)
 		 * changes seq, and the futex then returns at once. */
 		seen = atomic_load_explicit(&once->seq, memory_order_acquire);
 		who = atomic_load_explicit(&once->who, memory_order_acquire);
-		if (who == PYPIN_ONCE_DONE || who >> 32 != gen)
+		if (who == PYPIN_ONCE_DONE || !SAME_PROCESS(who, me))
 			continue;
 		wait_a_while(once, seen);
-		gen = my_generation();        /* a fork in a signal handler */
-		me = (unsigned long long)gen << 32 | (unsigned)syscall(SYS_gettid);
+		me = identity();              /* a fork in a signal handler */
 		who = atomic_load_explicit(&once->who, memory_order_acquire);
 	}
 }

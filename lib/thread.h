@@ -30,7 +30,7 @@ struct pypin_thread *pypin_thread_make(void);
  * on the thread that is doing the step, and a fork(2) by another thread while
  * the step is under way (the thread doing it does not exist in the child).
  * `who` holds 0 (not begun), PYPIN_ONCE_DONE, or who is doing the step: this
- * process's fork generation and the thread id of that thread.  The
+ * process's fork generation, its pid and the thread id of that thread.  The
  * generation changes in every child of fork(2) (a pthread_atfork(3) handler,
  * registered before the first step begins), so a step begun by a thread of
  * the parent is recognized as orphaned in the child, even where the child has
