@@ -13,6 +13,7 @@ Suite *cache_suite(void);
 Suite *loaded_suite(void);
 Suite *choose_suite(void);
 Suite *readbound_suite(void);
+Suite *thread_suite(void);
 
 #define FIXTURE(name) "build/" name
 #define EMBED FIXTURE("tst-embed-mod1.so")
