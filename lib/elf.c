@@ -42,6 +42,10 @@
 #define NATIVE_CLASS ELFCLASS32
 #endif
 
+#ifndef DT_RELR
+#define DT_RELR 36
+#endif
+
 /* Caps on what a hostile file can make us read or map. */
 #define MAX_PHNUM 4096
 #define MAX_DYN 8192                   /* dynamic entries */
@@ -233,13 +237,18 @@ static const struct pypin_elf_load *load_of(const struct pypin_elf *e, uint64_t 
 	return NULL;
 }
 
+/* The addresses of the tables the dynamic section names: those a verdict
+ * reads, and those a linker places after the symbol table, which bound it. */
+enum { T_STRTAB, T_SYMTAB, T_GNU_HASH, T_HASH, T_VERSYM, T_VERDEF, T_VERNEED,
+       T_RELA, T_REL, T_JMPREL, T_RELR, NTABS };
+
 /* Decodes the dynamic section.  The loader finds it by its address and reads
  * it to DT_NULL, whatever PT_DYNAMIC's sizes say; so does this, to the end of
  * the segment's file bytes (past them, a zero-filled segment reads DT_NULL).
  * The first read is of PT_DYNAMIC's size, which holds DT_NULL in any file a
  * linker wrote. */
 static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
-	uint64_t size, uint64_t *strtab, uint64_t *symtab, uint64_t *gnu_hash, uint64_t *hash)
+	uint64_t size, uint64_t tab[NTABS])
 {
 	const struct pypin_elf_load *l = load_of(e, vaddr);
 	const uint64_t per_read = PYPIN_ELF_WINDOW / sizeof(ElfW(Dyn));
@@ -270,10 +279,15 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 			uint64_t v = d.d_un.d_val;
 			/* Most entries are of tags this has no use for. */
 			if ((uint64_t)d.d_tag > DT_RUNPATH) {
-				if (d.d_tag == DT_GNU_HASH)
-					*gnu_hash = v;
-				else if (d.d_tag == DT_FLAGS_1)
-					e->flags_1 = v;
+				switch (d.d_tag) {
+				case DT_GNU_HASH: tab[T_GNU_HASH] = v; break;
+				case DT_FLAGS_1: e->flags_1 = v; break;
+				case DT_VERSYM: tab[T_VERSYM] = v; break;
+				case DT_VERDEF: tab[T_VERDEF] = v; break;
+				case DT_VERNEED: tab[T_VERNEED] = v; break;
+				case DT_RELR: tab[T_RELR] = v; break;
+				default: break;
+				}
 				continue;
 			}
 			switch (d.d_tag) {
@@ -286,11 +300,14 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 			case DT_SONAME: e->soname = v; break;
 			case DT_RPATH: e->rpath = v; break;
 			case DT_RUNPATH: e->runpath = v; break;
-			case DT_STRTAB: *strtab = v; break;
+			case DT_STRTAB: tab[T_STRTAB] = v; break;
 			case DT_STRSZ: e->strsz = v; break;
-			case DT_SYMTAB: *symtab = v; break;
+			case DT_SYMTAB: tab[T_SYMTAB] = v; break;
 			case DT_SYMENT: e->syment = v; break;
-			case DT_HASH: *hash = v; break;
+			case DT_HASH: tab[T_HASH] = v; break;
+			case DT_RELA: tab[T_RELA] = v; break;
+			case DT_REL: tab[T_REL] = v; break;
+			case DT_JMPREL: tab[T_JMPREL] = v; break;
 			default: break;
 			}
 		}
@@ -400,15 +417,14 @@ static enum pypin_elf_status find_strtab(struct pypin_elf *e, uint64_t off)
 }
 
 static enum pypin_elf_status sym_count(const struct pypin_elf *e, int all, uint64_t *count);
+static enum pypin_elf_status gnu_unhashed(const struct pypin_elf *e, uint64_t *count);
 
 enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 	struct pypin_elf_buf *buf, const struct stat *st)
 {
 	struct stat own;
 	const ElfW(Ehdr) *eh;
-	uint64_t dyn_vaddr = 0, dyn_size = 0;
-	uint64_t strtab = PYPIN_ELF_NONE, symtab = PYPIN_ELF_NONE;
-	uint64_t gnu_hash = PYPIN_ELF_NONE, hash = PYPIN_ELF_NONE;
+	uint64_t dyn_vaddr = 0, dyn_size = 0, tab[NTABS];
 	enum pypin_elf_status s;
 	int have_dyn = 0;
 
@@ -421,6 +437,8 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 	e->soname = e->rpath = e->runpath = PYPIN_ELF_NONE;
 	e->symtab_off = e->gnu_hash_off = e->hash_off = PYPIN_ELF_NONE;
 	buf->head_len = buf->win_off = buf->win_len = buf->nread = 0;
+	for (unsigned i = 0; i < NTABS; i++)
+		tab[i] = PYPIN_ELF_NONE;
 
 	if (!st) {
 		if (fstat(fd, &own) != 0)
@@ -444,9 +462,10 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 
 	if ((s = check_ehdr(eh, e->size)) != PYPIN_ELF_OK ||
 	    (s = read_phdrs(e, eh, &dyn_vaddr, &dyn_size, &have_dyn)) != PYPIN_ELF_OK ||
-	    (have_dyn && (s = read_dynamic(e, dyn_vaddr, dyn_size, &strtab, &symtab,
-					   &gnu_hash, &hash)) != PYPIN_ELF_OK))
+	    (have_dyn && (s = read_dynamic(e, dyn_vaddr, dyn_size, tab)) != PYPIN_ELF_OK))
 		goto fail;
+	const uint64_t strtab = tab[T_STRTAB], symtab = tab[T_SYMTAB];
+	const uint64_t gnu_hash = tab[T_GNU_HASH], hash = tab[T_HASH];
 	/* The loader refuses to dlopen a position-independent executable. */
 	if (e->flags_1 & DF_1_PIE) {
 		s = PYPIN_ELF_NOTDSO;
@@ -475,15 +494,17 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 		goto fail;
 	}
 	/* The symbols cannot reach past the file bytes of the segment that holds
-	 * the table, nor, in the common layout in which .dynstr directly follows
-	 * .dynsym, into the strings.  Without a count from a hash table, that is
-	 * the count. */
+	 * the table, nor into the table a linker placed next after it: .dynstr
+	 * (GNU ld, gold), .gnu.version (lld), or another the dynamic section
+	 * names.  Without a count from a hash table, that is the count, as tools
+	 * that read the dynamic section without section headers count it. */
 	const struct pypin_elf_load *l = symtab != PYPIN_ELF_NONE ? load_of(e, symtab) : NULL;
 	if (l) {
 		e->nsyms_max = (l->filesz - (symtab - l->vaddr)) / e->syment;
-		if (strtab != PYPIN_ELF_NONE && strtab > symtab &&
-		    (strtab - symtab) / e->syment < e->nsyms_max)
-			e->nsyms_max = (strtab - symtab) / e->syment;
+		for (unsigned i = 0; i < NTABS; i++)
+			if (tab[i] != PYPIN_ELF_NONE && tab[i] > symtab &&
+			    (tab[i] - symtab) / e->syment < e->nsyms_max)
+				e->nsyms_max = (tab[i] - symtab) / e->syment;
 	}
 	/* How many symbols may be undefined, from the hash table's header, once
 	 * (a bad header fails the walks of the symbols, not the open). */
@@ -505,6 +526,11 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 	}
 	if ((s = find_strtab(e, str_off)) != PYPIN_ELF_OK)
 		goto fail;
+	if (e->undef_status == PYPIN_ELF_OK && e->gnu_hash_off != PYPIN_ELF_NONE &&
+	    e->nundef < e->nsyms_max && gnu_unhashed(e, &e->nundef) != PYPIN_ELF_OK) {
+		e->undef_status = PYPIN_ELF_LARGE;
+		e->nundef = 0;
+	}
 	return PYPIN_ELF_OK;
 fail:
 	pypin_elf_close(e);
@@ -579,6 +605,7 @@ const char *pypin_elf_strerror(enum pypin_elf_status s)
 	case PYPIN_ELF_NOTDSO: return "not a shared object";
 	case PYPIN_ELF_BAD: return "malformed ELF tables";
 	case PYPIN_ELF_NOMEM: return "out of memory";
+	case PYPIN_ELF_LARGE: return "more symbols than are read to decide";
 	}
 	return "unknown error";
 }
@@ -617,6 +644,73 @@ static enum pypin_elf_status gnu_header(const struct pypin_elf *e, uint32_t hdr[
 	return PYPIN_ELF_OK;
 }
 
+/* The size of a symbol table no GNU hash table counts: DT_HASH's nchain when
+ * there is one, else what the table can hold (nsyms_max, up to the next
+ * table). */
+static enum pypin_elf_status unhashed_nsyms(const struct pypin_elf *e, uint64_t *nsyms)
+{
+	uint32_t hdr[2];
+
+	if (e->hash_off == PYPIN_ELF_NONE) {
+		*nsyms = e->nsyms_max;
+		return PYPIN_ELF_OK;
+	}
+	if (rd(e, hdr, sizeof hdr, e->hash_off) != 0 || hdr[1] > e->nsyms_max)
+		return PYPIN_ELF_BAD;
+	*nsyms = hdr[1];
+	return PYPIN_ELF_OK;
+}
+
+/* Symbols a library may hold undefined when it hashes none: what reading them
+ * costs must stay within the read bound (64 KiB per library). */
+#define UNHASHED_MAX ((32u << 10) / sizeof(ElfW(Sym)))
+
+/* The symbols below symoffset are the unhashed ones, every undefined symbol
+ * among them.  But a library that exports nothing (only a constructor, built
+ * with -fvisibility=hidden) hashes no symbol at all: every bucket is 0 and
+ * symoffset may be 1, while its undefined symbols fill the table after it.
+ * When no bucket names a symbol, *count becomes the whole table's size.  In
+ * any other library the first buckets read already name one.
+ *
+ * A table of more than UNHASHED_MAX such symbols is not read: the result is
+ * PYPIN_ELF_LARGE, the library passes through, and the host gets exactly what
+ * the plain loader gives it.
+ *
+ * A linker may also hash undefined symbols (the loader never binds to them):
+ * none of GNU ld, gold, lld or mold does, and such a library's Py symbols
+ * above symoffset are not seen, which again leaves the host with the plain
+ * loader's result; finding them would mean reading every symbol of every
+ * library, which the read bound rules out. */
+static enum pypin_elf_status gnu_unhashed(const struct pypin_elf *e, uint64_t *count)
+{
+	uint32_t hdr[4];
+	uint64_t buckets, nsyms;
+
+	if (gnu_header(e, hdr, &buckets) != PYPIN_ELF_OK)
+		return PYPIN_ELF_BAD;
+	for (uint64_t i = 0; i < hdr[0]; i += CHUNK) {
+		uint64_t n = hdr[0] - i < CHUNK ? hdr[0] - i : CHUNK;
+		if (i >= UNHASHED_MAX)
+			return PYPIN_ELF_LARGE;   /* so many empty buckets: not a linker's */
+		const unsigned char *p = at(e, buckets + i * 4, n * 4);
+		uint32_t b;
+		if (!p)
+			return PYPIN_ELF_BAD;
+		for (uint64_t j = 0; j < n; j++) {
+			memcpy(&b, p + j * 4, 4);
+			if (b != 0)
+				return PYPIN_ELF_OK;
+		}
+	}
+	if (unhashed_nsyms(e, &nsyms) != PYPIN_ELF_OK)
+		return PYPIN_ELF_BAD;
+	if (nsyms > UNHASHED_MAX)
+		return PYPIN_ELF_LARGE;
+	if (nsyms > *count)
+		*count = nsyms;
+	return PYPIN_ELF_OK;
+}
+
 /* Counts the symbols through the GNU hash table: the highest index any bucket
  * names, followed along its chain to the entry that ends it.  The chain is read
  * in blocks, and no further than the symbols can reach. */
@@ -639,8 +733,10 @@ static enum pypin_elf_status gnu_nsyms(const struct pypin_elf *e, uint64_t *nsym
 				max = b[j];
 	}
 	if (max == 0) {
-		*nsyms = symoffset;
-		return symoffset <= e->nsyms_max ? PYPIN_ELF_OK : PYPIN_ELF_BAD;
+		/* No hashed symbols: the table is as long as it can be. */
+		if (symoffset > e->nsyms_max)
+			return PYPIN_ELF_BAD;
+		return unhashed_nsyms(e, nsyms);
 	}
 	if (max < symoffset)
 		return PYPIN_ELF_BAD;

@@ -31,6 +31,7 @@ enum pypin_elf_status {
 	PYPIN_ELF_NOTDSO,    /* not ET_DYN */
 	PYPIN_ELF_BAD,       /* inconsistent headers or tables */
 	PYPIN_ELF_NOMEM,
+	PYPIN_ELF_LARGE,     /* more symbols that may be undefined than are read */
 };
 
 /* One PT_LOAD: the file bytes [off, off + filesz) appear at vaddr, in memsz
@@ -79,7 +80,7 @@ struct pypin_elf {
 	uint64_t syment;
 	uint64_t nsyms_max;            /* how many symbols the table can hold */
 	uint64_t nundef;               /* how many of the first may be undefined */
-	enum pypin_elf_status undef_status;   /* how nundef was found: OK, or BAD */
+	enum pypin_elf_status undef_status;   /* how nundef was found: OK, BAD or LARGE */
 
 	const char *str;               /* the dynamic string table (not copied) */
 	uint64_t strsz;
@@ -123,9 +124,11 @@ struct pypin_elf_sym {
 };
 
 /* Calls fn for each symbol that may be undefined: with DT_GNU_HASH those below
- * symoffset (the linker keeps every undefined symbol there), otherwise all of
- * them; never more than the table can hold.  fn returns non-zero to stop.
- * Returns 0, or a status on a bad table. */
+ * symoffset (the linker keeps every undefined symbol there), or all of them
+ * when the hash table hashes none; otherwise all of them; never more than the
+ * table can hold.  fn returns non-zero to stop.  Returns 0, or a status on a
+ * bad table, or PYPIN_ELF_LARGE when a library that hashes no symbol has more
+ * than a few thousand (elf.c: gnu_unhashed()). */
 enum pypin_elf_status pypin_elf_each_undefined(const struct pypin_elf *e,
 	int (*fn)(const struct pypin_elf_sym *sym, void *ctx), void *ctx);
 

@@ -34,6 +34,14 @@ static int count_python(const struct pypin_elf_sym *s, void *ctx)
 	return 0;
 }
 
+/* Undefined symbols of any name. */
+static int count_undefined(const struct pypin_elf_sym *s, void *ctx)
+{
+	if (!s->defined)
+		++*(unsigned *)ctx;
+	return 0;
+}
+
 /* The directory that holds this process's libc: /usr/lib/x86_64-linux-gnu on
  * Debian's x86-64, wherever it is elsewhere. */
 static void libc_dir(char *dir, size_t n)
@@ -62,6 +70,13 @@ static long inspect(const char *path, struct pypin_verdict *v, unsigned *nslow)
 		n = (long)pypin_elf_bytes_read(&e);
 		*nslow = 0;
 		ck_assert_int_eq(pypin_elf_each_undefined(&e, count_python, nslow), PYPIN_ELF_OK);
+		/* Every undefined symbol of the table is among those walked. */
+		unsigned walked = 0, all = 0;
+		ck_assert_int_eq(pypin_elf_each_undefined(&e, count_undefined, &walked),
+				 PYPIN_ELF_OK);
+		ck_assert_int_eq(pypin_elf_each_symbol(&e, count_undefined, &all), PYPIN_ELF_OK);
+		ck_assert_msg(walked == all, "%s: %u undefined symbols walked of %u", path,
+			      walked, all);
 		pypin_elf_close(&e);
 	}
 	close(fd);
@@ -137,6 +152,46 @@ START_TEST(tables_past_first_page)
 	ck_assert_int_eq(v.need, PYPIN_NEED_ANY);
 	ck_assert_uint_eq(v.nsyms, 2);
 	ck_assert_int_le(bytes, READ_BOUND);
+}
+END_TEST
+
+/* Libraries that export nothing hash no symbol: their undefined symbols lie
+ * past the GNU hash table's symoffset, and are all found, whether the table's
+ * size comes from DT_HASH (mod2) or from where the next table starts (mod1). */
+START_TEST(exports_nothing)
+{
+	static const char *const mods[] = {
+		FIXTURE("readbound/tst-noexport-mod1.so"),
+		FIXTURE("readbound/tst-noexport-mod2.so"),
+	};
+	struct pypin_verdict v;
+	unsigned nslow;
+
+	for (unsigned i = 0; i < 2; i++) {
+		long bytes = inspect(mods[i], &v, &nslow);
+		ck_assert_msg(v.need == PYPIN_NEED_ANY, "%s: no Py symbols found", mods[i]);
+		ck_assert_uint_eq(v.nsyms, 2);
+		ck_assert_str_eq(v.sym, "Py_Initialize");
+		ck_assert_uint_eq(nslow, 2);
+		ck_assert_int_le(bytes, READ_BOUND);
+	}
+}
+END_TEST
+
+/* One with more undefined symbols than the reader reads: it says so, rather
+ * than give a verdict it cannot stand behind, and stays within the bound. */
+START_TEST(exports_nothing_large)
+{
+	struct pypin_verdict v;
+	struct pypin_elf e;
+	int fd = open(FIXTURE("readbound/tst-noexport-mod3.so"), O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_int_eq(pypin_verdict(&e, PYPIN_SCAN_FULL, &v), PYPIN_ELF_LARGE);
+	ck_assert_int_le(pypin_elf_bytes_read(&e), READ_BOUND);
+	pypin_elf_close(&e);
+	close(fd);
 }
 END_TEST
 
@@ -227,6 +282,8 @@ Suite *readbound_suite(void)
 	tcase_add_test(tc, system_libraries);
 	tcase_add_test(tc, large_string_table);
 	tcase_add_test(tc, tables_past_first_page);
+	tcase_add_test(tc, exports_nothing);
+	tcase_add_test(tc, exports_nothing_large);
 	tcase_add_test(tc, defines_gnu_hash);
 	tcase_add_test(tc, defines_sysv_hash);
 	tcase_add_test(tc, defines_reads_little);

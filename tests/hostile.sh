@@ -229,4 +229,21 @@ for pair in "tst-plain-mod1.so tst-embed-nolink-mod1.so" "tst-embed-nolink-mod1.
 	fi
 done
 
+# A library that exports nothing (built with -fvisibility=hidden, a constructor
+# only) hashes no symbol: its GNU hash table's symoffset does not bound the
+# undefined symbols.  It fails without pypin and starts Python under it; with
+# more undefined symbols than the reader reads, the host gets what the plain
+# loader gives it.
+for mod in 1 2; do
+	NOEXP=$BUILD/readbound/tst-noexport-mod$mod.so
+	t_begin "a library that exports nothing ($mod): fails without pypin"
+	run $H -e none "$NOEXP"
+	expect_fail 'undefined symbol: Py_Initialize'
+	t_begin "a library that exports nothing ($mod): its constructor starts Python under pypin"
+	run_pypin $H -e none "$NOEXP"
+	expect_ok 'noexport: Python initialized: 1'
+done
+same_as_plain "a library that exports nothing, with more undefined symbols than are read" \
+	$H -e none "$BUILD/readbound/tst-noexport-mod3.so"
+
 t_end

@@ -24,3 +24,31 @@ $(B)/readbound/%.so: $(B)/readbound/%.c
 	$(CC) -O0 -fPIC -shared -Wl,-s -o $@ $<
 
 FIXTURES += $(B)/readbound/tst-bigtab-mod1.so $(B)/readbound/tst-bigtab-mod2.so
+
+# Libraries that export nothing (-fvisibility=hidden, a constructor only): the
+# GNU hash table hashes no symbol, so its symoffset says nothing of where the
+# undefined symbols end.  The constructor starts Python and says so.
+#   tst-noexport-mod1.so  GNU hash only
+#   tst-noexport-mod2.so  GNU and SysV hash (the table's size from DT_HASH)
+#   tst-noexport-mod3.so  more undefined symbols than the reader reads
+$(B)/readbound/tst-noexport.c: tests/readbound.mk | $(B)
+	mkdir -p $(@D)
+	printf '%s\n' '#include <stdio.h>' 'extern void Py_Initialize(void);' \
+		'extern int Py_IsInitialized(void);' \
+		'__attribute__((constructor)) static void init(void)' \
+		'{ Py_Initialize(); printf("noexport: Python initialized: %d\n", Py_IsInitialized()); fflush(stdout); }' > $@
+$(B)/readbound/tst-noexport-mod3.c: tests/readbound.mk | $(B)
+	mkdir -p $(@D)
+	awk 'BEGIN { for (i = 0; i < 1500; i++) printf "extern void ext_%04d(void);\n", i; \
+		print "extern void Py_Initialize(void);"; \
+		print "__attribute__((constructor)) static void init(void) { Py_Initialize();"; \
+		for (i = 0; i < 1500; i++) printf "ext_%04d();\n", i; print "}" }' > $@
+$(B)/readbound/tst-noexport-mod1.so: $(B)/readbound/tst-noexport.c
+	$(CC) -O1 -fPIC -shared -fvisibility=hidden -Wl,--hash-style=gnu -o $@ $<
+$(B)/readbound/tst-noexport-mod2.so: $(B)/readbound/tst-noexport.c
+	$(CC) -O1 -fPIC -shared -fvisibility=hidden -Wl,--hash-style=both -o $@ $<
+$(B)/readbound/tst-noexport-mod3.so: $(B)/readbound/tst-noexport-mod3.c
+	$(CC) -O0 -fPIC -shared -fvisibility=hidden -Wl,--hash-style=gnu -o $@ $<
+
+FIXTURES += $(B)/readbound/tst-noexport-mod1.so $(B)/readbound/tst-noexport-mod2.so \
+	$(B)/readbound/tst-noexport-mod3.so
