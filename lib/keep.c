@@ -21,18 +21,6 @@
 #define PYPIN_KEEP_NAME_OF(id, name) name,
 static const char *const fn_names[PYPIN_KEEP_NFN] = { PYPIN_KEEP_FNS(PYPIN_KEEP_NAME_OF) };
 
-static int mark_fn(const struct pypin_elf_sym *s, void *ctx)
-{
-	unsigned char *found = ctx;
-
-	if (!s->defined || (s->bind != STB_GLOBAL && s->bind != STB_WEAK))
-		return 0;
-	for (int i = 0; i < PYPIN_KEEP_NFN; i++)
-		if (fn_names[i] && strcmp(s->name, fn_names[i]) == 0)
-			found[i] = 1;
-	return 0;
-}
-
 int pypin_keep_fits(const char *path, char *sym, size_t symsz)
 {
 	unsigned char found[PYPIN_KEEP_NFN] = { 0 };
@@ -42,18 +30,23 @@ int pypin_keep_fits(const char *path, char *sym, size_t symsz)
 	if (fd < 0)
 		return -1;
 	if (pypin_elf_open(&e, fd) == PYPIN_ELF_OK) {
-		if (pypin_elf_each_symbol(&e, mark_fn, found) == PYPIN_ELF_OK) {
-			rc = 0;
-			for (int i = 0; rc == 0 && i < PYPIN_KEEP_KEEP_NEEDED; i++)
-				if (!found[i]) {
-					snprintf(sym, symsz, "%s", fn_names[i]);
-					rc = 1;
-				}
-			if (rc == 0 && !found[PYPIN_KEEP_CURRENT_OLD] &&
-			    !found[PYPIN_KEEP_CURRENT_NEW]) {
-				snprintf(sym, symsz, "%s", fn_names[PYPIN_KEEP_CURRENT_NEW]);
+		/* One lookup per name through the hash table, not a walk of the
+		 * libpython's thousands of symbols. */
+		rc = 0;
+		for (int i = 0; rc == 0 && i < PYPIN_KEEP_NFN; i++) {
+			int d = fn_names[i] ? pypin_elf_defines(&e, fn_names[i]) : 0;
+			if (d < 0)
+				rc = -1;
+			found[i] = d > 0;
+		}
+		for (int i = 0; rc == 0 && i < PYPIN_KEEP_KEEP_NEEDED; i++)
+			if (!found[i]) {
+				snprintf(sym, symsz, "%s", fn_names[i]);
 				rc = 1;
 			}
+		if (rc == 0 && !found[PYPIN_KEEP_CURRENT_OLD] && !found[PYPIN_KEEP_CURRENT_NEW]) {
+			snprintf(sym, symsz, "%s", fn_names[PYPIN_KEEP_CURRENT_NEW]);
+			rc = 1;
 		}
 		pypin_elf_close(&e);
 	}
