@@ -969,3 +969,150 @@ int pypin_elf_defines(const struct pypin_elf *e, const char *name)
 	struct lookup l = { name, 0 };
 	return pypin_elf_each_symbol(e, lookup_cb, &l) == PYPIN_ELF_OK ? l.found : -1;
 }
+
+/* --- A loaded object's tables, in memory ------------------------------- */
+
+struct image_find {
+	uintptr_t addr;
+	uintptr_t base;
+	const ElfW(Phdr) *phdr;
+	unsigned phnum;
+};
+
+static int image_cb(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+	struct image_find *f = ctx;
+
+	(void)size;
+	for (unsigned i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && f->addr >= start && f->addr - start < ph->p_memsz) {
+			f->base = info->dlpi_addr;
+			f->phdr = info->dlpi_phdr;
+			f->phnum = info->dlpi_phnum;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The readable PT_LOAD of f that holds [a, a + len), as [*lo, *hi). */
+static int image_load(const struct image_find *f, uintptr_t a, uintptr_t len,
+	uintptr_t *lo, uintptr_t *hi)
+{
+	for (unsigned i = 0; i < f->phnum; i++) {
+		const ElfW(Phdr) *ph = &f->phdr[i];
+		uintptr_t start = f->base + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_R) && a >= start &&
+		    len <= ph->p_filesz && a - start <= ph->p_filesz - len) {
+			*lo = start;
+			*hi = start + ph->p_filesz;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* A table's address from its dynamic entry: glibc adds the load address to
+ * these entries in place (on most machines), other loaders do not; an entry
+ * below the load address is taken as not yet adjusted. */
+static uintptr_t image_addr(const struct image_find *f, uintptr_t v)
+{
+	return f->base != 0 && v >= f->base ? v : f->base + v;
+}
+
+int pypin_elf_image_of(struct pypin_elf_image *m, const void *addr)
+{
+	struct image_find f = { (uintptr_t)addr, 0, NULL, 0 };
+	const ElfW(Dyn) *dyn = NULL;
+	uintptr_t ndyn = 0, lo, hi, gnu = 0, sym = 0, str = 0, ver = 0;
+
+	memset(m, 0, sizeof *m);
+	if (!addr || dl_iterate_phdr(image_cb, &f) != 1)
+		return -1;
+	for (unsigned i = 0; i < f.phnum; i++)
+		if (f.phdr[i].p_type == PT_DYNAMIC) {
+			dyn = (const ElfW(Dyn) *)(f.base + f.phdr[i].p_vaddr);
+			ndyn = f.phdr[i].p_memsz / sizeof *dyn;
+		}
+	if (!dyn)
+		return -1;
+	for (uintptr_t i = 0; i < ndyn && dyn[i].d_tag != DT_NULL; i++) {
+		uintptr_t v = dyn[i].d_un.d_ptr;
+		switch (dyn[i].d_tag) {
+		case DT_GNU_HASH: gnu = image_addr(&f, v); break;
+		case DT_SYMTAB: sym = image_addr(&f, v); break;
+		case DT_STRTAB: str = image_addr(&f, v); break;
+		case DT_STRSZ: m->strsz = v; break;
+		case DT_VERSYM: ver = image_addr(&f, v); break;
+		default: break;
+		}
+	}
+	/* Everything in the PT_LOAD that holds the symbols, as linkers lay it
+	 * out; anything else is looked up by the loader instead. */
+	if (!gnu || !sym || !str || m->strsz == 0 ||
+	    image_load(&f, sym, sizeof(ElfW(Sym)), &lo, &hi) != 0 ||
+	    gnu < lo || hi - gnu < 16 || str < lo || m->strsz > hi - str ||
+	    (ver && (ver < lo || ver > hi)))
+		return -1;
+	const uint32_t *h = (const uint32_t *)gnu;
+	uintptr_t bloom = gnu + 16, buckets = bloom + (uintptr_t)h[2] * sizeof(ElfW(Addr));
+	if (h[0] == 0 || h[2] == 0 || (h[2] & (h[2] - 1)) != 0 || h[2] > (hi - bloom) /
+	    sizeof(ElfW(Addr)) || buckets > hi || h[0] > (hi - buckets) / 4)
+		return -1;
+	m->lo = lo;
+	m->hi = hi;
+	m->gnu_hash = h;
+	m->buckets = (const uint32_t *)buckets;
+	m->chains = m->buckets + h[0];
+	m->symtab = (const void *)sym;
+	m->str = (const char *)str;
+	m->versym = ver ? (const uint16_t *)ver : NULL;
+	m->nsyms = (hi - sym) / sizeof(ElfW(Sym));
+	/* A chain entry past the end of the PT_LOAD ends the walk too. */
+	uintptr_t nchain = (hi - (uintptr_t)m->chains) / 4;
+	if (h[1] + (uint64_t)nchain < m->nsyms)
+		m->nsyms = h[1] + (uint64_t)nchain;
+	if (m->versym && (uintptr_t)(m->versym + m->nsyms) > hi)
+		m->nsyms = (hi - ver) / 2;
+	return 0;
+}
+
+int pypin_elf_image_defines(const struct pypin_elf_image *m, const char *name)
+{
+	const ElfW(Sym) *syms = m->symtab;
+	const uint32_t *h = m->gnu_hash;
+	const unsigned char *c = (const unsigned char *)name;
+	uint32_t hash = 5381;
+
+	if (!h)
+		return 0;
+	for (; *c; c++)
+		hash = hash * 33 + *c;
+	size_t len = (size_t)(c - (const unsigned char *)name);
+	/* No bloom filter: nearly every name asked is defined, which the filter
+	 * cannot tell faster than the bucket. */
+	uint32_t i = m->buckets[hash % h[0]];
+	if (i < h[1])
+		return 0;
+	for (; i < m->nsyms; i++) {
+		uint32_t chain = m->chains[i - h[1]];
+		if ((chain | 1) == (hash | 1)) {
+			const ElfW(Sym) *s = &syms[i];
+			unsigned char bind = ELF32_ST_BIND(s->st_info);
+			unsigned char type = ELF32_ST_TYPE(s->st_info);
+			if (s->st_shndx != SHN_UNDEF && s->st_value != 0 &&
+			    (bind == STB_GLOBAL || bind == STB_WEAK || bind == STB_GNU_UNIQUE) &&
+			    (type == STT_FUNC || type == STT_OBJECT || type == STT_NOTYPE ||
+			     type == STT_GNU_IFUNC) &&
+			    (!m->versym || !(m->versym[i] & 0x8000)) &&
+			    s->st_name < m->strsz && m->strsz - s->st_name > len &&
+			    memcmp(m->str + s->st_name, name, len + 1) == 0)
+				return 1;
+		}
+		if (chain & 1)
+			return 0;
+	}
+	return 0;
+}

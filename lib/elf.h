@@ -147,6 +147,30 @@ enum pypin_elf_status pypin_elf_each_symbol(const struct pypin_elf *e,
  * -1 on a bad table. */
 int pypin_elf_defines(const struct pypin_elf *e, const char *name);
 
+/* A loaded object's own dynamic symbol table, read in memory where the loader
+ * mapped it (no file is read).  Filled by pypin_elf_image_of(). */
+struct pypin_elf_image {
+	uintptr_t lo, hi;              /* the readable PT_LOAD that holds the tables */
+	const uint32_t *gnu_hash;      /* the GNU hash table's header */
+	const uint32_t *buckets, *chains;
+	const void *symtab;
+	const char *str;
+	uint64_t strsz;
+	const uint16_t *versym;        /* NULL when the object has no versions */
+	uint64_t nsyms;                /* symbols the table can hold in that PT_LOAD */
+};
+
+/* Finds the loaded object that holds the address addr and its tables, which
+ * must be a GNU hash table, the symbols and the strings, all in one readable
+ * PT_LOAD.  Returns 0, or -1 (then look names up another way).  The result is
+ * valid while the object stays loaded. */
+int pypin_elf_image_of(struct pypin_elf_image *m, const void *addr);
+
+/* Whether the loaded object m defines name as the loader binds to it with no
+ * version asked (a global, weak or unique definition with a value, of a
+ * version not hidden): 1, or 0 when it does not or the table cannot tell. */
+int pypin_elf_image_defines(const struct pypin_elf_image *m, const char *name);
+
 /* Translates the virtual address range [vaddr, vaddr + len) to a file offset
  * through the PT_LOAD that holds it.  Returns 0 and sets *off, or -1. */
 int pypin_elf_vaddr_to_off(const struct pypin_elf *e, uint64_t vaddr, uint64_t len,

@@ -128,6 +128,8 @@ struct unresolved {
 	char *sym;
 	size_t symsz;
 	int found;
+	int have_image;
+	struct pypin_elf_image image;
 };
 
 static int unresolved_cb(const struct pypin_elf_sym *s, void *ctx)
@@ -135,6 +137,7 @@ static int unresolved_cb(const struct pypin_elf_sym *s, void *ctx)
 	struct unresolved *u = ctx;
 
 	if (s->defined || s->bind != STB_GLOBAL || !pypin_is_python_symbol(s->name) ||
+	    (u->have_image && pypin_elf_image_defines(&u->image, s->name)) ||
 	    dlsym(RTLD_DEFAULT, s->name))
 		return 0;
 	snprintf(u->sym, u->symsz, "%s", s->name);
@@ -144,10 +147,18 @@ static int unresolved_cb(const struct pypin_elf_sym *s, void *ctx)
 
 int pypin_libpython_unresolved(const struct pypin_elf *plugin, char *sym, size_t symsz)
 {
-	struct unresolved u = { sym, symsz, 0 };
+	struct unresolved u = { sym, symsz, 0, 0, { 0 } };
 
-	/* In the plugin's own order, with no list to sort: this runs for every
-	 * extension module the interpreter imports. */
+	/* Most names are looked up in the hash table of the object that
+	 * defines Py_IsInitialized for the global scope (the pinned libpython,
+	 * or the program that has Python linked in), in memory: a definition
+	 * there is one the loader finds.  A name it lacks is asked of the
+	 * loader, which searches all of the global scope.  That lookup through
+	 * dlsym() costs several times more, and this runs for every extension
+	 * module the interpreter imports.  The object is found anew on each
+	 * call: a Python the host made global itself may be unloaded later. */
+	u.have_image = pypin_elf_image_of(&u.image, dlsym(RTLD_DEFAULT, "Py_IsInitialized")) == 0;
+	/* In the plugin's own order, with no list to sort. */
 	if (pypin_elf_each_python_undefined(plugin, unresolved_cb, &u) != PYPIN_ELF_OK)
 		return -1;
 	return u.found;

@@ -19,8 +19,8 @@ int pypin_libpython_identify(const char *path, char *tag, size_t tagsz, char *so
 /* The first undefined Py symbol of plugin (in its symbol table) that nothing in
  * the process's global scope defines, as the loader would resolve it once
  * Python is global: 1 with it in sym, 0 when all are defined, -1 when the
- * plugin cannot be read.  A failed lookup leaves a dlerror() message behind:
- * the caller clears it. */
+ * plugin cannot be read.  A failed lookup may leave a dlerror() message
+ * behind, whatever the result: the caller clears it. */
 int pypin_libpython_unresolved(const struct pypin_elf *plugin, char *sym, size_t symsz);
 
 /* The first undefined Py symbol of plugin that the libpython at path does not

@@ -298,8 +298,9 @@ static int names_no_version(const struct pypin_verdict *v)
 
 /* For a library that names no X.Y, loaded once Python is pinned: whether a
  * Py symbol it needs is defined nowhere in the global scope, where the loader
- * will look for it (asked of the loader, not of the file: the check runs for
- * every extension module the interpreter imports).  Writes the refusal: the
+ * will look for it (asked of the memory the loader mapped, and of the loader,
+ * not of a file: the check runs for every extension module the interpreter
+ * imports).  Writes the refusal: the
  * plain loader would fail at dlopen (RTLD_NOW) or kill the host at the call
  * (RTLD_LAZY), naming the symbol only.  When the library cannot be read, the
  * loader has its say. */
@@ -309,11 +310,7 @@ static int lacks(const struct pin *p, const struct pypin_elf *e, const char *pat
 	char sym[PYPIN_NAME_MAX], ver[PYPIN_TAG_MAX];
 	int rc = pypin_libpython_unresolved(e, sym, sizeof sym);
 
-	if (rc != 0) {
-		pypin_real_dlerror()();       /* the failed lookup's: not the host's */
-		if (rc < 0)
-			return 0;
-	}
+	pypin_real_dlerror()();               /* a failed lookup's: not the host's */
 	if (rc != 1)
 		return 0;
 	snprintf(msg, msgsz, "pypin: %s needs %s, but this process already runs Python %s (%s), "

@@ -20,6 +20,7 @@
 
 #include "check_pypin.h"
 #include "elf.h"
+#include "libpython.h"
 #include "verdict.h"
 
 #define READ_BOUND (64 * 1024)
@@ -273,6 +274,114 @@ START_TEST(defines_reads_little)
 }
 END_TEST
 
+struct image_agree {
+	const struct pypin_elf_image *m;
+	void *handle;                  /* where dlsym() looks the names up */
+	unsigned defined, found, wrong;
+	char first_wrong[256];
+};
+
+/* A name the image says is defined must be one the loader finds: the check
+ * after pinning skips dlsym() for it. */
+static int check_image(const struct pypin_elf_sym *s, void *ctx)
+{
+	struct image_agree *a = ctx;
+
+	if (!s->defined || (s->bind != STB_GLOBAL && s->bind != STB_WEAK))
+		return 0;
+	a->defined++;
+	if (pypin_elf_image_defines(a->m, s->name) != 1)
+		return 0;
+	a->found++;
+	if (!dlsym(a->handle, s->name) && a->wrong++ == 0)
+		snprintf(a->first_wrong, sizeof a->first_wrong, "%s", s->name);
+	return 0;
+}
+
+/* Looks up every definition of the file at path in its loaded image, which
+ * holds addr; returns how many were found there, of *defined. */
+static unsigned image_agrees(const char *path, const void *addr, void *handle,
+	unsigned *defined)
+{
+	struct pypin_elf_image m;
+	struct pypin_elf e;
+	struct image_agree a = { &m, handle, 0, 0, 0, "" };
+	int fd = open(path, O_RDONLY);
+
+	ck_assert_msg(fd >= 0, "open %s: %s", path, strerror(errno));
+	ck_assert_int_eq(pypin_elf_image_of(&m, addr), 0);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_int_eq(pypin_elf_each_symbol(&e, check_image, &a), PYPIN_ELF_OK);
+	ck_assert_msg(a.wrong == 0, "%s: %u names found in memory that dlsym() does not find, "
+		      "first %s", path, a.wrong, a.first_wrong);
+	ck_assert_int_eq(pypin_elf_image_defines(&m, "PyNoSuchFunction_ForPypin"), 0);
+	ck_assert_int_eq(pypin_elf_image_defines(&m, ""), 0);
+	pypin_elf_close(&e);
+	close(fd);
+	ck_assert_uint_gt(a.defined, 0);
+	*defined = a.defined;
+	return a.found;
+}
+
+/* The in-memory lookup of the check after pinning: libc (with symbol
+ * versions, hidden ones among them) and a libpython (without): what it finds
+ * the loader finds, and in a libpython it finds every definition. */
+START_TEST(image_lookup)
+{
+	char libc[PATH_MAX];
+	Dl_info info;
+	unsigned defined;
+	int local;
+
+	ck_assert_int_ne(dladdr((void *)printf, &info), 0);
+	snprintf(libc, sizeof libc, "%s", info.dli_fname);
+	ck_assert_uint_gt(image_agrees(libc, (void *)printf, RTLD_DEFAULT, &defined), 1000);
+
+	struct pypin_elf_image m;
+	ck_assert_int_eq(pypin_elf_image_of(&m, NULL), -1);
+	ck_assert_int_eq(pypin_elf_image_of(&m, &local), -1);
+	ck_assert_int_eq(pypin_elf_image_defines(&m, "printf"), 0);
+
+	if (!*PYPIN_DEFAULT_LIBPYTHON)
+		return;
+	void *h = dlopen(PYPIN_DEFAULT_LIBPYTHON, RTLD_NOW | RTLD_LOCAL);
+	ck_assert_msg(h != NULL, "%s", dlerror());
+	void *fn = dlsym(h, "Py_IsInitialized");
+	ck_assert_ptr_nonnull(fn);
+	struct pypin_elf_image py;
+	ck_assert_int_eq(pypin_elf_image_of(&py, fn), 0);
+	ck_assert_int_eq(pypin_elf_image_defines(&py, "Py_IsInitialized"), 1);
+	ck_assert_int_eq(pypin_elf_image_defines(&py, "PyLong_FromLong"), 1);
+	unsigned found = image_agrees(PYPIN_DEFAULT_LIBPYTHON, fn, h, &defined);
+	ck_assert_uint_gt(found, 1000);
+	ck_assert_uint_eq(found, defined);
+}
+END_TEST
+
+/* The check after pinning looks names up in the object Python lives in, then
+ * asks the loader: a name another global library defines is resolved, and
+ * one nothing defines is named. */
+START_TEST(unresolved_elsewhere)
+{
+	struct pypin_elf e;
+	char sym[256] = "";
+	int fd = open(FIXTURE("readbound/tst-extra-mod2.so"), O_RDONLY);
+
+	if (!*PYPIN_DEFAULT_LIBPYTHON)
+		return;
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_msg(dlopen(PYPIN_DEFAULT_LIBPYTHON, RTLD_NOW | RTLD_GLOBAL), "%s", dlerror());
+	ck_assert_int_eq(pypin_libpython_unresolved(&e, sym, sizeof sym), 1);
+	ck_assert_str_eq(sym, "PyPypinExtra_Value");
+	ck_assert_msg(dlopen(FIXTURE("readbound/tst-extra-mod1.so"), RTLD_NOW | RTLD_GLOBAL),
+		      "%s", dlerror());
+	ck_assert_int_eq(pypin_libpython_unresolved(&e, sym, sizeof sym), 0);
+	pypin_elf_close(&e);
+	close(fd);
+}
+END_TEST
+
 Suite *readbound_suite(void)
 {
 	Suite *s = suite_create("readbound");
@@ -287,6 +396,8 @@ Suite *readbound_suite(void)
 	tcase_add_test(tc, defines_gnu_hash);
 	tcase_add_test(tc, defines_sysv_hash);
 	tcase_add_test(tc, defines_reads_little);
+	tcase_add_test(tc, image_lookup);
+	tcase_add_test(tc, unresolved_elsewhere);
 	suite_add_tcase(s, tc);
 	return s;
 }

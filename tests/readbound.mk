@@ -52,3 +52,17 @@ $(B)/readbound/tst-noexport-mod3.so: $(B)/readbound/tst-noexport-mod3.c
 
 FIXTURES += $(B)/readbound/tst-noexport-mod1.so $(B)/readbound/tst-noexport-mod2.so \
 	$(B)/readbound/tst-noexport-mod3.so
+
+# The check after pinning: a Py name defined by another global library than
+# the one Python lives in (mod1), and a plugin that needs it (mod2).
+$(B)/readbound/tst-extra-mod1.so: tests/readbound.mk | $(B)
+	mkdir -p $(@D)
+	printf 'int PyPypinExtra_Value(void) { return 42; }\n' | \
+		$(CC) -O1 -fPIC -shared -o $@ -x c -
+$(B)/readbound/tst-extra-mod2.so: tests/readbound.mk | $(B)
+	mkdir -p $(@D)
+	printf '%s\n' 'extern int Py_IsInitialized(void), PyPypinExtra_Value(void);' \
+		'int extra_run(void) { return Py_IsInitialized() + PyPypinExtra_Value(); }' | \
+		$(CC) -O1 -fPIC -shared -o $@ -x c -
+
+FIXTURES += $(B)/readbound/tst-extra-mod1.so $(B)/readbound/tst-extra-mod2.so
