@@ -417,7 +417,10 @@ static enum pypin_elf_status find_strtab(struct pypin_elf *e, uint64_t off)
 }
 
 static enum pypin_elf_status sym_count(const struct pypin_elf *e, int all, uint64_t *count);
-static enum pypin_elf_status gnu_unhashed(const struct pypin_elf *e, uint64_t *count);
+static enum pypin_elf_status gnu_header(const struct pypin_elf *e, uint32_t hdr[4],
+	uint64_t *buckets);
+static enum pypin_elf_status gnu_unhashed(struct pypin_elf *e, const uint64_t tab[NTABS],
+	uint64_t buckets, uint32_t nbuckets);
 
 enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 	struct pypin_elf_buf *buf, const struct stat *st)
@@ -494,21 +497,26 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 		goto fail;
 	}
 	/* The symbols cannot reach past the file bytes of the segment that holds
-	 * the table, nor into the table a linker placed next after it: .dynstr
-	 * (GNU ld, gold), .gnu.version (lld), or another the dynamic section
-	 * names.  Without a count from a hash table, that is the count, as tools
-	 * that read the dynamic section without section headers count it. */
+	 * the table, nor, in the common layout in which .dynstr directly follows
+	 * .dynsym, into the strings. */
 	const struct pypin_elf_load *l = symtab != PYPIN_ELF_NONE ? load_of(e, symtab) : NULL;
 	if (l) {
 		e->nsyms_max = (l->filesz - (symtab - l->vaddr)) / e->syment;
-		for (unsigned i = 0; i < NTABS; i++)
-			if (tab[i] != PYPIN_ELF_NONE && tab[i] > symtab &&
-			    (tab[i] - symtab) / e->syment < e->nsyms_max)
-				e->nsyms_max = (tab[i] - symtab) / e->syment;
+		if (strtab != PYPIN_ELF_NONE && strtab > symtab &&
+		    (strtab - symtab) / e->syment < e->nsyms_max)
+			e->nsyms_max = (strtab - symtab) / e->syment;
 	}
 	/* How many symbols may be undefined, from the hash table's header, once
 	 * (a bad header fails the walks of the symbols, not the open). */
-	if ((e->undef_status = sym_count(e, 0, &e->nundef)) != PYPIN_ELF_OK)
+	uint64_t buckets = PYPIN_ELF_NONE;
+	uint32_t hdr[4];
+	if (e->symtab_off != PYPIN_ELF_NONE && e->gnu_hash_off != PYPIN_ELF_NONE) {
+		if ((e->undef_status = gnu_header(e, hdr, &buckets)) == PYPIN_ELF_OK)
+			e->nundef = hdr[1] < e->nsyms_max ? hdr[1] : e->nsyms_max;
+	} else {
+		e->undef_status = sym_count(e, 0, &e->nundef);
+	}
+	if (e->undef_status != PYPIN_ELF_OK)
 		e->nundef = 0;
 	/* Tables that end in the first 60 KiB are read with one more pread, which
 	 * costs less than mapping them; others are mapped. */
@@ -526,11 +534,12 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 	}
 	if ((s = find_strtab(e, str_off)) != PYPIN_ELF_OK)
 		goto fail;
-	if (e->undef_status == PYPIN_ELF_OK && e->gnu_hash_off != PYPIN_ELF_NONE &&
-	    e->nundef < e->nsyms_max && gnu_unhashed(e, &e->nundef) != PYPIN_ELF_OK) {
-		e->undef_status = PYPIN_ELF_LARGE;
+	/* A GNU hash table that hashes no symbol (gnu_unhashed()): in any other
+	 * library one of its first buckets names one. */
+	if (e->undef_status == PYPIN_ELF_OK && buckets != PYPIN_ELF_NONE &&
+	    e->nundef < e->nsyms_max &&
+	    (e->undef_status = gnu_unhashed(e, tab, buckets, hdr[0])) != PYPIN_ELF_OK)
 		e->nundef = 0;
-	}
 	return PYPIN_ELF_OK;
 fail:
 	pypin_elf_close(e);
@@ -669,8 +678,11 @@ static enum pypin_elf_status unhashed_nsyms(const struct pypin_elf *e, uint64_t 
  * among them.  But a library that exports nothing (only a constructor, built
  * with -fvisibility=hidden) hashes no symbol at all: every bucket is 0 and
  * symoffset may be 1, while its undefined symbols fill the table after it.
- * When no bucket names a symbol, *count becomes the whole table's size.  In
- * any other library the first buckets read already name one.
+ * When no bucket names a symbol, e->nundef becomes the whole table's size:
+ * DT_HASH's nchain when there is one, else up to the table a linker placed
+ * next after the symbols: .dynstr (GNU ld, gold), .gnu.version (lld), or
+ * another the dynamic section names (tab), as tools that read the dynamic
+ * section without section headers count them.
  *
  * A table of more than UNHASHED_MAX such symbols is not read: the result is
  * PYPIN_ELF_LARGE, the library passes through, and the host gets exactly what
@@ -681,19 +693,29 @@ static enum pypin_elf_status unhashed_nsyms(const struct pypin_elf *e, uint64_t 
  * above symoffset are not seen, which again leaves the host with the plain
  * loader's result; finding them would mean reading every symbol of every
  * library, which the read bound rules out. */
-static enum pypin_elf_status gnu_unhashed(const struct pypin_elf *e, uint64_t *count)
+static enum pypin_elf_status gnu_unhashed(struct pypin_elf *e, const uint64_t tab[NTABS],
+	uint64_t buckets, uint32_t nbuckets)
 {
-	uint32_t hdr[4];
-	uint64_t buckets, nsyms;
+	const uint64_t symtab = tab[T_SYMTAB];
+	uint64_t nsyms;
 
-	if (gnu_header(e, hdr, &buckets) != PYPIN_ELF_OK)
-		return PYPIN_ELF_BAD;
-	for (uint64_t i = 0; i < hdr[0]; i += CHUNK) {
-		uint64_t n = hdr[0] - i < CHUNK ? hdr[0] - i : CHUNK;
+	uint32_t b;
+
+	/* Small libraries, whose first bucket is often empty: in the first bytes
+	 * read, looked at in place. */
+	if (nbuckets <= CHUNK && buckets + nbuckets * 4 <= e->buf->head_len) {
+		for (uint32_t i = 0; i < nbuckets; i++) {
+			memcpy(&b, e->buf->head + buckets + i * 4, 4);
+			if (b != 0)
+				return PYPIN_ELF_OK;
+		}
+		nbuckets = 0;
+	}
+	for (uint64_t i = 0; i < nbuckets; i += CHUNK) {
+		uint64_t n = nbuckets - i < CHUNK ? nbuckets - i : CHUNK;
 		if (i >= UNHASHED_MAX)
 			return PYPIN_ELF_LARGE;   /* so many empty buckets: not a linker's */
 		const unsigned char *p = at(e, buckets + i * 4, n * 4);
-		uint32_t b;
 		if (!p)
 			return PYPIN_ELF_BAD;
 		for (uint64_t j = 0; j < n; j++) {
@@ -702,12 +724,18 @@ static enum pypin_elf_status gnu_unhashed(const struct pypin_elf *e, uint64_t *c
 				return PYPIN_ELF_OK;
 		}
 	}
+	for (unsigned i = 0; i < NTABS; i++)
+		if (tab[i] != PYPIN_ELF_NONE && tab[i] > symtab &&
+		    (tab[i] - symtab) / e->syment < e->nsyms_max)
+			e->nsyms_max = (tab[i] - symtab) / e->syment;
+	if (e->nundef > e->nsyms_max)
+		e->nundef = e->nsyms_max;
 	if (unhashed_nsyms(e, &nsyms) != PYPIN_ELF_OK)
 		return PYPIN_ELF_BAD;
 	if (nsyms > UNHASHED_MAX)
 		return PYPIN_ELF_LARGE;
-	if (nsyms > *count)
-		*count = nsyms;
+	if (nsyms > e->nundef)
+		e->nundef = nsyms;
 	return PYPIN_ELF_OK;
 }
 
