@@ -386,6 +386,25 @@ START_TEST(what_the_loader_ignores)
 }
 END_TEST
 
+/* A GNU hash table that hashes no symbol (every bucket 0, symoffset 1), as a
+ * library that exports nothing has: the undefined Py symbols past symoffset
+ * are found, the table's size taken from where the strings start. */
+START_TEST(hash_table_hashes_nothing)
+{
+	struct blob b = slurp(NOLINK);
+	struct pypin_verdict v;
+	uint32_t *h = (uint32_t *)(b.p + find_dyn(b, DT_GNU_HASH)->d_un.d_ptr);
+	uint32_t *buckets = h + 4 + h[2] * (sizeof(ElfW(Addr)) / 4);
+
+	ck_assert_uint_gt(h[1], 1);
+	memset(buckets, 0, h[0] * sizeof *buckets);
+	h[1] = 1;
+	ck_assert_int_eq(scan_path(spill(b.p, b.n), &v), PYPIN_ELF_OK);
+	ck_assert_int_eq(v.need, PYPIN_NEED_ANY);
+	free(b.p);
+}
+END_TEST
+
 START_TEST(bad_strings_are_skipped)
 {
 	struct blob b = slurp(EMBED);
@@ -453,6 +472,7 @@ Suite *elf_suite(void)
 	tcase_add_test(tc, truncated_everywhere);
 	tcase_add_test(tc, corrupt_headers_and_tables);
 	tcase_add_test(tc, what_the_loader_ignores);
+	tcase_add_test(tc, hash_table_hashes_nothing);
 	tcase_add_test(tc, bad_strings_are_skipped);
 	tcase_add_test(tc, unterminated_string);
 	tcase_add_test(tc, vaddr_translation_checks_overflow);
