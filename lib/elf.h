@@ -4,7 +4,7 @@
  * whatever the size of the file: the ELF header and program headers (one
  * pread(2) of the file's first page), the dynamic section (one pread of its
  * size), and the dynamic symbol, string and hash tables: with one more pread
- * when they end in the first 32 KiB, as in most libraries, otherwise through
+ * when they end in the first 60 KiB, as in most libraries, otherwise through
  * a read-only mapping of the part of the file that holds them, of which only
  * what is asked for is looked at — the names of the dynamic section, two bytes
  * of each undefined symbol's name and the full name only of a Py/_Py
