@@ -643,7 +643,10 @@ static enum pypin_elf_status gnu_header(const struct pypin_elf *e, uint32_t hdr[
 {
 	uint64_t off = e->gnu_hash_off;
 
-	if (rd(e, hdr, 4 * sizeof hdr[0], off) != 0)
+	/* Read for every library: in the first bytes read, copied in place. */
+	if (off <= e->buf->head_len && e->buf->head_len - off >= 4 * sizeof hdr[0])
+		memcpy(hdr, e->buf->head + off, 4 * sizeof hdr[0]);
+	else if (rd(e, hdr, 4 * sizeof hdr[0], off) != 0)
 		return PYPIN_ELF_BAD;
 	uint64_t nbuckets = hdr[0], bloom = hdr[2];
 	*buckets = off + 4 * sizeof hdr[0] + bloom * sizeof(ElfW(Addr));
