@@ -1,15 +1,23 @@
 # Shared helpers for pypin's integration tests (POSIX sh, sourced).
 #
 # A test script sources this file, calls `t_begin NAME` ... `t_pass` / `t_fail MSG`
-# for each case, and ends with `t_end`, which prints a summary line
-# "NAME: N passed, N failed[, N skipped]" and exits 0 (all passed), 1 (a failure)
-# or 77 (everything skipped).
+# / `t_skip WHY` for each case, and ends with `t_end`, which prints a summary
+# line "NAME: N passed, N failed[, N skipped]" and exits 0 (all passed), 1 (a
+# failure) or 77 (everything skipped).
+#
+# No case can vanish: a case opened by t_begin and not recorded by the time the
+# next one opens, or by t_end, is a FAIL; so is a result recorded with no case
+# open (a second result for one case), a suite that records no case at all, and
+# a suite that stops before t_end (it still prints a summary line).
 #
 # Variables a script may rely on:
 #   TOP        the source tree
 #   BUILD      tests/build (fixtures built by `make check`)
-#   LIBPYPIN   the library under test (defaults to the build tree's)
+#   LIBPYPIN   the library under test (defaults to the build tree's); always a
+#              path LD_PRELOAD can hold (see below)
 #   T_TIMEOUT  seconds a single command may take before it counts as hung
+#   T_WRAPPER  $TEST_WRAPPER (e.g. "valgrind -q"): run and run_pypin put it
+#              right before the host, after any `env` and its settings
 
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 BUILD=${BUILD:-$TOP/tests/build}
@@ -17,10 +25,10 @@ LIBPYPIN=${LIBPYPIN:-$TOP/preload/libpypin.so}
 T_TIMEOUT=${T_TIMEOUT:-120}
 T_WRAPPER=${TEST_WRAPPER:-}
 
-t_passed=0 t_failed=0 t_skipped=0 t_name=
+t_passed=0 t_failed=0 t_skipped=0 t_name= t_open= t_ended=
 t_suite=$(basename "$0" .sh)
 t_out=$(mktemp -d "${TMPDIR:-/tmp}/pypin-test.XXXXXX")
-trap 'rm -rf "$t_out"' EXIT
+trap t_exit EXIT
 
 # Never inherit a pypin from the caller: each case says whether it wants one.
 unset LD_PRELOAD PYPIN_DEBUG PYPIN_DISABLE PYPIN_LIBPYTHON PYPIN_PYTHON
@@ -30,19 +38,62 @@ unset LD_PRELOAD PYPIN_DEBUG PYPIN_DISABLE PYPIN_LIBPYTHON PYPIN_PYTHON
 PYENV_VERSION=system
 export PYENV_VERSION
 
-t_begin() { t_name=$1; }
-t_pass() { t_passed=$((t_passed + 1)); printf 'PASS: %s\n' "$t_name"; }
-t_skip() { t_skipped=$((t_skipped + 1)); printf 'SKIP: %s (%s)\n' "$t_name" "$*"; }
+# The loader splits LD_PRELOAD at white space and colons, so a tree cloned at
+# such a path cannot preload its own library: the tests preload a copy.
+case $LIBPYPIN in
+*[[:space:]:]*)
+	mkdir "$t_out/lib"
+	cp "$LIBPYPIN" "$t_out/lib/libpypin.so" || exit 1
+	LIBPYPIN=$t_out/lib/libpypin.so ;;
+esac
+
+t_begin() {
+	[ -z "$t_open" ] || t_fail "never recorded: no PASS, FAIL or SKIP before the next case"
+	t_name=$1 t_open=1
+}
+# t_close RESULT: closes the open case; false (and a FAIL) when none is open.
+t_close() {
+	[ -n "$t_open" ] && { t_open=; return 0; }
+	t_failed=$((t_failed + 1))
+	printf 'FAIL: %s: %s recorded with no case open (a second result?)\n' "$t_name" "$1"
+	return 1
+}
+t_pass() { t_close PASS || return 0; t_passed=$((t_passed + 1)); printf 'PASS: %s\n' "$t_name"; }
+t_skip() { t_close SKIP || return 0; t_skipped=$((t_skipped + 1)); printf 'SKIP: %s (%s)\n' "$t_name" "$*"; }
 t_fail() {
+	t_open=
 	t_failed=$((t_failed + 1))
 	printf 'FAIL: %s: %s\n' "$t_name" "$*"
 	if [ -s "$t_out/out" ]; then sed 's/^/    | /' "$t_out/out" | head -n 40; fi
 }
 
 # run CMD...: runs with a time bound, output (stdout+stderr) in $t_out/out,
-# exit status in $t_rc (124 when it hung).
+# exit status in $t_rc (124 when it hung).  CMD may start with `env` and its
+# settings (NAME=VALUE, -i, -u NAME, -C DIR): $T_WRAPPER goes after them, so
+# that it wraps the host, not env.
 run() {
-	timeout -k 5 "$T_TIMEOUT" $T_WRAPPER "$@" >"$t_out/out" 2>&1
+	if [ -n "$T_WRAPPER" ]; then
+		t_n=$# t_state=start
+		while [ "$t_n" -gt 0 ]; do
+			t_arg=$1
+			shift
+			case $t_state:$t_arg in
+			start:env|env:env) t_state=env ;;
+			env:-C|env:-u|env:--chdir|env:--unset) t_state=value ;;
+			value:*) t_state=env ;;
+			env:-i|env:--ignore-environment|env:[A-Za-z_]*=*) ;;
+			done:*) ;;
+			*) set -- "$@" $T_WRAPPER; t_state=done ;;
+			esac
+			set -- "$@" "$t_arg"
+			t_n=$((t_n - 1))
+		done
+		[ "$t_state" = done ] || set -- "$@" $T_WRAPPER
+	fi
+	# A wrapped host is slower; the bound is only there to catch a hang.
+	t_limit=$T_TIMEOUT
+	[ -z "$T_WRAPPER" ] || t_limit=$((T_TIMEOUT * 20))
+	timeout -k 5 "$t_limit" "$@" >"$t_out/out" 2>&1
 	t_rc=$?
 }
 # run_pypin CMD...: the same under LD_PRELOAD=$LIBPYPIN.
@@ -76,13 +127,36 @@ expect() {
 	t_pass
 }
 
-t_end() {
+t_summary() {
 	if [ "$t_skipped" -gt 0 ]; then
 		printf '%s: %d passed, %d failed, %d skipped\n' "$t_suite" "$t_passed" "$t_failed" "$t_skipped"
 	else
 		printf '%s: %d passed, %d failed\n' "$t_suite" "$t_passed" "$t_failed"
 	fi
+}
+
+t_end() {
+	[ -z "$t_open" ] || t_fail "never recorded: no PASS, FAIL or SKIP before the end"
+	if [ $((t_passed + t_failed + t_skipped)) -eq 0 ]; then
+		t_name=$t_suite
+		t_fail "no case was recorded"
+	fi
+	t_ended=1
+	t_summary
 	[ "$t_failed" -eq 0 ] || exit 1
 	[ "$t_passed" -eq 0 ] && [ "$t_skipped" -gt 0 ] && exit 77
 	exit 0
+}
+
+# A suite that stops without t_end (an exit, an error of the shell) fails, with
+# a summary line all the same.
+t_exit() {
+	t_status=$?
+	rm -rf "$t_out"
+	[ -z "$t_ended" ] || return
+	[ -z "$t_open" ] || t_fail "never recorded: the suite stopped in this case"
+	t_name=$t_suite
+	t_fail "stopped before t_end (status $t_status)"
+	t_summary
+	exit 1
 }

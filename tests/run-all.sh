@@ -17,11 +17,11 @@ fi
 [ $rc -eq 0 ] || [ $# -eq 3 ] || failed=$((failed + 1))
 
 # Integration suites: last line "SUITE: N passed, N failed[, N skipped]"
-for suite in tests/integration.sh tests/hostile.sh tests/fuzz.sh tests/stress.sh \
+for suite in tests/selftest.sh tests/integration.sh tests/hostile.sh tests/fuzz.sh tests/stress.sh \
 	tests/launcher.sh tests/system.sh tests/secure.sh tests/man.sh tests/choose.sh tests/pyo3/run.sh \
 	tests/package.sh tests/i386.sh \
 	tests/keep.sh tests/keep-system.sh; do
-	[ -f "$suite" ] || continue
+	[ -f "$suite" ] || { echo "$suite: missing"; failed=$((failed + 1)); continue; }
 	sh "$suite" > "$log" 2>&1
 	rc=$?
 	cat "$log"
