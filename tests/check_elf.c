@@ -266,9 +266,31 @@ START_TEST(truncated_everywhere)
 		ck_assert_msg(s != PYPIN_ELF_OK || cuts[i] > b.n / 3,
 			      "cut at %zu read as OK", cuts[i]);
 	}
-	/* Every length up to the end of the dynamic tables, in steps. */
-	for (size_t n = 0; n < b.n; n += 61)
-		scan_path(spill(b.p, n), NULL);
+	/* Every length, in steps: cut before the end of the tables the reader
+	 * needs (program headers, dynamic section, strings, symbols), the file is
+	 * never read as OK; a file read as OK is read as the whole one is. */
+	ElfW(Phdr) *dynamic = find_phdr(b, PT_DYNAMIC);
+	size_t strtab = find_dyn(b, DT_STRTAB)->d_un.d_ptr, symtab = find_dyn(b, DT_SYMTAB)->d_un.d_ptr;
+	size_t needed = eh->e_phoff + eh->e_phnum * sizeof(ElfW(Phdr));
+	ck_assert_uint_lt(symtab, strtab);          /* .dynsym, then .dynstr: addr == offset */
+	if (needed < dynamic->p_offset + dynamic->p_filesz)
+		needed = dynamic->p_offset + dynamic->p_filesz;
+	if (needed < strtab + find_dyn(b, DT_STRSZ)->d_un.d_val)
+		needed = strtab + find_dyn(b, DT_STRSZ)->d_un.d_val;
+	for (size_t n = 0; n < b.n; n += 61) {
+		struct pypin_verdict v;
+		enum pypin_elf_status s = scan_path(spill(b.p, n), &v);
+		if (n < needed)
+			ck_assert_msg(s != PYPIN_ELF_OK, "cut at %zu (< %zu) read as OK", n, needed);
+		else if (s == PYPIN_ELF_OK)
+			ck_assert_msg(v.need == PYPIN_NEED_ANY && v.nsyms >= 5,
+				      "cut at %zu read as another verdict", n);
+	}
+	/* Cut only in the section headers, which the loader never reads: read
+	 * as the whole file is. */
+	struct pypin_verdict v;
+	ck_assert_int_eq(scan_path(spill(b.p, b.n - 1), &v), PYPIN_ELF_OK);
+	ck_assert_int_eq(v.need, PYPIN_NEED_ANY);
 	free(b.p);
 }
 END_TEST
@@ -405,13 +427,54 @@ START_TEST(hash_table_hashes_nothing)
 }
 END_TEST
 
+/* The i-th DT_NEEDED entry of b. */
+static ElfW(Dyn) *nth_needed(struct blob b, unsigned i)
+{
+	unsigned seen = 0;
+	for (ElfW(Dyn) *d = dyn(b); d->d_tag != DT_NULL; d++)
+		if (d->d_tag == DT_NEEDED && seen++ == i)
+			return d;
+	ck_abort_msg("no DT_NEEDED entry %u", i);
+	return NULL;
+}
+
+/* EMBED needs libpython3.11.so.1.0, then libc.so.6.  A DT_NEEDED whose name
+ * lies past the string table is kept but has no name; the others still
+ * count, and so do the undefined Py symbols. */
 START_TEST(bad_strings_are_skipped)
 {
 	struct blob b = slurp(EMBED);
 	struct pypin_verdict v;
+	struct pypin_elf e;
+
+	ck_assert_str_eq((char *)b.p + find_dyn(b, DT_STRTAB)->d_un.d_ptr + nth_needed(b, 0)->d_un.d_val,
+			 "libpython3.11.so.1.0");
+	ck_assert_str_eq((char *)b.p + find_dyn(b, DT_STRTAB)->d_un.d_ptr + nth_needed(b, 1)->d_un.d_val,
+			 "libc.so.6");
+
+	/* The libpython entry points nowhere: two entries, the first without a
+	 * name, the second libc; the verdict comes from the symbols. */
 	needed_past_strtab(b);
-	/* The first DT_NEEDED now points nowhere; the others still count. */
+	int fd = open(spill(b.p, b.n), O_RDONLY);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_uint_eq(e.nneeded, 2);
+	ck_assert_ptr_null(pypin_elf_str(&e, e.needed[0]));
+	ck_assert_pstr_eq(pypin_elf_str(&e, e.needed[1]), "libc.so.6");
+	ck_assert_int_eq(pypin_verdict(&e, PYPIN_SCAN_FULL, &v), PYPIN_ELF_OK);
+	ck_assert_int_eq(v.need, PYPIN_NEED_ANY);
+	ck_assert_uint_ge(v.nsyms, 5);
+	ck_assert_str_eq(v.name, "");
+	pypin_elf_close(&e);
+	close(fd);
+	free(b.p);
+
+	/* The libc entry points nowhere: the libpython entry still decides. */
+	b = slurp(EMBED);
+	nth_needed(b, 1)->d_un.d_val = UINT64_MAX;
 	ck_assert_int_eq(scan_path(spill(b.p, b.n), &v), PYPIN_ELF_OK);
+	ck_assert_int_eq(v.need, PYPIN_NEED_VERSION);
+	ck_assert_str_eq(v.name, "libpython3.11.so.1.0");
+	ck_assert_str_eq(v.tag, "3.11");
 	free(b.p);
 }
 END_TEST

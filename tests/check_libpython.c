@@ -1,6 +1,7 @@
 /* Unit tests for lib/libpython.c: finding and judging libpython files. */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,12 +305,53 @@ START_TEST(program_of_installation)
 	ck_assert_int_eq(pypin_libpython_program(FAKE, "3.99", out, sizeof out), -1);
 	ck_assert_int_eq(pypin_libpython_program("/nonexistent/lib/libpython3.11.so.1.0",
 		"3.11", out, sizeof out), -1);
-	if (access("/root/.pyenv/versions/3.11.7/bin/python3.11", X_OK) == 0) {
-		ck_assert_int_eq(pypin_libpython_program(
-			"/root/.pyenv/versions/3.11.7/lib/libpython3.11.so.1.0", "3.11", out,
-			sizeof out), 0);
-		ck_assert_str_eq(out, "/root/.pyenv/versions/3.11.7/bin/python3.11");
+}
+END_TEST
+
+/* Where tests.mk and the shell suites look for pyenv's installations. */
+static void pyenv_root(char *buf, size_t n)
+{
+	const char *root = getenv("PYENV_ROOT"), *home = getenv("HOME");
+	if (root && *root)
+		snprintf(buf, n, "%s", root);
+	else
+		snprintf(buf, n, "%s/.pyenv", home ? home : "");
+}
+
+/* Each of pyenv's shared builds: PREFIX/lib/libpythonTAG.so.1.0 is served by
+ * PREFIX/bin/pythonTAG (with the prefix's symbolic links resolved). */
+START_TEST(program_of_pyenv_installations)
+{
+	char root[PATH_MAX], pattern[PATH_MAX + 64], prefix[PATH_MAX], want[PATH_MAX + 64];
+	char out[PATH_MAX], tag[PYPIN_TAG_MAX];
+	glob_t g;
+
+	pyenv_root(root, sizeof root);
+	snprintf(pattern, sizeof pattern, "%s/versions/*/lib/libpython3*.so.1.0", root);
+	if (glob(pattern, 0, NULL, &g) != 0) {
+		/* Check has no skip: say so, as the shell suites' SKIP does. */
+		fprintf(stderr, "SKIP: libpython:program_of_pyenv_installations: "
+			"no shared pyenv build under %s\n", root);
+		return;
 	}
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *lib = g.gl_pathv[i];
+		char *slash;
+		ck_assert(pypin_libpython_tag(strrchr(lib, '/') + 1, tag, sizeof tag));
+		snprintf(prefix, sizeof prefix, "%s", lib);
+		for (int up = 0; up < 2; up++) {      /* PREFIX/lib/libpython... */
+			ck_assert_ptr_nonnull(slash = strrchr(prefix, '/'));
+			*slash = '\0';
+		}
+		char *real = realpath(prefix, NULL);
+		ck_assert_ptr_nonnull(real);
+		snprintf(want, sizeof want, "%s/bin/python%s", real, tag);
+		free(real);
+		ck_assert_msg(pypin_libpython_program(lib, tag, out, sizeof out) == 0,
+			      "no program found for %s", lib);
+		ck_assert_str_eq(out, want);
+	}
+	globfree(&g);
 }
 END_TEST
 
@@ -327,6 +369,7 @@ Suite *libpython_suite(void)
 	tcase_add_test(tc, missing_names_a_symbol);
 	tcase_add_test(tc, libpython_of_a_program);
 	tcase_add_test(tc, program_of_installation);
+	tcase_add_test(tc, program_of_pyenv_installations);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -104,7 +104,7 @@ END_TEST
 START_TEST(real_libpython_is_itself)
 {
 	if (!*PYPIN_DEFAULT_LIBPYTHON)
-		return;
+		ck_abort_msg("built without a default libpython (DEFAULT_LIBPYTHON): nothing to judge");
 	struct pypin_verdict v = verdict_of(PYPIN_DEFAULT_LIBPYTHON, PYPIN_SCAN_FULL);
 	ck_assert_int_eq(v.need, PYPIN_NEED_SELF);
 }
