@@ -273,7 +273,7 @@ if [ -f "$OLD/tst-embed-mod1.so" ] && [ -x "$OLD/venv/bin/python3" ]; then
 	expect_ok "prefix=$OLD/venv\$"
 else
 	t_begin "Python before 3.10: the interpreter's home"
-	t_skip "no Python 3.8 or 3.9 under ~/.pyenv to build the plugin against"
+	t_skip "no Python 3.8 or 3.9 under ${PYENV_ROOT:-$HOME/.pyenv} to build the plugin against"
 fi
 
 t_begin "a program name the host set itself: kept without pypin"

@@ -147,8 +147,9 @@ $(B)/tst-soname7-mod1.so: $(FIX)/tst-plain.c $(FIX)/fake-libpython.c | $(B)
 # A plugin for a Python before 3.10 (pyenv's, where there is one) and a venv of
 # it, for the interpreter's home: Py_GetProgramName() fixes the path
 # configuration there, so pypin must not ask it.
-OLD_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.9*/bin/python3.9 \
-	$(HOME)/.pyenv/versions/3.8*/bin/python3.8))
+PYENV_DIR := $(or $(PYENV_ROOT),$(HOME)/.pyenv)
+OLD_PYTHON ?= $(firstword $(wildcard $(PYENV_DIR)/versions/3.9*/bin/python3.9 \
+	$(PYENV_DIR)/versions/3.8*/bin/python3.8))
 ifneq ($(OLD_PYTHON),)
 OLD_PY_LIBDIR = $(shell $(OLD_PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')
 FIXTURES += $(B)/oldpy/tst-embed-mod1.so $(B)/oldpy/venv/bin/python3

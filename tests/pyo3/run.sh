@@ -15,7 +15,7 @@ TOP=$(cd "$HERE/../.." && pwd)
 t_suite=pyo3
 
 B=$HERE/build
-PYENV_PYTHON=${PYENV_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3.11}
+PYENV_PYTHON=${PYENV_PYTHON:-${PYENV_ROOT:-$HOME/.pyenv}/versions/3.11.7/bin/python3.11}
 PYENV_PREFIX=$(dirname "$(dirname "$PYENV_PYTHON")")
 VENV=$B/venv
 LAUNCHER=$TOP/scripts/pypin

@@ -16,7 +16,7 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=$HERE/build
 DEBIAN_PYTHON=/usr/bin/python3.11
-PYENV_PYTHON=${PYENV_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3.11}
+PYENV_PYTHON=${PYENV_PYTHON:-${PYENV_ROOT:-$HOME/.pyenv}/versions/3.11.7/bin/python3.11}
 VENV=$BUILD/venv
 
 say() { printf 'pyo3-setup: %s\n' "$*"; }
