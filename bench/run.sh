@@ -27,13 +27,14 @@ PYPIN=$work/pypin/libpypin.so
 EMPTY=$work/empty/empty.so
 unset LD_PRELOAD PYPIN_DEBUG PYPIN_DISABLE PYPIN_LIBPYTHON PYPIN_PYTHON PYPIN_KEEP
 
-# instr PRELOAD CMD...: instructions callgrind counts for CMD (all processes).
+# instr PRELOAD CMD...: instructions callgrind counts for CMD (all processes),
+# or FAILED when it counted none (the table then says so, not 0).
 instr() {
 	pre=$1
 	shift
 	LD_PRELOAD=$pre valgrind --tool=callgrind --callgrind-out-file="$work/cg.%p" "$@" \
-		>/dev/null 2>"$work/vg" || true
-	sed -n 's/.*Collected : //p' "$work/vg" | awk '{ s += $1 } END { print s + 0 }'
+		>/dev/null 2>"$work/vg"
+	sed -n 's/.*Collected : //p' "$work/vg" | awk '{ s += $1 } END { print NR ? s : "FAILED" }'
 	rm -f "$work"/cg.*
 }
 # per_cycle PRELOAD MODE LIB [PROGRAM]: instructions per dl-loop cycle (2N
@@ -41,7 +42,10 @@ instr() {
 per_cycle() {
 	a=$(instr "$1" "${4:-$BB/dl-loop}" "$2" 1000 "$3")
 	b=$(instr "$1" "${4:-$BB/dl-loop}" "$2" 2000 "$3")
-	echo $(((b - a) / 1000))
+	case $a$b in
+	*[!0-9]*) echo FAILED ;;
+	*) echo $(((b - a) / 1000)) ;;
+	esac
 }
 # aligned PRELOAD MODE LIB: "median min-max" of per_cycle over 8 program
 # names of different lengths.  They move the strings on the stack, and the
@@ -52,11 +56,14 @@ for k in 0 1 2 3 4 5 6 7; do
 done
 aligned() {
 	for p in "$work"/names/*; do per_cycle "$1" "$2" "$3" "$p"; done | sort -n |
-		awk '{ v[NR] = $1 } END { printf "%d %d-%d\n", (v[4] + v[5]) / 2, v[1], v[NR] }'
+		awk '$1 !~ /^[0-9]+$/ { bad = 1 } { v[NR] = $1 }
+		END { if (bad || NR != 8) print "FAILED FAILED"; else printf "%d %d-%d\n", (v[4] + v[5]) / 2, v[1], v[NR] }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
+# A measurement that failed has no ratio, and no row without one is met.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { n = "^[0-9]+([.][0-9]*)?$"
+	if (a ~ n && b ~ n && b > 0) printf "%.3f", a / b; else print "-" }'; }
 met() { awk -v r="$1" -v t="$2" -v dir="${3:-le}" 'BEGIN {
-	if (r == "-") print "-"; else if ((dir == "le" && r <= t) || (dir == "ge" && r >= t)) print "met"; else print "MISSED" }'; }
+	if (r == "-") print "FAILED"; else if ((dir == "le" && r <= t) || (dir == "ge" && r >= t)) print "met"; else print "MISSED" }'; }
 
 row() { printf '%-34s %14s %14s %14s %8s %10s %7s\n' "$@"; }
 echo "pypin benchmarks — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"

@@ -18,8 +18,9 @@ D=$t_out/files
 mkdir -p "$D"
 
 # Damaged copies, made with Python's struct module on a parsed copy of the ELF.
+made=
 for base in "$BUILD/tst-plain-mod1.so:p-" "$NOLINK:n-" "$EMBED:e-"; do
-/usr/bin/python3 - "${base%:*}" "$D" "${base##*:}" <<'EOF'
+/usr/bin/python3 - "${base%:*}" "$D" "${base##*:}" <<'EOF' && made="$made${base##*:}"
 import os, struct, sys
 src, d, prefix = sys.argv[1], sys.argv[2], sys.argv[3]
 data = open(src, 'rb').read()
@@ -104,6 +105,8 @@ struct.pack_into('<qQ', b, dyn_off + 16 * strings[0], 10, len(b) - strtab)
 write('long-string.so', b)
 EOF
 done
+t_begin "the damaged copies are made (p-, n- and e-)"
+if [ "$made" = p-n-e- ]; then t_pass; else t_fail "made only: '$made'"; fi
 printf '/* GNU ld script */\nGROUP ( libc.so.6 )\n' > "$D/text.so"
 head -c 4096 /dev/zero > "$D/zeros.so"
 
@@ -151,10 +154,10 @@ same_as_plain() {
 # The cases can fail: the undamaged plugins work only under pypin.
 for f in "$NOLINK" "$EMBED"; do
 	t_begin "control: ${f##*/} fails without pypin"
-	run $H -m "$f"
+	run "$H" -m "$f"
 	expect_fail 'undefined symbol: _\{0,1\}Py'
 	t_begin "control: ${f##*/} works under pypin"
-	run_pypin $H -m "$f"
+	run_pypin "$H" -m "$f"
 	expect_ok '^mapped: .*libpython3.11'
 done
 
@@ -162,13 +165,13 @@ for f in "$D"/*.so /dev/zero /dev/null; do
 	case $f in
 	*/mode000.so) continue ;;
 	esac
-	same_as_plain "$(basename "$f")" $H -e none -k -m "$f"
+	same_as_plain "$(basename "$f")" "$H" -e none -k -m "$f"
 done
 
 # Root reads every file: the unreadable file is tried as nobody.
 if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
 	same_as_plain "mode000.so (as nobody)" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups $H -e none -k -m "$D/mode000.so"
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$H" -e none -k -m "$D/mode000.so"
 else
 	t_begin "mode000.so (as nobody)"
 	t_skip "needs root and setpriv to drop privileges"
@@ -182,7 +185,7 @@ mkfifo "$t_out/fifo.so"
 fifo_run() {
 	( sleep 1; : > "$t_out/fifo.so" ) &
 	writer=$!
-	run "$@" $H -e none "$t_out/fifo.so"
+	run "$@" "$H" -e none "$t_out/fifo.so"
 	kill "$writer" 2>/dev/null
 	wait "$writer" 2>/dev/null
 }
@@ -207,16 +210,18 @@ swapped() {  # swapped FIRST SECOND PRELOAD: the path holds FIRST, then SECOND
 	cp "$1" "$t_out/swapped.so"
 	cp "$2" "$t_out/swap-next.so"
 	run env LD_PRELOAD="$3" TST_SWAP_PATH="$t_out/swapped.so" TST_SWAP_FROM="$t_out/swap-next.so" \
-		$H "$t_out/swapped.so"
+		"$H" "$t_out/swapped.so"
 }
+# LD_PRELOAD holds no path with white space: the preload goes there by a copy.
+cp "$BUILD/swap-preload.so" "$t_out/swap-preload.so"
 for pair in "tst-plain-mod1.so tst-embed-nolink-mod1.so" "tst-embed-nolink-mod1.so tst-plain-mod1.so" \
 	"tst-plain-mod1.so tst-embed-mod1.so"; do
 	set -- $pair
 	t_begin "replaced between inspection and load: $1, then $2"
-	swapped "$BUILD/$1" "$BUILD/$2" "$BUILD/swap-preload.so"
+	swapped "$BUILD/$1" "$BUILD/$2" "$t_out/swap-preload.so"
 	plain_rc=$t_rc
 	cp "$t_out/out" "$t_out/plain"
-	swapped "$BUILD/$1" "$BUILD/$2" "$LIBPYPIN $BUILD/swap-preload.so"
+	swapped "$BUILD/$1" "$BUILD/$2" "$LIBPYPIN $t_out/swap-preload.so"
 	if [ "$t_rc" -eq 124 ] || [ "$t_rc" -eq 137 ]; then
 		t_fail "hung under pypin"
 	elif [ "$t_rc" -eq 0 ] && [ "$plain_rc" -ne 0 ] &&

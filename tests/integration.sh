@@ -326,11 +326,13 @@ t_begin "libpypin.so depends on libc only"
 needed=$(readelf -d "$LIBPYPIN" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 if [ "$needed" = "libc.so.6 " ]; then t_pass; else t_fail "needs: $needed"; fi
 t_begin "every setting is documented"
-missing=
+missing= found=0
 for v in $(sed -n 's/.*{ "\(PYPIN_[A-Z]*\)".*/\1/p' "$TOP/lib/config.c"); do
+	found=$((found + 1))
 	grep -q "$v" "$TOP/docs/HOW-IT-DECIDES.md" || missing="$missing $v"
 done
-if [ -z "$missing" ]; then t_pass; else t_fail "not in docs:$missing"; fi
+if [ "$found" -eq 0 ]; then t_fail "no setting found in lib/config.c (has its table changed?)"
+elif [ -z "$missing" ]; then t_pass; else t_fail "not in docs:$missing"; fi
 
 t_begin "make install and uninstall honour DESTDIR and prefix"
 dest=$t_out/dest
