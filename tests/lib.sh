@@ -18,6 +18,9 @@
 #   T_TIMEOUT  seconds a single command may take before it counts as hung
 #   T_WRAPPER  $TEST_WRAPPER (e.g. "valgrind -q"): run and run_pypin put it
 #              right before the host, after any `env` and its settings
+#   t_cleanup  commands to run at exit before $t_out is removed (lib.sh owns
+#              the EXIT trap: a script that sets its own loses the check that
+#              it reached t_end)
 
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 BUILD=${BUILD:-$TOP/tests/build}
@@ -25,7 +28,7 @@ LIBPYPIN=${LIBPYPIN:-$TOP/preload/libpypin.so}
 T_TIMEOUT=${T_TIMEOUT:-120}
 T_WRAPPER=${TEST_WRAPPER:-}
 
-t_passed=0 t_failed=0 t_skipped=0 t_name= t_open= t_ended=
+t_passed=0 t_failed=0 t_skipped=0 t_name= t_open= t_ended= t_cleanup=
 t_suite=$(basename "$0" .sh)
 t_out=$(mktemp -d "${TMPDIR:-/tmp}/pypin-test.XXXXXX")
 trap t_exit EXIT
@@ -152,6 +155,7 @@ t_end() {
 # a summary line all the same.
 t_exit() {
 	t_status=$?
+	eval "$t_cleanup"
 	rm -rf "$t_out"
 	[ -z "$t_ended" ] || return
 	[ -z "$t_open" ] || t_fail "never recorded: the suite stopped in this case"

@@ -46,7 +46,7 @@ fi
 # test's own directory is not reachable by nobody).
 ov=$t_out/ov
 mkdir -p "$ov"
-trap 'umount -l /etc /usr/local /var/lib/dpkg /mnt "$ov" 2>/dev/null; rm -rf "$t_out"' EXIT
+t_cleanup='umount -l /etc /usr/local /var/lib/dpkg /mnt "$ov" 2>/dev/null'
 overlay() {
 	mkdir -p "$ov/$2/upper" "$ov/$2/work" &&
 		mount -t overlay "pypin-test-$2" \
