@@ -5,6 +5,15 @@
 . "$(dirname "$0")/lib.sh"
 
 PYPIN=$TOP/scripts/pypin
+# The loader splits LD_PRELOAD at white space and colons, so from a tree at
+# such a path the launcher refuses its own library (the first case shows it);
+# every other case then gives it lib.sh's copy with --lib.
+case $TOP in
+*[[:space:]:]*)
+	printf '#!/bin/sh\nexec "%s" --lib "%s" "$@"\n' "$PYPIN" "$LIBPYPIN" > "$t_out/pypin"
+	chmod +x "$t_out/pypin"
+	PYPIN=$t_out/pypin ;;
+esac
 H=$BUILD/host
 EMBED=$BUILD/tst-embed-mod1.so
 NOLINK=$BUILD/tst-embed-nolink-mod1.so
@@ -14,14 +23,22 @@ VERSION=$(sed -n 's/^VERSION := //p' "$TOP/Makefile")
 
 # --- 1. running a command ------------------------------------------------------
 
+t_begin "the launcher takes the tree's own library, unless the loader would split its path"
+run "$TOP/scripts/pypin" sh -c 'printf "%s\n" "$LD_PRELOAD"'
+own=$(cd "$TOP" && pwd -P)/preload/libpypin.so
+case $own in
+*[[:space:]:]*) expect 2 "^pypin: error: $own: the loader splits LD_PRELOAD" ;;
+*) expect 0 "^$own\$" ;;
+esac
+
 t_begin "a plugin without libpython: the host fails without the launcher"
-run $H "$NOLINK"
+run "$H" "$NOLINK"
 expect_fail "undefined symbol: _\{0,1\}Py"
 t_begin "a plugin without libpython: pypin -- HOST works"
-run "$PYPIN" -- $H "$NOLINK"
+run "$PYPIN" -- "$H" "$NOLINK"
 expect_ok 'RESULT numpy=55'
 t_begin "pypin HOST works without --"
-run "$PYPIN" $H "$EMBED"
+run "$PYPIN" "$H" "$EMBED"
 expect_ok 'RESULT numpy=55'
 
 t_begin "LD_PRELOAD: the library first, other entries kept, no duplicate"
@@ -33,7 +50,7 @@ cp "$LIBPYPIN" "$t_out/other/libpypin.so"
 run env LD_PRELOAD="$t_out/other/libpypin.so $PLAIN" "$PYPIN" sh -c 'printf "%s\n" "$LD_PRELOAD"'
 expect_ok "^$LIBPYPIN $PLAIN\$"
 t_begin "-d turns on the decision lines"
-run "$PYPIN" -d $H "$NOLINK"
+run "$PYPIN" -d "$H" "$NOLINK"
 expect_ok '^pypin\[[0-9]*\]: .*tst-embed-nolink-mod1.so: needs Python symbols'
 t_begin "--libpython and --python become absolute PYPIN_* paths"
 dir=${SYSLIBPYTHON%/*}
@@ -41,7 +58,7 @@ run sh -c "cd '$dir' && '$PYPIN' --libpython '${SYSLIBPYTHON##*/}' --python=../.
 	sh -c 'echo \"\$PYPIN_LIBPYTHON \$PYPIN_PYTHON\"'"
 expect_ok "^$SYSLIBPYTHON $dir/../../bin/python3.11\$"
 t_begin "--libpython pins that libpython"
-run "$PYPIN" -d --libpython "$SYSLIBPYTHON" $H "$NOLINK"
+run "$PYPIN" -d --libpython "$SYSLIBPYTHON" "$H" "$NOLINK"
 expect_ok "pinned .*libpython3.11.so.1.0 (loaded, PYPIN_LIBPYTHON"
 
 t_begin "--help names every option and command"

@@ -15,35 +15,35 @@ else
 fi
 
 t_begin "8 threads x $LOOPS dlopen/dlclose of a library that needs no Python"
-run_pypin $H -t 8 -n $LOOPS "$BUILD/tst-plain-mod1.so"
+run_pypin "$H" -t 8 -n $LOOPS "$BUILD/tst-plain-mod1.so"
 expect_ok
 t_begin "8 threads x $LOOPS dlopen/dlclose, with the reference-count path"
-run_pypin $H -t 8 -n $LOOPS "$BUILD/tst-plain-mod1.so" "$BUILD/tst-plain-mod2.so"
+run_pypin "$H" -t 8 -n $LOOPS "$BUILD/tst-plain-mod1.so" "$BUILD/tst-plain-mod2.so"
 expect_ok
 
 t_begin "8 threads x $PY_LOOPS Python plugin cycles: fail without pypin"
-run $H -t 8 -n $PY_LOOPS "$NOLINK"
+run "$H" -t 8 -n $PY_LOOPS "$NOLINK"
 expect_fail "undefined symbol: _\{0,1\}Py"
 t_begin "8 threads x $PY_LOOPS Python plugin cycles: one libpython, no error"
-run_pypin env TST_CODE='import numpy; numpy.arange(10).sum()' $H -t 8 -n $PY_LOOPS -m "$NOLINK" "$EMBED"
+run_pypin env TST_CODE='import numpy; numpy.arange(10).sum()' "$H" -t 8 -n $PY_LOOPS -m "$NOLINK" "$EMBED"
 if [ "$(grep -c '^mapped:' "$t_out/out")" -eq 1 ]; then expect 0 '^mapped: .*/libpython3.11.so.1.0$'
 else t_fail "not exactly one libpython mapped"; fi
 
 t_begin "constructors dlopen-ing a Python plugin from inside dlopen, on 4 threads: fail without pypin"
-run env TST_NESTED="$NOLINK" $H -t 4 -n $CTOR_LOOPS "$BUILD/tst-ctor-mod1.so"
+run env TST_NESTED="$NOLINK" "$H" -t 4 -n $CTOR_LOOPS "$BUILD/tst-ctor-mod1.so"
 expect 0 "nested dlopen .* failed: .*undefined symbol"
 t_begin "constructors dlopen-ing a Python plugin from inside dlopen, on 4 threads: no deadlock"
-run_pypin env TST_NESTED="$NOLINK" $H -t 4 -n $CTOR_LOOPS "$BUILD/tst-ctor-mod1.so"
+run_pypin env TST_NESTED="$NOLINK" "$H" -t 4 -n $CTOR_LOOPS "$BUILD/tst-ctor-mod1.so"
 if [ "$t_rc" -eq 0 ] && ! out_has 'failed' && out_has 'nested: plugin_run returned 0'; then t_pass
 else t_fail "status $t_rc"; fi
 
 # Peak RSS of the host after N plugin cycles (the kernel's ru_maxrss, KiB).
 cycles_rss() {
 	env LD_PRELOAD="$LIBPYPIN" TST_CODE='import numpy' "$BUILD/bench/timeit" 1 \
-		$H -n "$1" "$EMBED" | awk '$5 == 1 { print $4 }'
+		"$H" -n "$1" "$EMBED" | awk '$5 == 1 { print $4 }'
 }
 t_begin "a numpy plugin loaded and unloaded $CYCLES times: fails without pypin"
-run env TST_CODE='import numpy' $H -n 2 "$EMBED"
+run env TST_CODE='import numpy' "$H" -n 2 "$EMBED"
 expect_fail 'numpy'
 t_begin "a numpy plugin loaded and unloaded $CYCLES times: memory stays bounded"
 small=$(cycles_rss $((CYCLES / 10)))

@@ -81,7 +81,7 @@ if [ "$t_rc" -eq 0 ] && [ -f "$INSTALLED" ] && [ -x "$PYPIN" ]; then t_pass; els
 # --- 1. install-system, uninstall-system -----------------------------------------
 
 t_begin "before install-system: an unmodified host fails"
-bare $H "$NOLINK"
+bare "$H" "$NOLINK"
 expect_fail "undefined symbol: _\{0,1\}Py"
 
 t_begin "install-system adds the installed library"
@@ -94,10 +94,10 @@ else
 	t_fail "$PRELOAD: $(stat -c '%a %u' $PRELOAD): $(cat $PRELOAD)"
 fi
 t_begin "after install-system: the unmodified host works with no environment"
-bare $H "$NOLINK"
+bare "$H" "$NOLINK"
 expect_ok "$RESULT"
 t_begin "after install-system: a plugin that names libpython works too"
-bare $H "$EMBED"
+bare "$H" "$EMBED"
 expect_ok "$RESULT"
 t_begin "install-system again: already installed, file untouched"
 before=$(stat -c '%i %Y' $PRELOAD)
@@ -112,7 +112,7 @@ t_begin "uninstall-system removes the entry and the file it leaves empty"
 run $PYPIN uninstall-system
 if [ ! -e $PRELOAD ]; then expect 0 "^pypin: uninstalled"; else t_fail "$PRELOAD still there"; fi
 t_begin "after uninstall-system: the unmodified host fails again"
-bare $H "$NOLINK"
+bare "$H" "$NOLINK"
 expect_fail "undefined symbol: _\{0,1\}Py"
 t_begin "uninstall-system again: not installed"
 run $PYPIN uninstall-system
@@ -323,18 +323,18 @@ fi
 run $PYPIN install-system
 t_begin "pypin.conf: debug = yes turns on the decision lines system-wide"
 printf '# system-wide pypin\ndebug = yes\n' > /etc/pypin.conf
-bare $H "$NOLINK"
+bare "$H" "$NOLINK"
 expect_ok '^pypin\[[0-9]*\]: .*tst-embed-nolink-mod1.so: needs Python symbols'
 t_begin "pypin.conf: the environment overrides it"
-run env -i PATH=/usr/bin:/bin PYPIN_DEBUG=0 $H "$NOLINK"
+run env -i PATH=/usr/bin:/bin PYPIN_DEBUG=0 "$H" "$NOLINK"
 if [ "$t_rc" -eq 0 ] && ! out_has '^pypin\['; then t_pass; else t_fail "status $t_rc or debug lines"; fi
 t_begin "pypin.conf: disable = yes turns pypin off (the host fails as without it)"
 printf 'disable = yes\n' > /etc/pypin.conf
-bare $H "$NOLINK"
+bare "$H" "$NOLINK"
 expect_fail "undefined symbol: _\{0,1\}Py"
 t_begin "pypin.conf: a file others can write is ignored, with a warning"
 chmod 666 /etc/pypin.conf
-bare $H "$NOLINK"
+bare "$H" "$NOLINK"
 expect_ok "warning: /etc/pypin.conf: writable by group or others; ignored"
 rm -f /etc/pypin.conf
 
@@ -343,8 +343,8 @@ rm -f /etc/pypin.conf
 # In /mnt (tmpfs, mode 755): a setuid-root copy of the host and a plain copy,
 # the plugins, the hostile libpython, and a directory where it leaves its mark.
 S=/mnt
-cp $H $S/host-setuid && chmod 4755 $S/host-setuid
-cp $H $S/host-plain && chmod 755 $S/host-plain
+cp "$H" $S/host-setuid && chmod 4755 $S/host-setuid
+cp "$H" $S/host-plain && chmod 755 $S/host-plain
 cp "$NOLINK" "$EMBED" $S/
 mkdir $S/hostile $S/mark && chmod 1777 $S/mark
 cp "$BUILD/hostile/libpython3.11.so.1.0" $S/hostile/
