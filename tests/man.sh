@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 DOCS=${DOCS:-$TOP/docs}
-PAGES="$DOCS/pypin.1 $DOCS/libpypin.7 $DOCS/pypin.conf.5"
+PAGES="pypin.1 libpypin.7 pypin.conf.5"           # in $DOCS, whose path may have spaces
 PAGE_NAMES="pypin libpypin pypin.conf"
 LAUNCHER=$TOP/scripts/pypin.in
 CONFIG_C=$TOP/lib/config.c
@@ -126,8 +126,8 @@ pin_rules() {
 
 # --- rendering -------------------------------------------------------------------
 
-for page in $PAGES; do
-	name=${page##*/}
+for name in $PAGES; do
+	page=$DOCS/$name
 
 	t_begin "$name renders with groff -ww -man -t without a warning"
 	if ! command -v groff >/dev/null 2>&1; then
@@ -175,8 +175,7 @@ for page in $PAGES; do
 		esac
 	done
 	see_also=$(prose "$page" "SEE ALSO")
-	for other in $PAGES; do
-		o=${other##*/}
+	for o in $PAGES; do
 		[ "$o" = "$name" ] || has_word "$see_also" "${o%.*}(${o##*.})" || bad="$bad SEE-ALSO:${o%.*}(${o##*.})"
 	done
 	if [ -z "$bad" ]; then t_pass; else t_fail "wrong or missing:$bad"; fi
@@ -363,8 +362,8 @@ if [ -n "$fmt" ] && [ -z "$missing" ]; then t_pass; else t_fail "$missing"; fi
 t_begin "the pages name the configuration file where the build puts it"
 conf=$(sed -n 's/^sysconfdir ?= //p' "$TOP/Makefile")/pypin.conf
 missing=
-for page in $PAGES; do
-	grep -q -F "$conf" "$page" || missing="$missing ${page##*/}"
+for name in $PAGES; do
+	grep -q -F "$conf" "$DOCS/$name" || missing="$missing $name"
 done
 if [ "$conf" != /pypin.conf ] && [ -z "$missing" ]; then t_pass; else t_fail "$conf not in:$missing"; fi
 
