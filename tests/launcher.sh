@@ -42,13 +42,16 @@ run "$PYPIN" "$H" "$EMBED"
 expect_ok 'RESULT numpy=55'
 
 t_begin "LD_PRELOAD: the library first, other entries kept, no duplicate"
-run env LD_PRELOAD="$PLAIN:$LIBPYPIN" "$PYPIN" sh -c 'printf "%s\n" "$LD_PRELOAD"'
-expect_ok "^$LIBPYPIN $PLAIN\$"
+# LD_PRELOAD holds no path with white space: another preload goes there by a copy.
+PRELOADED=$t_out/preloaded/tst-plain-mod1.so
+mkdir -p "${PRELOADED%/*}" && cp "$PLAIN" "$PRELOADED"
+run env LD_PRELOAD="$PRELOADED:$LIBPYPIN" "$PYPIN" sh -c 'printf "%s\n" "$LD_PRELOAD"'
+expect_ok "^$LIBPYPIN $PRELOADED\$"
 t_begin "LD_PRELOAD: another copy of libpypin.so is dropped"
 mkdir -p "$t_out/other"
 cp "$LIBPYPIN" "$t_out/other/libpypin.so"
-run env LD_PRELOAD="$t_out/other/libpypin.so $PLAIN" "$PYPIN" sh -c 'printf "%s\n" "$LD_PRELOAD"'
-expect_ok "^$LIBPYPIN $PLAIN\$"
+run env LD_PRELOAD="$t_out/other/libpypin.so $PRELOADED" "$PYPIN" sh -c 'printf "%s\n" "$LD_PRELOAD"'
+expect_ok "^$LIBPYPIN $PRELOADED\$"
 t_begin "-d turns on the decision lines"
 run "$PYPIN" -d "$H" "$NOLINK"
 expect_ok '^pypin\[[0-9]*\]: .*tst-embed-nolink-mod1.so: needs Python symbols'
