@@ -50,6 +50,11 @@ case $LIBPYPIN in
 	LIBPYPIN=$t_out/lib/libpypin.so ;;
 esac
 
+# Under TEST_WRAPPER="valgrind ...": no reports about the loader itself, which
+# come without pypin as well (VALGRIND_OPTS is split at white space: a copy).
+cp "$TOP/tests/valgrind.supp" "$t_out/valgrind.supp" &&
+	export VALGRIND_OPTS="${VALGRIND_OPTS:+$VALGRIND_OPTS }--suppressions=$t_out/valgrind.supp"
+
 t_begin() {
 	[ -z "$t_open" ] || t_fail "never recorded: no PASS, FAIL or SKIP before the next case"
 	t_name=$1 t_open=1
