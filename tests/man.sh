@@ -226,7 +226,8 @@ missing=
 for o in $(long_options) $(short_options); do
 	has_word "$opt_tags" "$o" || missing="$missing $o"
 done
-if [ -z "$missing" ]; then t_pass; else t_fail "not in OPTIONS:$missing"; fi
+if [ -z "$(long_options)" ]; then t_fail "read no option from the launcher"
+elif [ -z "$missing" ]; then t_pass; else t_fail "not in OPTIONS:$missing"; fi
 
 t_begin "pypin.1 OPTIONS documents no option the launcher lacks"
 extra=
@@ -247,7 +248,8 @@ extra=
 for c in $(printf '%s\n' "$cmd_tags" | awk '{ print $1 }'); do
 	has_word "$(command_words)" "$c" || extra="$extra $c"
 done
-if [ -z "$missing$extra" ]; then t_pass; else t_fail "missing:$missing; not in the launcher:$extra"; fi
+if [ -z "$(command_words)" ]; then t_fail "read no command from the launcher"
+elif [ -z "$missing$extra" ]; then t_pass; else t_fail "missing:$missing; not in the launcher:$extra"; fi
 
 t_begin "pypin.1 EXIT STATUS has every status the launcher and its helper return"
 codes=$(exit_statuses)
