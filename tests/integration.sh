@@ -193,11 +193,16 @@ expect 0 'needs no Python; passed through' 'plugin_run returned 0'
 
 # pypin reads the soname of every loaded object for a bare name not loaded yet.
 t_begin "libraries loaded below their link address, then a bare name: as without pypin"
-run "$H" -k "$BUILD/high/tst-high-mod1.so" "$BUILD/high/tst-high-mod2.so" libpypin-test-none.so
-cp "$t_out/out" "$t_out/plain"
-run_pypin "$H" -k "$BUILD/high/tst-high-mod1.so" "$BUILD/high/tst-high-mod2.so" libpypin-test-none.so
-if [ "$t_rc" -eq 1 ] && cmp -s "$t_out/plain" "$t_out/out"; then t_pass
-else t_fail "status $t_rc, or differs from the plain loader"; fi
+case $T_WRAPPER in
+*valgrind*)
+	t_skip "valgrind's own ELF reader aborts on such a library (without pypin too)" ;;
+*)
+	run "$H" -k "$BUILD/high/tst-high-mod1.so" "$BUILD/high/tst-high-mod2.so" libpypin-test-none.so
+	cp "$t_out/out" "$t_out/plain"
+	run_pypin "$H" -k "$BUILD/high/tst-high-mod1.so" "$BUILD/high/tst-high-mod2.so" libpypin-test-none.so
+	if [ "$t_rc" -eq 1 ] && cmp -s "$t_out/plain" "$t_out/out"; then t_pass
+	else t_fail "status $t_rc, or differs from the plain loader"; fi ;;
+esac
 
 t_begin "a refused thread exits; a later destructor's dlerror() still gets a message"
 run_pypin env MALLOC_PERTURB_=165 "$BUILD/refuse-exit" "$BUILD/tst-plain-mod1.so" "$EMBED" "$CONFLICT"
