@@ -65,15 +65,15 @@ for v in 2.7 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13; do
 	want="^VERSION $full prefix=$prefix\$"
 
 	t_begin "Python $v, a plugin that names no libpython: dlopen fails without pypin"
-	run env PATH="$bin:$PATH" $H "$plugin"
+	run env PATH="$bin:$PATH" "$H" "$plugin"
 	expect_fail "undefined symbol: _\{0,1\}Py"
 
 	t_begin "Python $v first on PATH: pypin pins Python $v, in its own installation"
-	run_pypin env PATH="$bin:$PATH" $H "$plugin"
+	run_pypin env PATH="$bin:$PATH" "$H" "$plugin"
 	expect_ok "$want"
 
 	t_begin "PYPIN_PYTHON names Python $v: pypin pins it"
-	run_pypin env PYPIN_PYTHON="$py" $H "$plugin"
+	run_pypin env PYPIN_PYTHON="$py" "$H" "$plugin"
 	expect_ok "$want"
 
 	t_begin "VIRTUAL_ENV is a venv of Python $v: pypin pins its base, the venv is the home"
@@ -82,7 +82,7 @@ for v in 2.7 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13; do
 	elif ! venv_of "$py" "$CB/venv-$v"; then
 		t_fail "could not make a venv of $py"
 	else
-		run_pypin env VIRTUAL_ENV="$CB/venv-$v" $H "$plugin"
+		run_pypin env VIRTUAL_ENV="$CB/venv-$v" "$H" "$plugin"
 		expect_ok "^VERSION $full prefix=$CB/venv-$v\$"
 	fi
 done
@@ -91,7 +91,7 @@ P13=$CB/3.13/tst-choose-mod1.so
 PY313=$(pyenv_python 3.13)
 t_begin "PYO3_PYTHON names Python 3.13: pypin pins it"
 if ! absent "$P13" 3.13; then
-	run_pypin env PYO3_PYTHON="$PY313" PYPIN_DEBUG=1 $H "$P13"
+	run_pypin env PYO3_PYTHON="$PY313" PYPIN_DEBUG=1 "$H" "$P13"
 	if out_has "pinned .*/libpython3.13.so.1.0 (loaded, PYO3_PYTHON"; then expect_ok "^VERSION 3.13"
 	else t_fail "expected the rule PYO3_PYTHON"; fi
 fi
@@ -102,7 +102,7 @@ t_begin "PYO3_PYTHON=python3.13, found on PATH after Debian's python3: pypin pin
 if ! absent "$P13" 3.13; then
 	mkdir -p "$t_out/only313"
 	ln -s "$PY313" "$t_out/only313/python3.13"
-	run_pypin env PYO3_PYTHON=python3.13 PATH="/usr/bin:/bin:$t_out/only313" PYPIN_DEBUG=1 $H "$P13"
+	run_pypin env PYO3_PYTHON=python3.13 PATH="/usr/bin:/bin:$t_out/only313" PYPIN_DEBUG=1 "$H" "$P13"
 	if out_has "pinned .*/libpython3.13.so.1.0 (loaded, PYO3_PYTHON"; then expect_ok "^VERSION 3.13"
 	else t_fail "expected the rule PYO3_PYTHON"; fi
 fi
@@ -113,7 +113,7 @@ mkdir "$t_out/shims"
 printf '#!/bin/sh\nexec /usr/bin/python3 "$@"\n' > "$t_out/shims/python3"
 chmod +x "$t_out/shims/python3"
 t_begin "a python3 script first on PATH is passed over for the next python3"
-run_pypin env PATH="$t_out/shims:/usr/bin:/bin" PYPIN_DEBUG=1 $H "$CB/debian/tst-choose-mod1.so"
+run_pypin env PATH="$t_out/shims:/usr/bin:/bin" PYPIN_DEBUG=1 "$H" "$CB/debian/tst-choose-mod1.so"
 if out_has "$t_out/shims/python3 is not an ELF executable (a script); passed over" &&
    out_has "pinned $SYSLIBPYTHON (loaded, python3 on PATH"; then expect_ok "^VERSION 3.11"
 else t_fail "expected the script passed over and /usr/bin/python3 taken"; fi
@@ -133,25 +133,25 @@ else
 	V310=$(basename "$(dirname "$(dirname "$PY310")")")
 	W310="^VERSION $("$PY310" -c 'import sys; print(sys.version.split()[0], "prefix=" + sys.prefix)')\$"
 	SPATH="$PYROOT/shims:/usr/bin:/bin"
-	run env PATH="$SPATH" PYENV_VERSION="$V310" $H "$P10"
+	run env PATH="$SPATH" PYENV_VERSION="$V310" "$H" "$P10"
 	expect_fail "undefined symbol: _\{0,1\}Py"
 	t_begin "pyenv's shim first on PATH, PYENV_VERSION names 3.10: pypin pins 3.10"
-	run_pypin env PATH="$SPATH" PYENV_VERSION="$V310" PYPIN_DEBUG=1 $H "$P10"
+	run_pypin env PATH="$SPATH" PYENV_VERSION="$V310" PYPIN_DEBUG=1 "$H" "$P10"
 	if out_has "pinned .*libpython3.10.so.1.0 (loaded, python3\{0,1\} on PATH"; then expect_ok "$W310"
 	else t_fail "expected a rule on PATH to pin 3.10"; fi
 	t_begin "pyenv's shim first on PATH, a .python-version above the directory names 3.10: pypin pins 3.10"
 	mkdir -p "$t_out/project/sub"
 	printf '# a comment\n%s\n' "$V310" > "$t_out/project/.python-version"
-	(cd "$t_out/project/sub" && run_pypin env -u PYENV_VERSION PATH="$SPATH" $H "$P10"
+	(cd "$t_out/project/sub" && run_pypin env -u PYENV_VERSION PATH="$SPATH" "$H" "$P10"
 	 echo "$t_rc" > "$t_out/rc")
 	t_rc=$(cat "$t_out/rc")
 	expect_ok "$W310"
 	t_begin "pyenv's shim first on PATH, PYENV_VERSION=system: the next python3 on PATH"
-	run_pypin env PATH="$SPATH" PYENV_VERSION=system PYPIN_DEBUG=1 $H "$CB/debian/tst-choose-mod1.so"
+	run_pypin env PATH="$SPATH" PYENV_VERSION=system PYPIN_DEBUG=1 "$H" "$CB/debian/tst-choose-mod1.so"
 	if out_has "pinned $SYSLIBPYTHON (loaded, python3 on PATH"; then expect_ok "^VERSION 3.11"
 	else t_fail "expected /usr/bin/python3 taken"; fi
 	t_begin "pyenv's shim selecting a version not installed: named in the refusal"
-	run_pypin env PATH="$SPATH" PYENV_VERSION=0.0-not-installed $H "$P13"
+	run_pypin env PATH="$SPATH" PYENV_VERSION=0.0-not-installed "$H" "$P13"
 	expect_fail "$PYROOT/shims/python3 (python3 on PATH: is pyenv's shim, and no version it selects is installed with it)"
 fi
 
@@ -163,10 +163,10 @@ for v in 3.12:PyErr_GetRaisedException 3.13:Py_GetConstant; do
 	plugin=$CB/$v/tst-choose-mod1.so
 	t_begin "a plugin that calls $sym, with only Debian's 3.11 in sight"
 	if absent "$plugin" $v; then continue; fi
-	run env PATH=/usr/bin:/bin $H -f lazy "$plugin"
+	run env PATH=/usr/bin:/bin "$H" -f lazy "$plugin"
 	if ! out_has 'undefined symbol'; then t_fail "without pypin: expected an undefined symbol"
 	else
-		run_pypin env PATH=/usr/bin:/bin $H -f lazy "$plugin"
+		run_pypin env PATH=/usr/bin:/bin "$H" -f lazy "$plugin"
 		expect_fail "pypin: $plugin needs $sym, and no libpython found defines it; tried: .*libpython3.11.so.1.0 (python3 on PATH: is Python 3.11, which lacks $sym)"
 	fi
 done
@@ -178,13 +178,13 @@ done
 for f in lazy now; do
 	t_begin "3.11 pinned by a first plugin, then one that calls Py_GetConstant (RTLD_$f)"
 	if absent "$P13" 3.13; then continue; fi
-	run env LD_PRELOAD="$SYSLIBPYTHON" $H -f $f -k "$BUILD/tst-embed-mod1.so" "$P13"
+	run env LD_PRELOAD="$SYSLIBPYTHON" "$H" -f $f -k "$BUILD/tst-embed-mod1.so" "$P13"
 	if [ $f = lazy ] && ! out_has "symbol lookup error: .*undefined symbol: Py_GetConstant"; then
 		t_fail "without pypin (3.11 preloaded): expected the host killed at the call"
 	elif [ $f = now ] && ! out_has "failed: .*undefined symbol: Py_GetConstant"; then
 		t_fail "without pypin (3.11 preloaded): expected dlopen to fail"
 	else
-		run_pypin env PATH="$(dirname "$(pyenv_python 3.13)"):$PATH" $H -f $f -k \
+		run_pypin env PATH="$(dirname "$(pyenv_python 3.13)"):$PATH" "$H" -f $f -k \
 			"$BUILD/tst-embed-mod1.so" "$P13"
 		if out_has "symbol lookup error"; then t_fail "the host was killed"
 		else expect_fail "failed: pypin: $P13 needs Py_GetConstant, but this process already runs Python 3.11 (.*libpython3.11.so.1.0), which lacks it"
@@ -194,10 +194,10 @@ done
 
 t_begin "a plugin for Python 2.7 only, no Python 2 in sight: refused, saying so"
 if ! absent "$CB/2.7/tst-choose-mod1.so" 2.7; then
-	run env PATH=/usr/bin:/bin $H "$CB/2.7/tst-choose-mod1.so"
+	run env PATH=/usr/bin:/bin "$H" "$CB/2.7/tst-choose-mod1.so"
 	if ! out_has 'undefined symbol'; then t_fail "without pypin: expected an undefined symbol"
 	else
-		run_pypin env PATH=/usr/bin:/bin $H "$CB/2.7/tst-choose-mod1.so"
+		run_pypin env PATH=/usr/bin:/bin "$H" "$CB/2.7/tst-choose-mod1.so"
 		expect_fail "pypin: $CB/2.7/tst-choose-mod1.so is built for Python 2 (it needs PyString_FromString), and no libpython found serves it; tried: .*is Python 3.11; the library needs Python 2"
 	fi
 fi
@@ -207,14 +207,14 @@ fi
 DPLUGIN=$CB/debian/tst-choose-mod1.so
 DWANT="^VERSION $(/usr/bin/python3.11 -c 'import sys; print(sys.version.split()[0])') prefix=/usr\$"
 t_begin "Debian's python3 first on PATH: dlopen fails without pypin"
-run env PATH=/usr/bin:/bin $H "$DPLUGIN"
+run env PATH=/usr/bin:/bin "$H" "$DPLUGIN"
 expect_fail "undefined symbol: _\{0,1\}Py"
 t_begin "Debian's python3 first on PATH: pypin pins Debian's 3.11"
-run_pypin env PATH=/usr/bin:/bin PYPIN_DEBUG=1 $H -m "$DPLUGIN"
+run_pypin env PATH=/usr/bin:/bin PYPIN_DEBUG=1 "$H" -m "$DPLUGIN"
 if out_has "pinned $SYSLIBPYTHON (loaded, python3 on PATH"; then expect_ok "$DWANT"
 else t_fail "expected the rule 'python3 on PATH'"; fi
 t_begin "PYPIN_PYTHON=/usr/bin/python3.11: pypin pins Debian's 3.11"
-run_pypin env PYPIN_PYTHON=/usr/bin/python3.11 $H "$DPLUGIN"
+run_pypin env PYPIN_PYTHON=/usr/bin/python3.11 "$H" "$DPLUGIN"
 expect_ok "$DWANT"
 
 # dlopen may run on a thread with a small stack: the choice keeps its
@@ -251,16 +251,16 @@ elif [ ! -d "$NPVENV/lib/python3.12/site-packages/numpy" ]; then
 else
 	P312=$CB/3.12/tst-choose-mod1.so
 	t_begin "numpy in a 3.12 venv (VIRTUAL_ENV): fails without pypin"
-	run env VIRTUAL_ENV="$NPVENV" TST_CODE="$NUMPY_CODE" $H "$P312"
+	run env VIRTUAL_ENV="$NPVENV" TST_CODE="$NUMPY_CODE" "$H" "$P312"
 	expect_fail "undefined symbol: _\{0,1\}Py"
 	t_begin "numpy in a 3.12 venv (VIRTUAL_ENV): 3.12 pinned, numpy imports"
-	run_pypin env VIRTUAL_ENV="$NPVENV" TST_CODE="$NUMPY_CODE" $H "$P312"
+	run_pypin env VIRTUAL_ENV="$NPVENV" TST_CODE="$NUMPY_CODE" "$H" "$P312"
 	expect_ok "^NUMPY [0-9.]* sum=10 prefix=$NPVENV\$"
 	t_begin "numpy in a 3.12 venv (PYPIN_PYTHON): 3.12 pinned, numpy imports"
-	run_pypin env PYPIN_PYTHON="$NPVENV/bin/python" TST_CODE="$NUMPY_CODE" $H "$P312"
+	run_pypin env PYPIN_PYTHON="$NPVENV/bin/python" TST_CODE="$NUMPY_CODE" "$H" "$P312"
 	expect_ok "^NUMPY [0-9.]* sum=10 prefix=$NPVENV\$"
 	t_begin "numpy in a 3.12 venv, its bin first on PATH: 3.12 pinned, numpy imports"
-	run_pypin env PATH="$NPVENV/bin:$PATH" TST_CODE="$NUMPY_CODE" $H "$P312"
+	run_pypin env PATH="$NPVENV/bin:$PATH" TST_CODE="$NUMPY_CODE" "$H" "$P312"
 	expect_ok "^NUMPY [0-9.]* sum=10 prefix=$NPVENV\$"
 fi
 
@@ -270,17 +270,17 @@ ABI3=$CB/abi3/tst-choose-abi3-mod1.so
 CTYPES_CODE='import _ctypes, sys; print("VERSION %s" % sys.version.split()[0])'
 if [ -f "$ABI3" ]; then
 	t_begin "abi3 plugin with a RUNPATH into 3.12: C extension modules fail without pypin"
-	run env TST_CODE="$CTYPES_CODE" $H "$ABI3"
+	run env TST_CODE="$CTYPES_CODE" "$H" "$ABI3"
 	expect_fail "undefined symbol: _\{0,1\}Py"
 	t_begin "abi3 plugin with a RUNPATH into 3.12: pypin pins 3.12, one libpython mapped"
-	run_pypin env TST_CODE="$CTYPES_CODE" $H -m "$ABI3"
+	run_pypin env TST_CODE="$CTYPES_CODE" "$H" -m "$ABI3"
 	if out_has '^VERSION 3\.12'; then expect_mapped_once 0 3.12; else t_fail "expected 3.12"; fi
 	t_begin "abi3 plugin, Debian's 3.11 preloaded crudely: a second libpython is mapped"
-	run env LD_PRELOAD="$SYSLIBPYTHON" $H -e none -k -m "$ABI3"
+	run env LD_PRELOAD="$SYSLIBPYTHON" "$H" -e none -k -m "$ABI3"
 	if [ "$(grep -c "^mapped: .*/$ONE_LIBPYTHON" "$t_out/out")" -eq 2 ]; then t_pass
 	else t_fail "expected two libpythons"; fi
 	t_begin "abi3 plugin, Debian's 3.11 pinned (it has no shim): refused, one libpython"
-	run_pypin env PYPIN_LIBPYTHON="$SYSLIBPYTHON" $H -e none -k -m "$ABI3"
+	run_pypin env PYPIN_LIBPYTHON="$SYSLIBPYTHON" "$H" -e none -k -m "$ABI3"
 	if out_has "pypin: $ABI3 needs libpython3.so, whose .*/libpython3.so would map .*libpython3.12.so.1.0 as a second libpython beside Python 3.11"; then
 		expect_mapped_once 1 3.11
 	else
@@ -292,11 +292,11 @@ if [ -f "$ABI3" ]; then
 	if ! absent "$P13" 3.13; then
 		LIB313=$(dirname "$PY313")/../lib/libpython3.13.so.1.0
 		t_begin "abi3 plugin with a RUNPATH into 3.12, 3.13 preloaded crudely: a second libpython is mapped"
-		run env LD_PRELOAD="$LIB313" $H -e none -k -m "$ABI3"
+		run env LD_PRELOAD="$LIB313" "$H" -e none -k -m "$ABI3"
 		if [ "$(grep -c "^mapped: .*/$ONE_LIBPYTHON" "$t_out/out")" -eq 2 ]; then t_pass
 		else t_fail "expected two libpythons"; fi
 		t_begin "abi3 plugin with a RUNPATH into 3.12, PYPIN_PYTHON names 3.13: its shim first, one libpython"
-		run_pypin env PYPIN_PYTHON="$PY313" TST_CODE="$CTYPES_CODE" $H -k -m "$ABI3"
+		run_pypin env PYPIN_PYTHON="$PY313" TST_CODE="$CTYPES_CODE" "$H" -k -m "$ABI3"
 		if out_has '^VERSION 3\.13'; then expect_mapped_once 0 3.13; else t_fail "expected 3.13"; fi
 	fi
 else
@@ -328,14 +328,14 @@ elif [ "$(id -u)" != 0 ] || ! unshare -m --propagation private true 2>/dev/null;
 	t_skip "needs root and unshare -m, for a private mount namespace"
 else
 	t_begin "abi3 plugin, libpython3.so found through ld.so.cache: C extension modules fail without pypin"
-	in_cache_ns env PATH=/usr/bin:/bin TST_CODE="$CTYPES_CODE" $H -k -m "$BARE"
+	in_cache_ns env PATH=/usr/bin:/bin TST_CODE="$CTYPES_CODE" "$H" -k -m "$BARE"
 	if out_has "NAMESPACE FAILED"; then t_fail "could not make the namespace"
 	elif ! out_has "^mapped: .*libpython3.12.so.1.0"; then t_fail "without pypin: expected 3.12 mapped"
 	else expect_fail "undefined symbol: _\{0,1\}Py"
 	fi
 	t_begin "abi3 plugin, libpython3.so found through ld.so.cache: pypin pins 3.12, one libpython"
 	in_cache_ns env LD_PRELOAD="$LIBPYPIN" PATH=/usr/bin:/bin TST_CODE="$CTYPES_CODE" \
-		$H -k -m "$BARE"
+		"$H" -k -m "$BARE"
 	if out_has '^VERSION 3\.12'; then expect_mapped_once 0 3.12; else t_fail "expected 3.12"; fi
 	t_begin "explain: the abi3 plugin's libpython3.so, found through ld.so.cache, chooses"
 	in_cache_ns env PATH=/usr/bin:/bin "$TOP/tools/pypin-inspect" explain "$BARE"
@@ -347,10 +347,10 @@ fi
 PREFIX_CODE='import sys; print("VERSION %s prefix=%s" % (sys.version.split()[0], sys.prefix))'
 FOREIGN=$BUILD/foreign-venv         # a venv of Debian's 3.11 (tests.mk)
 t_begin "an activated venv of the pinned installation is the home: fails without pypin"
-run env VIRTUAL_ENV="$FOREIGN" PATH="$FOREIGN/bin:$PATH" $H "$DPLUGIN"
+run env VIRTUAL_ENV="$FOREIGN" PATH="$FOREIGN/bin:$PATH" "$H" "$DPLUGIN"
 expect_fail "undefined symbol: _\{0,1\}Py"
 t_begin "an activated venv of the pinned installation is the home"
-run_pypin env VIRTUAL_ENV="$FOREIGN" PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$DPLUGIN"
+run_pypin env VIRTUAL_ENV="$FOREIGN" PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX_CODE" "$H" "$DPLUGIN"
 expect_ok "^VERSION 3.11.* prefix=$FOREIGN\$"
 
 PY311=$(pyenv_python 3.11)
@@ -362,13 +362,13 @@ elif ! venv_of "$PY312" "$CB/venv-3.12"; then
 else
 	V12=$CB/venv-3.12
 	t_begin "a venv of 3.12 first on PATH, a plugin linked to 3.11: without pypin, the venv is its home"
-	run env VIRTUAL_ENV="$V12" PATH="$V12/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$BUILD/tst-embed-mod1.so"
+	run env VIRTUAL_ENV="$V12" PATH="$V12/bin:$PATH" TST_CODE="$PREFIX_CODE" "$H" "$BUILD/tst-embed-mod1.so"
 	if out_has "prefix=/usr\$"; then t_fail "expected another home than /usr"; else t_pass; fi
 	t_begin "a venv of 3.12 first on PATH, 3.11 pinned: not the home"
-	run_pypin env VIRTUAL_ENV="$V12" PATH="$V12/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$BUILD/tst-embed-mod1.so"
+	run_pypin env VIRTUAL_ENV="$V12" PATH="$V12/bin:$PATH" TST_CODE="$PREFIX_CODE" "$H" "$BUILD/tst-embed-mod1.so"
 	expect_ok "^VERSION 3.11.* prefix=/usr\$"
 	t_begin "PYPIN_PYTHON names a 3.12 venv, 3.11 pinned: a warning naming both, not the home"
-	run_pypin env PYPIN_PYTHON="$V12/bin/python" TST_CODE="$PREFIX_CODE" $H "$BUILD/tst-embed-mod1.so"
+	run_pypin env PYPIN_PYTHON="$V12/bin/python" TST_CODE="$PREFIX_CODE" "$H" "$BUILD/tst-embed-mod1.so"
 	expect_ok "^VERSION 3.11.* prefix=/usr\$" \
 		"warning: PYPIN_PYTHON $V12/bin/python runs Python 3.12 (.*libpython3.12.so.1.0), not Python 3.11, which is pinned"
 fi
@@ -381,10 +381,10 @@ elif ! venv_of "$PY311" "$CB/venv-3.11"; then
 else
 	V11=$CB/venv-3.11
 	t_begin "a host linked to libpython, another 3.11's venv first on PATH: the plain loader's home"
-	run env PATH="$V11/bin:$PATH" TST_CODE="$PREFIX_CODE" $BUILD/host-pylinked "$DPLUGIN"
+	run env PATH="$V11/bin:$PATH" TST_CODE="$PREFIX_CODE" "$BUILD/host-pylinked" "$DPLUGIN"
 	expect_ok "prefix=$V11\$"
 	t_begin "a host linked to libpython, another 3.11's venv first on PATH: pypin sets nothing"
-	run_pypin env PATH="$V11/bin:$PATH" TST_CODE="$PREFIX_CODE" $BUILD/host-pylinked "$DPLUGIN"
+	run_pypin env PATH="$V11/bin:$PATH" TST_CODE="$PREFIX_CODE" "$BUILD/host-pylinked" "$DPLUGIN"
 	expect_ok "prefix=$V11\$"
 fi
 
@@ -393,11 +393,11 @@ PY39=$(pyenv_python 3.9)
 t_begin "Python before 3.10, a venv of another installation first on PATH"
 if ! absent "$OLD" 3.9; then
 	t_begin "Python before 3.10, a venv of another installation first on PATH: its home without pypin"
-	run env PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$OLD"
+	run env PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX_CODE" "$H" "$OLD"
 	if out_has "prefix=$("$PY39" -c 'import sys; print(sys.prefix)')\$"; then t_fail "expected the venv's home"
 	else t_pass; fi
 	t_begin "Python before 3.10, a venv of another installation first on PATH: pypin gives its own"
-	run_pypin env PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX_CODE" $H "$OLD"
+	run_pypin env PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX_CODE" "$H" "$OLD"
 	expect_ok "prefix=$("$PY39" -c 'import sys; print(sys.prefix)')\$"
 fi
 
@@ -409,10 +409,10 @@ if ! absent "$TWIN" 3.11; then
 	T11=$(dirname "$PY311")/../lib/libpython3.11.so.1.0
 	T11=$(cd "$(dirname "$T11")" && pwd)/libpython3.11.so.1.0
 	t_begin "a plugin built against pyenv's 3.11: the plain loader maps that one"
-	run $H -f lazy -e none -k -m "$TWIN"
+	run "$H" -f lazy -e none -k -m "$TWIN"
 	expect_ok "^mapped: $T11\$"
 	t_begin "the same plugin with Debian's 3.11 pinned: the debug line names both files"
-	run_pypin env PYPIN_LIBPYTHON="$SYSLIBPYTHON" PYPIN_DEBUG=1 $H -f lazy -e none -k -m "$TWIN"
+	run_pypin env PYPIN_LIBPYTHON="$SYSLIBPYTHON" PYPIN_DEBUG=1 "$H" -f lazy -e none -k -m "$TWIN"
 	if out_has "the loader would load $T11 for it, another installation with the same soname: .*libpython3.11.so.1.0 serves it (PYPIN_LIBPYTHON chooses)"; then
 		expect_mapped_once 0 3.11
 	else

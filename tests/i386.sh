@@ -44,6 +44,11 @@ if [ -n "$why" ]; then
 	t_end
 fi
 
+# The loader splits LD_PRELOAD at white space and colons: a copy, as lib.sh's.
+case $LIB32 in
+*[[:space:]:]*)
+	mkdir -p "$t_out/lib32" && cp "$LIB32" "$t_out/lib32/libpypin.so" && LIB32=$t_out/lib32/libpypin.so ;;
+esac
 H32=$B32/host
 EMBED32=$B32/tst-embed-mod1.so
 NOLINK32=$B32/tst-embed-nolink-mod1.so
@@ -67,20 +72,20 @@ syms=$(nm -D --defined-only "$LIB32" | awk '$2 ~ /^[TW]$/ { print $3 }' | sed 's
 if [ "$syms" = "dlerror dlopen" ]; then t_pass; else t_fail "exports: $syms"; fi
 
 t_begin "without pypin: a 32-bit host's plugin cannot import _ctypes"
-run $H32 "$EMBED32"
+run "$H32" "$EMBED32"
 expect_fail "ImportError: .*_ctypes.*i386-linux-gnu.so: undefined symbol: _\{0,1\}Py"
 t_begin "with the i386 libpypin.so: _ctypes, _decimal and _json import"
 run_pypin_32() { run env LD_PRELOAD="$LIB32" "$@"; }
-run_pypin_32 $H32 "$EMBED32"
+run_pypin_32 "$H32" "$EMBED32"
 expect_ok "$RESULT32"
 t_begin "without pypin: a 32-bit plugin not linked to libpython fails to load"
-run $H32 "$NOLINK32"
+run "$H32" "$NOLINK32"
 expect_fail "dlopen .* failed: .*undefined symbol: _\{0,1\}Py"
 t_begin "with the i386 libpypin.so: it loads, and its Python imports _ctypes"
-run_pypin_32 $H32 "$NOLINK32"
+run_pypin_32 "$H32" "$NOLINK32"
 expect_ok "$RESULT32"
 t_begin "the launcher with --lib of the i386 build runs the 32-bit host"
-run "$TOP/scripts/pypin" --lib "$LIB32" -- $H32 "$EMBED32"
+run "$TOP/scripts/pypin" --lib "$LIB32" -- "$H32" "$EMBED32"
 expect_ok "$RESULT32"
 t_begin "the i386 pypin-inspect explains a 32-bit plugin"
 run "$TOP/build/i386/tools/pypin-inspect" explain "$EMBED32"
@@ -99,7 +104,7 @@ if [ "$(readlink /proc/self/ns/mnt)" = "$PYPIN_TEST_NAMESPACE" ]; then
 fi
 ov=$t_out/ov
 mkdir -p "$ov"
-trap 'umount -l /etc /usr/local "$ov" 2>/dev/null; rm -rf "$t_out"' EXIT
+t_cleanup='umount -l /etc /usr/local "$ov" 2>/dev/null'
 overlay() {
 	mkdir -p "$ov/$2/upper" "$ov/$2/work" &&
 		mount -t overlay "pypin-test-$2" \
@@ -136,13 +141,13 @@ run $PYPIN install-system
 if [ "$(cat $PRELOAD 2>&1)" = "$ENTRY" ]; then expect 0 "^pypin: installed: /usr/local/\\\$LIB/pypin/libpypin.so added"
 else t_fail "got: $(cat $PRELOAD 2>&1)"; fi
 t_begin "under it, a 32-bit host's embedded Python imports _ctypes, and nothing extra is printed"
-bare $H32 "$EMBED32"
+bare "$H32" "$EMBED32"
 if out_has 'ERROR\|pypin\['; then t_fail "extra output"; else expect_ok "$RESULT32"; fi
 t_begin "under it, a 32-bit host with a plugin that needs no Python prints what it prints without pypin"
-bare $H32 "$PLAIN32"
+bare "$H32" "$PLAIN32"
 with=$(out; echo "status $t_rc")
 mv $PRELOAD "$t_out/preload"
-bare $H32 "$PLAIN32"
+bare "$H32" "$PLAIN32"
 without=$(out; echo "status $t_rc")
 mv "$t_out/preload" $PRELOAD
 if [ "$with" = "$without" ]; then t_pass; else t_fail "with: $with; without: $without"; fi
@@ -162,7 +167,7 @@ else
 	t_fail "got: $(cat $PRELOAD 2>&1)"
 fi
 t_begin "--only-native: a 32-bit process prints that line, and gets no pypin"
-bare $H32 "$EMBED32"
+bare "$H32" "$EMBED32"
 if out_has "^ERROR: ld.so: object '/usr/local/lib/$MA/pypin/libpypin.so' from /etc/ld.so.preload cannot be preloaded (wrong ELF class: ELFCLASS64): ignored.\$"; then
 	expect_fail "undefined symbol: _\{0,1\}Py"
 else

@@ -82,7 +82,7 @@ fi
 
 ov=$t_out/ov
 mkdir -p "$ov"
-trap 'umount -l /usr /etc /var "$ov" 2>/dev/null; rm -rf "$t_out"' EXIT
+t_cleanup='umount -l /usr /etc /var "$ov" 2>/dev/null'
 overlay() {
 	mkdir -p "$ov/$2/upper" "$ov/$2/work" &&
 		mount -t overlay "pypin-test-$2" \
@@ -135,7 +135,7 @@ else
 	t_fail "got: $(cat $PRELOAD 2>&1)"
 fi
 t_begin "... an unmodified host works under it with no environment"
-bare $H "$NOLINK"
+bare "$H" "$NOLINK"
 expect_ok "$RESULT"
 if [ -n "$I386_DEB" ]; then
 	t_begin "... a 32-bit host under it prints nothing extra, and its embedded Python imports _ctypes"
@@ -160,7 +160,7 @@ else
 	t_pass
 fi
 t_begin "... and the host still works"
-bare $H "$NOLINK"
+bare "$H" "$NOLINK"
 expect_ok "$RESULT"
 
 if [ -n "$I386_DEB" ]; then
@@ -186,7 +186,7 @@ else
 	t_fail "$(dpkg-query -W -f='${Package} ${Status}\n' pypin libpypin 2>&1)"
 fi
 t_begin "after purging: the unmodified host fails again"
-bare $H "$NOLINK"
+bare "$H" "$NOLINK"
 expect_fail "undefined symbol: _\{0,1\}Py"
 
 t_end

@@ -302,7 +302,7 @@ if [ -n "$MULTIARCH" ]; then
 		t_fail "got: $(cat $PRELOAD 2>&1)"
 	fi
 	t_begin "... an unmodified host works under it"
-	bare $H "$NOLINK"
+	bare "$H" "$NOLINK"
 	expect_ok "$RESULT"
 	t_begin "... uninstall-system removes it"
 	run /usr/local/bin/pypin uninstall-system
