@@ -221,7 +221,7 @@ fi
 
 ov=$t_out/ov
 mkdir -p "$ov"
-trap 'umount -l /etc /mnt "$ov" 2>/dev/null; rm -rf "$t_out"' EXIT
+t_cleanup='umount -l /etc /mnt "$ov" 2>/dev/null'
 if ! mount -t tmpfs -o mode=700 pypin-test "$ov" ||
    ! mkdir -p "$ov/etc/upper" "$ov/etc/work" ||
    ! mount -t overlay pypin-test-etc -o "lowerdir=/etc,upperdir=$ov/etc/upper,workdir=$ov/etc/work" /etc ||
