@@ -39,7 +39,7 @@ fi
 
 ov=$t_out/ov
 mkdir -p "$ov"
-trap 'umount -l /etc /usr/local /var/lib/dpkg /mnt "$ov" 2>/dev/null; rm -rf "$t_out"' EXIT
+t_cleanup='umount -l /etc /usr/local /var/lib/dpkg /mnt "$ov" 2>/dev/null'
 overlay() {
 	mkdir -p "$ov/$2/upper" "$ov/$2/work" &&
 		mount -t overlay "pypin-keep-$2" \
