@@ -35,6 +35,13 @@ absent() {
 	if [ ! -f "$1" ]; then t_fail "$1 was not built (make check builds it)"; return 0; fi
 	return 1
 }
+# absent_group NAME FILE VERSION: absent, for a group of cases opened inside
+# the if: NAME is a case (its SKIP or FAIL) only when the group cannot run.
+absent_group() {
+	[ -n "$(pyenv_python "$3")" ] && [ -f "$2" ] && return 1
+	t_begin "$1"
+	absent "$2" "$3"
+}
 
 # expect_mapped_once STATUS VERSION: the last run exited with STATUS and
 # mapped exactly one libpythonX.Y, of VERSION.
@@ -288,8 +295,7 @@ if [ -f "$ABI3" ]; then
 	fi
 	# Another installation pinned, one that has a shim: pypin loads that
 	# shim first, so the plugin's own (3.12's) maps no second libpython.
-	t_begin "abi3 plugin with a RUNPATH into 3.12, PYPIN_PYTHON names 3.13"
-	if ! absent "$P13" 3.13; then
+	if ! absent_group "abi3 plugin with a RUNPATH into 3.12, PYPIN_PYTHON names 3.13" "$P13" 3.13; then
 		LIB313=$(dirname "$PY313")/../lib/libpython3.13.so.1.0
 		t_begin "abi3 plugin with a RUNPATH into 3.12, 3.13 preloaded crudely: a second libpython is mapped"
 		run env LD_PRELOAD="$LIB313" "$H" -e none -k -m "$ABI3"
@@ -321,10 +327,10 @@ in_cache_ns() {
 			{ echo "NAMESPACE FAILED"; exit 99; }
 		exec "$@"' sh "$(dirname "$PY312")/../lib" "$t_out/ld.so.cache" "$@"
 }
-t_begin "abi3 plugin, libpython3.so found through ld.so.cache"
-if absent "$BARE" 3.12; then
+if absent_group "abi3 plugin, libpython3.so found through ld.so.cache" "$BARE" 3.12; then
 	:
 elif [ "$(id -u)" != 0 ] || ! unshare -m --propagation private true 2>/dev/null; then
+	t_begin "abi3 plugin, libpython3.so found through ld.so.cache"
 	t_skip "needs root and unshare -m, for a private mount namespace"
 else
 	t_begin "abi3 plugin, libpython3.so found through ld.so.cache: C extension modules fail without pypin"
@@ -354,10 +360,11 @@ run_pypin env VIRTUAL_ENV="$FOREIGN" PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX
 expect_ok "^VERSION 3.11.* prefix=$FOREIGN\$"
 
 PY311=$(pyenv_python 3.11)
-t_begin "a venv of another version than the pinned one"
 if [ -z "$PY312" ]; then
+	t_begin "a venv of another version than the pinned one"
 	t_skip "no Python 3.12 under $PYENV"
 elif ! venv_of "$PY312" "$CB/venv-3.12"; then
+	t_begin "a venv of another version than the pinned one"
 	t_fail "could not make a venv of $PY312 at $CB/venv-3.12"
 else
 	V12=$CB/venv-3.12
@@ -373,10 +380,11 @@ else
 		"warning: PYPIN_PYTHON $V12/bin/python runs Python 3.12 (.*libpython3.12.so.1.0), not Python 3.11, which is pinned"
 fi
 
-t_begin "a host linked to libpython keeps its home"
 if [ -z "$PY311" ]; then
+	t_begin "a host linked to libpython keeps its home"
 	t_skip "no Python 3.11 under $PYENV"
 elif ! venv_of "$PY311" "$CB/venv-3.11"; then
+	t_begin "a host linked to libpython keeps its home"
 	t_fail "could not make a venv of $PY311 at $CB/venv-3.11"
 else
 	V11=$CB/venv-3.11
@@ -390,8 +398,7 @@ fi
 
 OLD=$BUILD/oldpy/tst-embed-mod1.so
 PY39=$(pyenv_python 3.9)
-t_begin "Python before 3.10, a venv of another installation first on PATH"
-if ! absent "$OLD" 3.9; then
+if ! absent_group "Python before 3.10, a venv of another installation first on PATH" "$OLD" 3.9; then
 	t_begin "Python before 3.10, a venv of another installation first on PATH: its home without pypin"
 	run env PATH="$FOREIGN/bin:$PATH" TST_CODE="$PREFIX_CODE" "$H" "$OLD"
 	if out_has "prefix=$("$PY39" -c 'import sys; print(sys.prefix)')\$"; then t_fail "expected the venv's home"
@@ -404,8 +411,7 @@ fi
 # --- 5. two installations of one soname --------------------------------------------
 
 TWIN=$CB/pyenv-3.11/tst-embed-mod1.so
-t_begin "two installations of one soname"
-if ! absent "$TWIN" 3.11; then
+if ! absent_group "two installations of one soname" "$TWIN" 3.11; then
 	T11=$(dirname "$PY311")/../lib/libpython3.11.so.1.0
 	T11=$(cd "$(dirname "$T11")" && pwd)/libpython3.11.so.1.0
 	t_begin "a plugin built against pyenv's 3.11: the plain loader maps that one"
@@ -423,8 +429,7 @@ fi
 # --- 6. pypin explain and pypin check ---------------------------------------------
 
 INSPECT=$TOP/tools/pypin-inspect
-t_begin "explain and check, a plugin for 3.13"
-if ! absent "$P13" 3.13; then
+if ! absent_group "explain and check, a plugin for 3.13" "$P13" 3.13; then
 	B13=$(dirname "$(pyenv_python 3.13)")
 	t_begin "explain, no 3.13 in sight: nothing fits, the candidates passed over and why"
 	run env PATH=/usr/bin:/bin "$INSPECT" explain "$P13"
