@@ -42,11 +42,15 @@ PYENV_VERSION=system
 export PYENV_VERSION
 
 # The loader splits LD_PRELOAD at white space and colons, so a tree cloned at
-# such a path cannot preload its own library: the tests preload a copy.
+# such a path cannot preload its own library: the tests preload a copy, with
+# the companions pypin looks for beside it (libpypin-keep.so).
 case $LIBPYPIN in
 *[[:space:]:]*)
 	mkdir "$t_out/lib"
 	cp "$LIBPYPIN" "$t_out/lib/libpypin.so" || exit 1
+	for t_f in "${LIBPYPIN%/*}"/libpypin-*.so; do
+		[ ! -f "$t_f" ] || cp "$t_f" "$t_out/lib/" || exit 1
+	done
 	LIBPYPIN=$t_out/lib/libpypin.so ;;
 esac
 
