@@ -242,13 +242,13 @@ done
 for mod in 1 2; do
 	NOEXP=$BUILD/readbound/tst-noexport-mod$mod.so
 	t_begin "a library that exports nothing ($mod): fails without pypin"
-	run $H -e none "$NOEXP"
+	run "$H" -e none "$NOEXP"
 	expect_fail 'undefined symbol: Py_Initialize'
 	t_begin "a library that exports nothing ($mod): its constructor starts Python under pypin"
-	run_pypin $H -e none "$NOEXP"
+	run_pypin "$H" -e none "$NOEXP"
 	expect_ok 'noexport: Python initialized: 1'
 done
 same_as_plain "a library that exports nothing, with more undefined symbols than are read" \
-	$H -e none "$BUILD/readbound/tst-noexport-mod3.so"
+	"$H" -e none "$BUILD/readbound/tst-noexport-mod3.so"
 
 t_end
