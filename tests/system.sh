@@ -210,6 +210,10 @@ chmod 644 /usr/local/lib/bad/libpypin.so
 chmod 777 /usr/local/lib/bad
 run $PYPIN --lib /usr/local/lib/bad/libpypin.so install-system
 refused 'is not owned by root or is writable by others'
+t_begin "refused: a library in a root-owned sticky directory that others can write (as /tmp)"
+chmod 1777 /usr/local/lib/bad
+run $PYPIN --lib /usr/local/lib/bad/libpypin.so install-system
+refused 'is not owned by root or is writable by others'
 chmod 755 /usr/local/lib/bad
 t_begin "refused: a library that does not load cleanly (undefined symbol)"
 printf 'extern int pypin_test_missing(void);\nint f(void) { return pypin_test_missing(); }\n' |
