@@ -118,6 +118,32 @@ t_begin "uninstall-system again: not installed"
 run $PYPIN uninstall-system
 expect 0 '^pypin: not installed'
 
+t_begin "install-system and uninstall-system ignore PYPIN_PYTHON and PYPIN_LIBPYTHON naming nothing"
+run env PYPIN_PYTHON=/nonexistent PYPIN_LIBPYTHON=/nonexistent $PYPIN install-system
+if [ "$t_rc" -eq 0 ] && [ "$(cat $PRELOAD 2>&1)" = "$INSTALLED" ]; then
+	run env PYPIN_PYTHON=/nonexistent PYPIN_LIBPYTHON=/nonexistent $PYPIN uninstall-system
+	if [ ! -e $PRELOAD ]; then expect 0 '^pypin: uninstalled'; else t_fail "left: $(cat $PRELOAD)"; fi
+else
+	t_fail "install-system: status $t_rc; $PRELOAD: $(cat $PRELOAD 2>&1)"
+fi
+rm -f $PRELOAD
+
+t_begin "uninstall-system --lib removes only the entries for that library"
+mkdir -p /usr/local/lib/pypin-other
+cp "$INSTALLED" /usr/local/lib/pypin-other/libpypin.so
+printf '/usr/local/lib/pypin-other/libpypin.so\n%s\n' "$INSTALLED" > $PRELOAD
+run $PYPIN --lib "$INSTALLED" uninstall-system
+if [ "$(cat $PRELOAD 2>&1)" = /usr/local/lib/pypin-other/libpypin.so ]; then expect 0 '^pypin: uninstalled'
+else t_fail "got: $(cat $PRELOAD 2>&1)"; fi
+t_begin "... and says not installed when none is there"
+run $PYPIN --lib "$INSTALLED" uninstall-system
+if [ "$(cat $PRELOAD 2>&1)" = /usr/local/lib/pypin-other/libpypin.so ]; then
+	expect 0 "^pypin: not installed: no entry for $INSTALLED in $PRELOAD\$"
+else
+	t_fail "got: $(cat $PRELOAD 2>&1)"
+fi
+rm -rf $PRELOAD /usr/local/lib/pypin-other
+
 t_begin "other entries and comments are kept, and come back unchanged"
 printf '# preloaded for every process\n/lib/x86_64-linux-gnu/libm.so.6\n' > $PRELOAD
 cp $PRELOAD "$t_out/orig"
@@ -259,11 +285,8 @@ run unshare -m --propagation private sh -c 'mount -t tmpfs -o mode=1777 pypin-te
 	sh $PYPIN
 if out_has '^status 1$' && out_has '^in /tmp:$'; then t_pass; else t_fail "left in /tmp, or not refused"; fi
 
-t_begin "without a private namespace for the trial set: a warning, and the library is installed"
-mkdir -p "$t_out/nons"
-printf '#!/bin/sh\nexit 1\n' > "$t_out/nons/unshare"
-chmod 755 "$t_out/nons/unshare"
-run env PATH="$t_out/nons:$PATH" $PYPIN install-system
+t_begin "without a private namespace for the trial set (no CAP_SYS_ADMIN): a warning, and the library is installed"
+run setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin $PYPIN install-system
 if [ "$(cat $PRELOAD 2>&1)" = "$INSTALLED" ]; then
 	expect 0 "^pypin: warning: no private mount namespace with an overlay on /etc (unshare -m): setuid and other programs were not tried" \
 		"^pypin: installed: $INSTALLED added"
@@ -271,6 +294,32 @@ else
 	t_fail "got: $(cat $PRELOAD 2>&1)"
 fi
 $PYPIN uninstall-system >/dev/null
+
+t_begin "install-system and uninstall-system run nothing from the caller's PATH"
+mkdir -p "$t_out/path"
+for prog in unshare mount awk cc gcc clang timeout setpriv stat realpath mktemp cp mv rm cat dpkg dpkg-query; do
+	printf '#!/bin/sh\necho "%s" >> "%s/path-ran"\nexit 1\n' "$prog" "$t_out" > "$t_out/path/$prog"
+	chmod 755 "$t_out/path/$prog"
+done
+run env PATH="$t_out/path:$PATH" $PYPIN install-system
+if [ -e "$t_out/path-ran" ]; then
+	t_fail "it ran: $(sort -u "$t_out/path-ran" | paste -sd ' ' -)"
+elif [ "$(cat $PRELOAD 2>&1)" != "$INSTALLED" ]; then
+	t_fail "got: $(cat $PRELOAD 2>&1)"
+else
+	run env PATH="$t_out/path:$PATH" $PYPIN uninstall-system
+	if [ -e "$t_out/path-ran" ]; then t_fail "uninstall-system ran: $(sort -u "$t_out/path-ran" | paste -sd ' ' -)"
+	elif [ -e $PRELOAD ]; then t_fail "left: $(cat $PRELOAD)"
+	else expect 0 '^pypin: uninstalled'; fi
+fi
+rm -f $PRELOAD
+
+t_begin "install-system refuses a pypin-inspect that others can write (it runs it as root)"
+chmod 777 /usr/local/lib/pypin/pypin-inspect
+run $PYPIN install-system
+chmod 755 /usr/local/lib/pypin/pypin-inspect
+if [ -e $PRELOAD ]; then t_fail "$PRELOAD was written"
+else expect 1 "^pypin: error: /usr/local/lib/pypin/pypin-inspect: it, or a directory above it, is not owned by root or is writable by others; refusing to run it as root\$"; fi
 
 # --- AddressSanitizer: every preloaded library makes its programs abort --------------
 
