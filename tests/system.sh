@@ -285,14 +285,16 @@ run unshare -m --propagation private sh -c 'mount -t tmpfs -o mode=1777 pypin-te
 	sh $PYPIN
 if out_has '^status 1$' && out_has '^in /tmp:$'; then t_pass; else t_fail "left in /tmp, or not refused"; fi
 
-t_begin "without a private namespace for the trial set (no CAP_SYS_ADMIN): a warning, and the library is installed"
-run setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin $PYPIN install-system
-if [ "$(cat $PRELOAD 2>&1)" = "$INSTALLED" ]; then
-	expect 0 "^pypin: warning: no private mount namespace with an overlay on /etc (unshare -m): setuid and other programs were not tried" \
-		"^pypin: installed: $INSTALLED added"
-else
-	t_fail "got: $(cat $PRELOAD 2>&1)"
-fi
+t_begin "without a private namespace for the trial set (no CAP_SYS_ADMIN): refused, nothing written"
+nocap="setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin"
+run $nocap $PYPIN install-system
+refused "^pypin: error: not installed: no private mount namespace with an overlay on /etc (unshare -m, as root with CAP_SYS_ADMIN): the trial set cannot run .*; nothing was written\$"
+t_begin "... the same with the entry already in place: already installed, no trial needed"
+$PYPIN install-system >/dev/null 2>&1
+run $nocap $PYPIN install-system
+if [ "$(cat $PRELOAD 2>&1)" != "$INSTALLED" ]; then t_fail "got: $(cat $PRELOAD 2>&1)"
+elif out_has 'warning\|error'; then t_fail "a warning or an error"
+else expect 0 "^pypin: already installed: $INSTALLED is in $PRELOAD\$"; fi
 $PYPIN uninstall-system >/dev/null
 
 t_begin "install-system and uninstall-system run nothing from the caller's PATH"
