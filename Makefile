@@ -74,7 +74,7 @@ ifneq ($(SANITIZE),)
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif
 
-PYPIN_CPPFLAGS := -D_GNU_SOURCE -iquote lib -DPYPIN_VERSION='"$(VERSION)"' \
+PYPIN_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -iquote lib -DPYPIN_VERSION='"$(VERSION)"' \
 	-DPYPIN_DEFAULT_LIBPYTHON='"$(DEFAULT_LIBPYTHON)"' \
 	-DPYPIN_CONFIG_FILE='"$(sysconfdir)/pypin.conf"'
 PYPIN_CFLAGS := -std=gnu11 -fPIC -fvisibility=hidden $(WARNINGS)
