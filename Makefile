@@ -201,25 +201,32 @@ clean: tests-clean
 # --- Debian packages ----------------------------------------------------------
 
 # The native packages, then libpypin for i386 (a cross build with gcc -m32,
-# the profile pkg.pypin.libonly) where dpkg runs i386 programs and gcc -m32
-# links.  They are built from a copy of the sources in a directory of /tmp
+# the profiles cross, nocheck and pkg.pypin.libonly) where dpkg runs i386
+# programs, gcc -m32 links, and the i386 binutils dh_strip needs are there.  They are built from a copy of the sources in a directory of /tmp
 # (the compiler flags dpkg-buildflags gives cannot hold a path with spaces),
 # so this tree's own build stays, and copied to DEBDIR (here):
-# `sudo apt install ./pypin_*.deb ./libpypin_*.deb`.
+# `sudo apt install ./pypin_*.deb ./libpypin_*.deb`.  DEB_VERSION=V builds
+# them as version V (the copy's debian/changelog says so; tests/package.sh
+# upgrades with it).
+,:= ,
 DEBDIR ?= .
 DEB_SRC := Makefile README.md debian docs lib preload scripts tools
 DEB_I386 = $(shell dpkg --print-foreign-architectures 2>/dev/null | grep -qx i386 && \
 	dpkg-query -W -f='$${Status}' libc6:i386 2>/dev/null | grep -q ' installed' && \
-	printf 'int main(void){return 0;}' | gcc -m32 -x c -o /dev/null - 2>/dev/null && echo yes)
+	printf 'int main(void){return 0;}' | gcc -m32 -x c -o /dev/null - 2>/dev/null && \
+	command -v i686-linux-gnu-strip >/dev/null && command -v i686-linux-gnu-objcopy >/dev/null && \
+	echo yes)
 deb:
 	@set -e; tmp=$$(mktemp -d /tmp/pypin-deb.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
 	mkdir "$$tmp/src" "$$tmp/src/tests"; \
 	cp -R $(DEB_SRC) "$$tmp/src/"; cp tests/*.mk "$$tmp/src/tests/"; \
 	cd "$$tmp/src"; \
+	$(if $(DEB_VERSION),sed -i '1s/([^)]*)/($(DEB_VERSION))/' debian/changelog;) \
 	echo "dpkg-buildpackage -us -uc -b"; \
 	$(MAKE) -s clean; dpkg-buildpackage -us -uc -b; \
-	$(if $(DEB_I386),echo "dpkg-buildpackage -us -uc -B -ai386 -d -Ppkg.pypin.libonly"; \
-	CC="gcc -m32" dpkg-buildpackage -us -uc -B -ai386 -d -Ppkg.pypin.libonly;) \
+	$(if $(DEB_I386),echo "dpkg-buildpackage -us -uc -B -ai386 -d -Pcross$(,)nocheck$(,)pkg.pypin.libonly"; \
+	CC="gcc -m32" dpkg-buildpackage -us -uc -B -ai386 -d -Pcross$(,)nocheck$(,)pkg.pypin.libonly;, \
+	echo "libpypin for i386: not built (needs i386 in dpkg's architectures, libc6:i386, gcc -m32 and binutils-i686-linux-gnu)";) \
 	cd "$(CURDIR)"; cd "$(DEBDIR)"; rm -f pypin_*.deb libpypin_*.deb; \
 	cp "$$tmp"/pypin_*.deb "$$tmp"/libpypin_*.deb .; ls -1 pypin_*.deb libpypin_*.deb
 
