@@ -26,6 +26,11 @@ VERSION := 0.1.0
 CC ?= cc
 # ARCH=i386 builds the 32-bit library from the same sources, out of tree, so
 # that the native build stays as it is (CC="gcc -m32" builds it in the tree).
+# ARCH in the environment is someone else's (ARCH=x86_64 for a kernel
+# build): only a make argument or config.mak counts.
+ifeq ($(origin ARCH),environment)
+override ARCH :=
+endif
 ifeq ($(ARCH),i386)
 override CC := $(CC) -m32
 OUT ?= build/i386/

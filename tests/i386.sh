@@ -2,6 +2,8 @@
 # 32-bit processes: pypin built for i386 (make ARCH=i386) from the same
 # sources, a 32-bit host, and plugins embedding Debian's libpython3.11:i386.
 #
+#  - the Makefile: ARCH from the environment is ignored, make clean links
+#    nothing with -m32;
 #  - _ctypes, _decimal and _json fail to import without pypin and import
 #    with it, for a plugin linked to libpython and for one that is not;
 #  - system-wide, in a private mount namespace with overlays on /etc and
@@ -38,6 +40,23 @@ if [ -z "$why" ] && [ -z "${PYPIN_TEST_NAMESPACE:-}" ] && [ "$(id -u)" = 0 ] &&
 fi
 
 . "$here/lib.sh"
+
+# --- 0. the Makefile's ARCH ------------------------------------------------------------
+
+t_begin "ARCH=x86_64 in the environment (a kernel build's) does not stop make"
+run env ARCH=x86_64 make -s -C "$TOP" -n all
+expect 0
+t_begin "ARCH=x86_64 as a make argument is an error naming ARCH=i386"
+run make -s -C "$TOP" -n all ARCH=x86_64
+expect 2 'ARCH=x86_64: only ARCH=i386 is supported'
+t_begin "make clean tries no gcc -m32 link"
+printf '#!/bin/sh\necho "$*" >> "%s/cc-args"\nexec %s "$@"\n' "$t_out" "${CC:-cc}" > "$t_out/cc"
+chmod 755 "$t_out/cc"
+run make -s -C "$TOP" -n clean CC="$t_out/cc"
+if [ "$t_rc" -ne 0 ]; then t_fail "status $t_rc"
+elif grep -q -e '-m32' "$t_out/cc-args" 2>/dev/null; then t_fail "ran: $(grep -e -m32 "$t_out/cc-args")"
+else t_pass; fi
+
 if [ -n "$why" ]; then
 	t_begin "i386"
 	t_skip "$why"
