@@ -215,6 +215,7 @@ clean: tests-clean
 # upgrades with it).
 ,:= ,
 DEBDIR ?= .
+DEB_VERSION_SED = 1s/([^)]*)/($(DEB_VERSION))/
 DEB_SRC := Makefile README.md debian docs lib preload scripts tools
 DEB_I386 = $(shell dpkg --print-foreign-architectures 2>/dev/null | grep -qx i386 && \
 	dpkg-query -W -f='$${Status}' libc6:i386 2>/dev/null | grep -q ' installed' && \
@@ -226,7 +227,7 @@ deb:
 	mkdir "$$tmp/src" "$$tmp/src/tests"; \
 	cp -R $(DEB_SRC) "$$tmp/src/"; cp tests/*.mk "$$tmp/src/tests/"; \
 	cd "$$tmp/src"; \
-	$(if $(DEB_VERSION),sed -i '1s/([^)]*)/($(DEB_VERSION))/' debian/changelog;) \
+	$(if $(DEB_VERSION),sed -i '$(DEB_VERSION_SED)' debian/changelog;) \
 	echo "dpkg-buildpackage -us -uc -b"; \
 	$(MAKE) -s clean; dpkg-buildpackage -us -uc -b; \
 	$(if $(DEB_I386),echo "dpkg-buildpackage -us -uc -B -ai386 -d -Pcross$(,)nocheck$(,)pkg.pypin.libonly"; \
