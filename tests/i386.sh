@@ -32,14 +32,11 @@ elif [ ! -x "$B32/host" ] || [ ! -f "$LIB32" ]; then
 	why="the i386 fixtures are not built (make check builds them)"
 fi
 
-if [ -z "$why" ] && [ -z "${PYPIN_TEST_NAMESPACE:-}" ] && [ "$(id -u)" = 0 ] &&
-   unshare -m --propagation private true 2>/dev/null; then
-	PYPIN_TEST_NAMESPACE=$(readlink /proc/self/ns/mnt)
-	export PYPIN_TEST_NAMESPACE
-	exec unshare -m --propagation private sh "$0" "$@"
-fi
-
 . "$here/lib.sh"
+# The system-wide part's namespace (none when the i386 cases are skipped).
+ns_why=$why
+[ -n "$ns_why" ] || [ "$(id -u)" = 0 ] || ns_why="needs root"
+t_unshare "$ns_why" "$@"
 
 # --- 0. the Makefile's ARCH ------------------------------------------------------------
 
@@ -112,29 +109,9 @@ expect 0 "libpython3.11.so.1.0"
 
 # --- 2. system-wide ------------------------------------------------------------------
 
-if [ -z "${PYPIN_TEST_NAMESPACE:-}" ]; then
-	t_begin "i386 system-wide"
-	t_skip "needs root and a private mount namespace (unshare -m)"
-	t_end
-fi
-if [ "$(readlink /proc/self/ns/mnt)" = "$PYPIN_TEST_NAMESPACE" ]; then
-	echo "i386: not in a private mount namespace; stopping" >&2
-	exit 1
-fi
-ov=$t_out/ov
-mkdir -p "$ov"
-t_cleanup='umount -l /etc /usr/local "$ov" 2>/dev/null'
-overlay() {
-	mkdir -p "$ov/$2/upper" "$ov/$2/work" &&
-		mount -t overlay "pypin-test-$2" \
-			-o "lowerdir=$1,upperdir=$ov/$2/upper,workdir=$ov/$2/work" "$1"
-}
-if ! mount -t tmpfs -o mode=700 pypin-test "$ov" || ! overlay /etc etc ||
-   ! overlay /usr/local usr-local; then
-	t_begin "i386 system-wide"
-	t_skip "could not mount the overlays in the private namespace"
-	t_end
-fi
+# One reason, whichever of the two stopped the namespace.
+[ -z "$t_ns_why" ] || t_ns_why="needs root and a private mount namespace (unshare -m)"
+t_namespace "i386 system-wide" /etc /usr/local
 PRELOAD=/etc/ld.so.preload
 rm -f $PRELOAD /etc/pypin.conf
 MA=$(${CC:-cc} -print-multiarch)

@@ -11,47 +11,13 @@
 # Skipped (exit 77) only when the namespace or the overlays cannot be made.
 
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${PYPIN_TEST_NAMESPACE:-}" ]; then
-	why=
-	if [ "$(id -u)" != 0 ]; then
-		why="needs root: it installs as root, and runs a setuid-root host as nobody"
-	elif ! unshare -m --propagation private true 2>/dev/null; then
-		why="unshare -m failed: mount namespaces are not available here"
-	fi
-	if [ -z "$why" ]; then
-		PYPIN_TEST_NAMESPACE=$(readlink /proc/self/ns/mnt)
-		export PYPIN_TEST_NAMESPACE
-		exec unshare -m --propagation private sh "$0" "$@"
-	fi
-	. "$here/lib.sh"
-	t_begin "keep in system-wide mode"
-	t_skip "$why"
-	t_end
-fi
-
 . "$here/lib.sh"
+why=
+[ "$(id -u)" = 0 ] || why="needs root: it installs as root, and runs a setuid-root host as nobody"
+t_unshare "$why" "$@"
 unset PYPIN_KEEP
 
-if [ "$(readlink /proc/self/ns/mnt)" = "$PYPIN_TEST_NAMESPACE" ]; then
-	echo "keep-system: not in a private mount namespace; stopping" >&2
-	exit 1
-fi
-
-ov=$t_out/ov
-mkdir -p "$ov"
-t_cleanup='umount -l /etc /usr/local /var/lib/dpkg /mnt "$ov" 2>/dev/null'
-overlay() {
-	mkdir -p "$ov/$2/upper" "$ov/$2/work" &&
-		mount -t overlay "pypin-keep-$2" \
-			-o "lowerdir=$1,upperdir=$ov/$2/upper,workdir=$ov/$2/work" "$1"
-}
-if ! mount -t tmpfs -o mode=700 pypin-keep "$ov" || ! overlay /etc etc ||
-   ! overlay /usr/local usr-local || ! overlay /var/lib/dpkg dpkg ||
-   ! mount -t tmpfs -o mode=755 pypin-keep-suid /mnt; then
-	t_begin "keep in system-wide mode"
-	t_skip "could not mount the overlays in the private namespace"
-	t_end
-fi
+t_namespace "keep in system-wide mode" /etc /usr/local /var/lib/dpkg tmpfs:/mnt
 
 # The machine runs only its own architecture's programs, as far as
 # install-system can tell (it installs the native library alone then).

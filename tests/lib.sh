@@ -21,14 +21,20 @@
 #   t_cleanup  commands to run at exit before $t_out is removed (lib.sh owns
 #              the EXIT trap: a script that sets its own loses the check that
 #              it reached t_end)
+#
+# A suite that changes the system (/etc, /usr, ...) does it where only it can
+# see it: `t_unshare WHY "$@"` re-executes it in a private mount namespace,
+# then `t_namespace CASE DIR...` mounts overlays on the DIRs (see below).
 
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 BUILD=${BUILD:-$TOP/tests/build}
 LIBPYPIN=${LIBPYPIN:-$TOP/preload/libpypin.so}
+# What the suite was given, for t_unshare to hand on when it re-executes it.
+t_env_libpypin=$LIBPYPIN t_env_valgrind=${VALGRIND_OPTS-} t_env_valgrind_set=${VALGRIND_OPTS+1}
 T_TIMEOUT=${T_TIMEOUT:-120}
 T_WRAPPER=${TEST_WRAPPER:-}
 
-t_passed=0 t_failed=0 t_skipped=0 t_name= t_open= t_ended= t_cleanup=
+t_passed=0 t_failed=0 t_skipped=0 t_name= t_open= t_ended= t_cleanup= t_ns_why=
 t_suite=$(basename "$0" .sh)
 t_out=$(mktemp -d "${TMPDIR:-/tmp}/pypin-test.XXXXXX")
 trap t_exit EXIT
@@ -144,6 +150,77 @@ t_summary() {
 		printf '%s: %d passed, %d failed, %d skipped\n' "$t_suite" "$t_passed" "$t_failed" "$t_skipped"
 	else
 		printf '%s: %d passed, %d failed\n' "$t_suite" "$t_passed" "$t_failed"
+	fi
+}
+
+# t_unshare WHY ARG...: unless WHY (why the suite cannot have a namespace: not
+# root, a tool missing) is given or unshare -m fails, re-executes the suite
+# (with its arguments ARG...) in a private mount namespace, once.  Call it
+# before the first case.  Sets t_ns_why: empty in the namespace, otherwise why
+# there is none (t_namespace skips with it).
+t_unshare() {
+	t_ns_why=$1
+	shift
+	[ -z "${PYPIN_TEST_NAMESPACE:-}" ] || { t_ns_why=; return 0; }
+	if [ -z "$t_ns_why" ] && ! unshare -m --propagation private true 2>/dev/null; then
+		t_ns_why="unshare -m failed: mount namespaces are not available here"
+	fi
+	[ -z "$t_ns_why" ] || return 0
+	PYPIN_TEST_NAMESPACE=$(readlink /proc/self/ns/mnt)
+	export PYPIN_TEST_NAMESPACE
+	# The suite starts afresh: none of this shell's files, settings or trap.
+	trap - EXIT
+	rm -rf "$t_out"
+	LIBPYPIN=$t_env_libpypin
+	if [ -n "$t_env_valgrind_set" ]; then VALGRIND_OPTS=$t_env_valgrind; else unset VALGRIND_OPTS; fi
+	exec unshare -m --propagation private sh "$0" "$@"
+}
+
+# t_namespace CASE [DIR | tmpfs:DIR]...: the suite goes on only in the private
+# namespace t_unshare made: without one, CASE is skipped (with t_ns_why) and
+# the suite ends; in the namespace it started in, it stops.  Then mounts a
+# tmpfs (mode 700) on $t_out/ov and, in order, an overlay on each DIR (its
+# changes in $t_out/ov) or an empty tmpfs (mode 755, reachable by nobody) on
+# tmpfs:DIR; all are unmounted at exit.  When one cannot be mounted, CASE is
+# skipped and the suite ends.
+t_namespace() {
+	t_ns_case=$1
+	shift
+	if [ -n "${t_ns_why-}" ] || [ -z "${PYPIN_TEST_NAMESPACE:-}" ]; then
+		t_begin "$t_ns_case"
+		t_skip "${t_ns_why:-no private mount namespace (t_unshare was not called)}"
+		t_end
+	fi
+	# Never go on in the namespace the suite was started in.
+	if [ "$(readlink /proc/self/ns/mnt)" = "$PYPIN_TEST_NAMESPACE" ]; then
+		echo "$t_suite: not in a private mount namespace; stopping" >&2
+		exit 1
+	fi
+	[ $# -gt 0 ] || return 0
+	ov=$t_out/ov
+	mkdir -p "$ov"
+	t_ns_dirs=
+	for t_ns_spec; do t_ns_dirs="$t_ns_dirs ${t_ns_spec#tmpfs:}"; done
+	t_cleanup="${t_cleanup:+$t_cleanup; }umount -l$t_ns_dirs \"\$t_out/ov\" 2>/dev/null"
+	if mount -t tmpfs -o mode=700 pypin-test "$ov"; then
+		for t_ns_spec; do
+			t_ns_dir=${t_ns_spec#tmpfs:}
+			t_ns_label=$(printf '%s' "${t_ns_dir#/}" | tr / -)
+			if [ "$t_ns_spec" != "$t_ns_dir" ]; then
+				mount -t tmpfs -o mode=755 "pypin-test-$t_ns_label" "$t_ns_dir" || break
+			else
+				mkdir -p "$ov/$t_ns_label/upper" "$ov/$t_ns_label/work" &&
+					mount -t overlay "pypin-test-$t_ns_label" \
+						-o "lowerdir=$t_ns_dir,upperdir=$ov/$t_ns_label/upper,workdir=$ov/$t_ns_label/work" \
+						"$t_ns_dir" || break
+			fi
+			shift
+		done
+	fi
+	if [ $# -gt 0 ]; then
+		t_begin "$t_ns_case"
+		t_skip "could not mount the overlays in the private namespace"
+		t_end
 	fi
 }
 

@@ -23,33 +23,16 @@
 # scripts/setup installs them).
 
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${PYPIN_TEST_NAMESPACE:-}" ]; then
-	why=
-	if [ "$(id -u)" != 0 ]; then
-		why="needs root: it installs the packages with dpkg (in a private namespace)"
-	elif ! command -v dpkg-buildpackage >/dev/null 2>&1 || ! command -v dh >/dev/null 2>&1 ||
-	     ! command -v lintian >/dev/null 2>&1; then
-		why="dpkg-buildpackage, debhelper or lintian is missing (scripts/setup installs them)"
-	elif ! unshare -m --propagation private true 2>/dev/null; then
-		why="unshare -m failed: mount namespaces are not available here"
-	fi
-	if [ -z "$why" ]; then
-		PYPIN_TEST_NAMESPACE=$(readlink /proc/self/ns/mnt)
-		export PYPIN_TEST_NAMESPACE
-		exec unshare -m --propagation private sh "$0" "$@"
-	fi
-	. "$here/lib.sh"
-	t_begin "Debian packages"
-	t_skip "$why"
-	t_end
-fi
-
 . "$here/lib.sh"
-
-if [ "$(readlink /proc/self/ns/mnt)" = "$PYPIN_TEST_NAMESPACE" ]; then
-	echo "package: not in a private mount namespace; stopping" >&2
-	exit 1
+why=
+if [ "$(id -u)" != 0 ]; then
+	why="needs root: it installs the packages with dpkg (in a private namespace)"
+elif ! command -v dpkg-buildpackage >/dev/null 2>&1 || ! command -v dh >/dev/null 2>&1 ||
+     ! command -v lintian >/dev/null 2>&1; then
+	why="dpkg-buildpackage, debhelper or lintian is missing (scripts/setup installs them)"
 fi
+t_unshare "$why" "$@"
+t_namespace "Debian packages"
 
 # --- building (nothing of the system changes) ---------------------------------
 
@@ -121,20 +104,7 @@ fi
 
 # --- the namespace -----------------------------------------------------------------
 
-ov=$t_out/ov
-mkdir -p "$ov"
-t_cleanup='umount -l /usr /etc /var "$ov" 2>/dev/null'
-overlay() {
-	mkdir -p "$ov/$2/upper" "$ov/$2/work" &&
-		mount -t overlay "pypin-test-$2" \
-			-o "lowerdir=$1,upperdir=$ov/$2/upper,workdir=$ov/$2/work" "$1"
-}
-if ! mount -t tmpfs -o mode=700 pypin-test "$ov" || ! overlay /etc etc ||
-   ! overlay /usr usr || ! overlay /var var; then
-	t_begin "installing the packages"
-	t_skip "could not mount the overlays in the private namespace"
-	t_end
-fi
+t_namespace "installing the packages" /etc /usr /var
 # Only what this test installs, never what dpkg could not see before.
 PRELOAD=/etc/ld.so.preload
 if [ -z "$I386_DEB" ] && command -v dpkg >/dev/null 2>&1; then

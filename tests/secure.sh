@@ -17,23 +17,14 @@
 # The secure-mode cases are skipped when the namespace cannot be made.
 
 here=$(cd "$(dirname "$0")" && pwd)
-ns_why=
-if [ -z "${PYPIN_TEST_NAMESPACE:-}" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		ns_why="needs root: it runs a setuid-root host as nobody"
-	elif ! command -v setpriv >/dev/null 2>&1; then
-		ns_why="needs setpriv (util-linux)"
-	elif ! unshare -m --propagation private true 2>/dev/null; then
-		ns_why="unshare -m failed: mount namespaces are not available here"
-	fi
-	if [ -z "$ns_why" ]; then
-		PYPIN_TEST_NAMESPACE=$(readlink /proc/self/ns/mnt)
-		export PYPIN_TEST_NAMESPACE
-		exec unshare -m --propagation private sh "$0" "$@"
-	fi
-fi
-
 . "$here/lib.sh"
+ns_why=
+if [ "$(id -u)" != 0 ]; then
+	ns_why="needs root: it runs a setuid-root host as nobody"
+elif ! command -v setpriv >/dev/null 2>&1; then
+	ns_why="needs setpriv (util-linux)"
+fi
+t_unshare "$ns_why" "$@"
 
 SEC=$BUILD/secure
 # LD_PRELOAD splits at spaces: the preloaded libraries are copied to a path
@@ -209,27 +200,7 @@ if [ -z "$bad" ]; then t_pass; else t_fail "$bad"; fi
 
 # --- secure-execution mode (a private mount namespace) ---------------------------
 
-if [ -n "$ns_why" ]; then
-	t_begin "secure-execution mode"
-	t_skip "$ns_why"
-	t_end
-fi
-if [ "$(readlink /proc/self/ns/mnt)" = "$PYPIN_TEST_NAMESPACE" ]; then
-	echo "secure: not in a private mount namespace; stopping" >&2
-	exit 1
-fi
-
-ov=$t_out/ov
-mkdir -p "$ov"
-t_cleanup='umount -l /etc /mnt "$ov" 2>/dev/null'
-if ! mount -t tmpfs -o mode=700 pypin-test "$ov" ||
-   ! mkdir -p "$ov/etc/upper" "$ov/etc/work" ||
-   ! mount -t overlay pypin-test-etc -o "lowerdir=/etc,upperdir=$ov/etc/upper,workdir=$ov/etc/work" /etc ||
-   ! mount -t tmpfs -o mode=755 pypin-test-secure /mnt; then
-	t_begin "secure-execution mode"
-	t_skip "could not mount the overlays in the private namespace"
-	t_end
-fi
+t_namespace "secure-execution mode" /etc tmpfs:/mnt
 
 PRELOAD=/etc/ld.so.preload
 CONF=/etc/pypin.conf

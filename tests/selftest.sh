@@ -86,6 +86,15 @@ t_end
 EOF2
 judged 1 'subshell: 0 passed, 1 failed' '^FAIL: a case: never recorded'
 
+t_begin "t_namespace without a namespace skips its case, with t_unshare's reason, and ends the suite"
+suite nonamespace <<'EOF2'
+t_unshare "no namespace wanted"
+t_namespace "a change to /etc" /etc
+t_begin "after the namespace"; t_pass
+t_end
+EOF2
+judged 77 'nonamespace: 0 passed, 0 failed, 1 skipped' '^SKIP: a change to /etc (no namespace wanted)$'
+
 t_begin "a suite that records no case fails"
 suite empty <<'EOF2'
 t_end
