@@ -15,17 +15,17 @@ static int same_file(const struct pypin_seen *s, const struct stat *st)
 	       same_time(&s->mtime, &st->st_mtim) && same_time(&s->ctime, &st->st_ctim);
 }
 
-int pypin_cache_needs_none(const struct stat *st, int pinned)
+int pypin_cache_needs_none(const struct stat *st)
 {
 	struct pypin_thread *t = pypin_thread(0);
 
 	for (unsigned i = 0; t && i < t->cache.used; i++)
 		if (same_file(&t->cache.slot[i], st))
-			return t->cache.slot[i].full || pinned;
+			return 1;
 	return 0;
 }
 
-void pypin_cache_add_none(const struct stat *st, int full)
+void pypin_cache_add_none(const struct stat *st)
 {
 	struct pypin_thread *t = pypin_thread(1);
 	struct pypin_cache *c;
@@ -35,10 +35,8 @@ void pypin_cache_add_none(const struct stat *st, int full)
 		return;
 	c = &t->cache;
 	for (unsigned i = 0; i < c->used; i++)
-		if (same_file(&c->slot[i], st)) {
-			c->slot[i].full |= full;
+		if (same_file(&c->slot[i], st))
 			return;
-		}
 	s = &c->slot[c->next];
 	c->next = (c->next + 1) % PYPIN_CACHE_SLOTS;
 	if (c->used < PYPIN_CACHE_SLOTS)
@@ -48,5 +46,4 @@ void pypin_cache_add_none(const struct stat *st, int full)
 	s->size = st->st_size;
 	s->mtime = st->st_mtim;
 	s->ctime = st->st_ctim;
-	s->full = full;
 }

@@ -25,16 +25,14 @@ struct pypin_cache {
 		ino_t ino;
 		off_t size;
 		struct timespec mtime, ctime;
-		int full;             /* its symbols were scanned too */
 	} slot[PYPIN_CACHE_SLOTS];
 };
 
-/* Whether st is a file remembered as needing no Python: from a full scan, or
- * (when pinned is set, so that only DT_NEEDED matters) from any scan. */
-int pypin_cache_needs_none(const struct stat *st, int pinned);
+/* Whether st is a file remembered as needing no Python. */
+int pypin_cache_needs_none(const struct stat *st);
 
-/* Remembers st as needing no Python; full says whether its symbols were
- * scanned too. */
-void pypin_cache_add_none(const struct stat *st, int full);
+/* Remembers st as needing no Python (its DT_NEEDED entries and its symbols
+ * were read). */
+void pypin_cache_add_none(const struct stat *st);
 
 #endif

@@ -102,7 +102,7 @@ struct scratch {
  * one; asked means that s->st holds the stat() of file (a path), about which
  * the memory of files was asked already, and whether it is loaded was not.
  * Returns 1 when the call must be refused (the thread's block says why). */
-static int inspect(const char *file, const void *caller, int pinned, int asked,
+static int inspect(const char *file, const void *caller, int asked,
 	struct scratch *s)
 {
 	enum pypin_elf_status status;
@@ -113,7 +113,7 @@ static int inspect(const char *file, const void *caller, int pinned, int asked,
 		pypin_debug("%s: no regular file found; passed through", file);
 		return 0;
 	}
-	if (!asked && pypin_cache_needs_none(&s->st, pinned)) {
+	if (!asked && pypin_cache_needs_none(&s->st)) {
 		pypin_debug("%s: seen before, needs no Python; passed through", s->path);
 		close(fd);
 		return 0;
@@ -124,7 +124,7 @@ static int inspect(const char *file, const void *caller, int pinned, int asked,
 		 * symbol the pinned libpython lacks is refused (pin.c). */
 		status = pypin_verdict(&s->e, PYPIN_SCAN_FULL, &s->v);
 		if (status == PYPIN_ELF_OK && s->v.need == PYPIN_NEED_NONE) {
-			pypin_cache_add_none(&s->st, 1);
+			pypin_cache_add_none(&s->st);
 			pypin_debug("%s: needs no Python; passed through", s->path);
 		} else if (status == PYPIN_ELF_OK && asked && pypin_is_loaded(file)) {
 			pypin_debug("%s: already loaded; passed through", file);
@@ -154,7 +154,7 @@ static int decide(const char *file, const void *caller)
 {
 	struct scratch *s;
 	struct stat st;
-	int refuse, pinned = pypin_pinned(), asked = 0;
+	int refuse, asked = 0;
 
 	/* A path seen before that needs no Python: nothing more to learn.  (Most
 	 * paths are absolute: the first byte tells.)  This is the path's one
@@ -164,7 +164,7 @@ static int decide(const char *file, const void *caller)
 			pypin_debug("%s: no regular file found; passed through", file);
 			return 0;
 		}
-		if (pypin_cache_needs_none(&st, pinned)) {
+		if (pypin_cache_needs_none(&st)) {
 			pypin_debug("%s: seen before, needs no Python; passed through", file);
 			return 0;
 		}
@@ -189,7 +189,7 @@ static int decide(const char *file, const void *caller)
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
 	if (asked)
 		s->st = st;
-	refuse = inspect(file, caller, pinned, asked, s);
+	refuse = inspect(file, caller, asked, s);
 	pthread_setcancelstate(cancel, NULL);
 	return refuse;
 }

@@ -22,7 +22,7 @@ enum pypin_need {
 
 enum pypin_scan {
 	PYPIN_SCAN_FULL,       /* DT_NEEDED and symbols */
-	PYPIN_SCAN_NEEDED,     /* DT_NEEDED and soname only (once Python is pinned) */
+	PYPIN_SCAN_NEEDED,     /* DT_NEEDED and soname only (pypin itself always reads the symbols too) */
 };
 
 #define PYPIN_TAG_MAX 16

@@ -25,34 +25,34 @@ START_TEST(remembers_by_identity)
 {
 	struct stat st = file(1), other;
 
-	ck_assert(!pypin_cache_needs_none(&st, 0));
-	pypin_cache_add_none(&st, 1);
-	ck_assert(pypin_cache_needs_none(&st, 0));
+	ck_assert(!pypin_cache_needs_none(&st));
+	pypin_cache_add_none(&st);
+	ck_assert(pypin_cache_needs_none(&st));
 
 	other = st;                       /* another inode at the same path */
 	other.st_ino = 2;
-	ck_assert(!pypin_cache_needs_none(&other, 0));
+	ck_assert(!pypin_cache_needs_none(&other));
 	other = st;                       /* written in place */
 	other.st_mtim.tv_nsec = 1;
-	ck_assert(!pypin_cache_needs_none(&other, 0));
+	ck_assert(!pypin_cache_needs_none(&other));
 	other = st;                       /* same times, but its status changed */
 	other.st_ctim.tv_sec++;
-	ck_assert(!pypin_cache_needs_none(&other, 0));
+	ck_assert(!pypin_cache_needs_none(&other));
 	other = st;
 	other.st_size++;
-	ck_assert(!pypin_cache_needs_none(&other, 0));
+	ck_assert(!pypin_cache_needs_none(&other));
 }
 END_TEST
 
-START_TEST(needed_only_scans_count_once_pinned)
+START_TEST(a_file_seen_again_takes_no_second_slot)
 {
-	struct stat st = file(3);
+	struct stat kept = file(3), again = file(4);
 
-	pypin_cache_add_none(&st, 0);     /* only DT_NEEDED was read */
-	ck_assert(!pypin_cache_needs_none(&st, 0));
-	ck_assert(pypin_cache_needs_none(&st, 1));
-	pypin_cache_add_none(&st, 1);     /* then fully */
-	ck_assert(pypin_cache_needs_none(&st, 0));
+	pypin_cache_add_none(&kept);
+	for (unsigned i = 0; i < PYPIN_CACHE_SLOTS; i++)
+		pypin_cache_add_none(&again);
+	ck_assert(pypin_cache_needs_none(&kept));
+	ck_assert(pypin_cache_needs_none(&again));
 }
 END_TEST
 
@@ -60,13 +60,13 @@ START_TEST(oldest_forgotten_first)
 {
 	struct stat first = file(100);
 
-	pypin_cache_add_none(&first, 1);
+	pypin_cache_add_none(&first);
 	for (ino_t i = 101; i < 200; i++) {
 		struct stat st = file(i);
-		pypin_cache_add_none(&st, 1);
-		ck_assert(pypin_cache_needs_none(&st, 0));
+		pypin_cache_add_none(&st);
+		ck_assert(pypin_cache_needs_none(&st));
 	}
-	ck_assert(!pypin_cache_needs_none(&first, 0));
+	ck_assert(!pypin_cache_needs_none(&first));
 }
 END_TEST
 
@@ -93,7 +93,7 @@ Suite *cache_suite(void)
 	TCase *tc = tcase_create("cache");
 
 	tcase_add_test(tc, remembers_by_identity);
-	tcase_add_test(tc, needed_only_scans_count_once_pinned);
+	tcase_add_test(tc, a_file_seen_again_takes_no_second_slot);
 	tcase_add_test(tc, oldest_forgotten_first);
 	tcase_add_test(tc, loaded_until_closed);
 	suite_add_tcase(s, tc);
