@@ -84,9 +84,8 @@ PYPIN_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -iquote lib -DPYPIN_VERSI
 	-DPYPIN_CONFIG_FILE='"$(sysconfdir)/pypin.conf"'
 PYPIN_CFLAGS := -std=gnu11 -fPIC -fvisibility=hidden $(WARNINGS)
 
-LIB_SRC := lib/cache.c lib/choose.c lib/config.c lib/elf.c lib/libpython.c lib/loaded.c lib/log.c lib/pin.c \
-	lib/platform.c lib/pypin.c lib/search.c lib/thread.c lib/trust.c lib/verdict.c
-LIB_SRC += lib/keep.c
+# Every module of lib/ goes into the core; a new one needs no line here.
+LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(addprefix $(OUT),$(LIB_SRC:.c=.o))
 LIB_HDR := $(wildcard lib/*.h)
 
