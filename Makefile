@@ -129,11 +129,21 @@ $(OUT)preload/libpypin-keep.so: preload/keep.c $(OUT)lib/libpypin-core.a preload
 		-Wl,--version-script=preload/libpypin-keep.map -Wl,--no-undefined \
 		-Wl,-soname,libpypin-keep.so -ldl
 
-# What `pypin explain` and `pypin check` run.
-$(OUT)tools/pypin-inspect: tools/inspect.c tools/keep.c $(OUT)lib/libpypin-core.a $(LIB_HDR) Makefile \
-		$(OUT)lib/.build-flags
-	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(CFLAGS) -o $@ \
-		tools/inspect.c tools/keep.c $(OUT)lib/libpypin-core.a $(LDFLAGS) -ldl
+# What `pypin explain` and `pypin check` run: every file of tools/ (a new one
+# needs no line here), with the trial's Python half, tools/trial.py, made a C
+# string (a line of it a string literal).
+TOOL_SRC := $(sort $(wildcard tools/*.c))
+TOOL_HDR := $(wildcard tools/*.h)
+
+$(OUT)tools/trial-script.h: tools/trial.py Makefile
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' $< > $@.new
+	mv -f $@.new $@
+
+$(OUT)tools/pypin-inspect: $(TOOL_SRC) $(TOOL_HDR) $(OUT)tools/trial-script.h \
+		$(OUT)lib/libpypin-core.a $(LIB_HDR) Makefile $(OUT)lib/.build-flags
+	$(CC) $(PYPIN_CPPFLAGS) -iquote $(OUT)tools $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(CFLAGS) \
+		-o $@ $(TOOL_SRC) $(OUT)lib/libpypin-core.a $(LDFLAGS) -ldl
 
 # The launcher, with the install paths filled in (again at install time, so
 # that `make install prefix=…` never installs a stale path).
@@ -199,7 +209,8 @@ uninstall: uninstall-lib
 endif
 
 clean: tests-clean
-	rm -f lib/*.o lib/*.a lib/.build-flags preload/*.o preload/*.so tools/pypin-inspect scripts/pypin
+	rm -f lib/*.o lib/*.a lib/.build-flags preload/*.o preload/*.so tools/pypin-inspect \
+		tools/trial-script.h scripts/pypin
 	rm -rf build
 
 # --- Debian packages ----------------------------------------------------------

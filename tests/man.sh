@@ -101,7 +101,7 @@ exit_statuses() {
 	{
 		sed -n -e 's/.*exit \([0-9][0-9]*\).*/\1/p' -e 's/.*die ".*" \([0-9][0-9]*\)\( .*\)\{0,1\}$/\1/p' "$LAUNCHER"
 		grep -q 'die "' "$LAUNCHER" && echo 1
-		sed -n 's/.*Exit status: \(.*\)/\1/p' "$TOP/tools/inspect.c" | grep -o '[0-9][0-9]*'
+		sed -n 's/.*Exit status: \(.*\)/\1/p' "$TOP/tools/main.c" | grep -o '[0-9][0-9]*'
 	} | sort -un
 }
 # "ENV KEY TYPE" for each entry of pypin_options[].

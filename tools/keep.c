@@ -12,6 +12,8 @@
  * The Py functions are looked up in the global scope, as a plugin's own
  * references bind: with keep, to pypin's companion.
  */
+#include "inspect.h"
+
 #include "config.h"
 #include "elf.h"
 
@@ -25,13 +27,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-void pypin_explain_keep(const struct pypin_elf *e);
-int pypin_reload_check(const char *self, const char *lib, int n, const char *plugin,
-	char **modules, int nmodules);
-int pypin_reload_trial(int n, int fd, const char *plugin, char **modules, int nmodules);
-int pypin_trial_spawn(const char *self, const char *lib, int keep, int quiet, const char **argv,
-	int fd_arg, char *buf, size_t cap, int *cut, int *timed_out);   /* tools/inspect.c */
 
 /* The most of a reload trial's report read: a line per cycle. */
 #define REPORT_MAX 65536
