@@ -4,8 +4,8 @@
 #include "elf.h"
 #include "libpython.h"
 #include "log.h"
+#include "real.h"
 #include "search.h"
-#include "pypin.h"
 #include "trust.h"
 
 #include <dlfcn.h>

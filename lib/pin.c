@@ -5,7 +5,7 @@
 #include "keep.h"
 #include "libpython.h"
 #include "log.h"
-#include "pypin.h"
+#include "real.h"
 #include "search.h"
 #include "thread.h"
 

@@ -1,6 +1,5 @@
 /* pypin: what each thread remembers.  See thread.h. */
 #include "thread.h"
-#include "pypin.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -11,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-PYPIN_TLS struct pypin_thread *pypin_thread_mine;
+__thread struct pypin_thread *pypin_thread_mine __attribute__((tls_model("initial-exec")));
 static pthread_key_t key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static int have_key;

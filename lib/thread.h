@@ -17,8 +17,8 @@
 struct pypin_thread {
 	struct pypin_cache cache;     /* files that need no Python (cache.c) */
 	struct pypin_memo memo;       /* names found loaded (search.c) */
-	char error[PATH_MAX + 256];   /* a refusal, for dlerror() (pypin.c) */
-	void *scratch;                /* deciding's working memory, kept (pypin.c) */
+	char error[PATH_MAX + 256];   /* a refusal, for dlerror() (call.c) */
+	void *scratch;                /* deciding's working memory, kept (call.c) */
 };
 
 /* This thread's block, made on first use; NULL when none can be made: then

@@ -16,7 +16,8 @@
 
 #include "loaded.h"
 #include "log.h"
-#include "pypin.h"
+#include "call.h"
+#include "real.h"
 
 #define EXPORT __attribute__((visibility("default")))
 

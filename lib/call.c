@@ -1,10 +1,11 @@
-/* pypin: deciding what to do with one dlopen call.  See pypin.h. */
-#include "pypin.h"
+/* pypin: deciding what to do with one dlopen call.  See call.h. */
+#include "call.h"
 #include "cache.h"
 #include "config.h"
 #include "elf.h"
 #include "log.h"
 #include "pin.h"
+#include "real.h"
 #include "search.h"
 #include "thread.h"
 #include "verdict.h"
@@ -20,13 +21,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-_Atomic(pypin_dlopen_fn) pypin_real_dlopen_fn;
-_Atomic(pypin_dlerror_fn) pypin_real_dlerror_fn;
-static pypin_once_t env_once;
-
-static PYPIN_TLS int depth;
-
-/* A refusal is handed to the loader as a failed dlopen of this path, which
+/* --- The dlerror state ----------------------------------------------------
+ *
+ * What dlerror() reports on a thread for the last call pypin failed, in one
+ * place: the flag that the real dlopen was not found, and the text of a
+ * refusal.
+ *
+ * A refusal is handed to the loader as a failed dlopen of this path, which
  * cannot exist (/dev/null is no directory): the loader then keeps and clears
  * it exactly as it does its own errors (each dl* call starts by dropping the
  * last error), and pypin_dlerror() puts pypin's reason in its place.  The
@@ -34,39 +35,25 @@ static PYPIN_TLS int depth;
  * below). */
 #define REFUSAL_MARK "/dev/null/pypin-refused"
 
+/* The real dlopen was not found: every dlopen fails, with this error. */
+static PYPIN_TLS int no_real_dlopen;
+
+/* Keeps the text of a refusal for this thread's dlerror(); msg has the size
+ * of the thread's error. */
+static void keep_refusal(const char *msg)
+{
+	struct pypin_thread *t = pypin_thread(1);
+
+	if (t)
+		memcpy(t->error, msg, sizeof t->error);
+}
+
 static const char *refusal_text(void)
 {
 	struct pypin_thread *t = pypin_thread(0);
 
 	return t ? t->error :
 		"pypin: this process already runs another Python; one interpreter per process";
-}
-
-/* The real dlopen was not found: every dlopen fails, with this error. */
-static PYPIN_TLS int no_real_dlopen;
-
-void pypin_enter(void) { depth++; }
-void pypin_leave(void) { depth--; }
-
-void pypin_init(pypin_dlopen_fn dlopen_fn, pypin_dlerror_fn dlerror_fn)
-{
-	/* No pthread_once: a signal handler's dlopen while this thread reads the
-	 * environment must not wait for itself; with the depth raised it then
-	 * passes straight through. */
-	switch (pypin_once_begin(&env_once)) {
-	case PYPIN_ONCE_YOURS:
-	case PYPIN_ONCE_ORPHANED:
-		depth++;
-		pypin_config_load();   /* no loader call inside */
-		depth--;
-		pypin_once_end(&env_once);
-		break;
-	case PYPIN_ONCE_FINISHED:
-	case PYPIN_ONCE_REENTERED:
-		break;
-	}
-	atomic_store_explicit(&pypin_real_dlerror_fn, dlerror_fn, memory_order_release);
-	atomic_store_explicit(&pypin_real_dlopen_fn, dlopen_fn, memory_order_release);
 }
 
 static void *refused(const char *file, int mode)
@@ -83,6 +70,24 @@ static void *refused(const char *file, int mode)
 	errno = saved;
 	return NULL;
 }
+
+char *pypin_dlerror(void)
+{
+	pypin_dlerror_fn real = pypin_real_dlerror();
+	char *err = real ? real() : NULL;
+
+	if (no_real_dlopen) {
+		no_real_dlopen = 0;
+		return (char *)"pypin: the real dlopen was not found";
+	}
+	/* The loader's error for the last dl* call: pypin's refusal when it is
+	 * the failed load that stands for one. */
+	if (err && strncmp(err, REFUSAL_MARK ":", sizeof REFUSAL_MARK) == 0)
+		return (char *)refusal_text();
+	return err;
+}
+
+/* --- Deciding ------------------------------------------------------------ */
 
 /* What deciding on a file needs beyond the first checks: on the heap, since
  * dlopen may be called on a thread with a small stack, and kept in the
@@ -141,11 +146,8 @@ static int inspect(const char *file, const void *caller, int asked,
 	if (status != PYPIN_ELF_OK)
 		pypin_debug("%s: %s; passed through", s->path, pypin_elf_strerror(status));
 	close(fd);
-	if (refuse) {
-		struct pypin_thread *t = pypin_thread(1);
-		if (t)
-			memcpy(t->error, s->msg, sizeof t->error);
-	}
+	if (refuse)
+		keep_refusal(s->msg);
 	return refuse;
 }
 
@@ -204,7 +206,7 @@ pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 		return refused;
 	/* Straight through: pypin's own loads, what the loader decides alone (no
 	 * name: the program; NOLOAD; an invalid mode), and PYPIN_DISABLE. */
-	if (depth > 0 || !file || !*file || (mode & RTLD_NOLOAD) ||
+	if (pypin_own_load() || !file || !*file || (mode & RTLD_NOLOAD) ||
 	    !(mode & (RTLD_LAZY | RTLD_NOW)) || pypin_config_disabled())
 		return fn;
 
@@ -215,28 +217,12 @@ pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller)
 	} else {
 		/* The depth is raised before anything a signal handler's dlopen on
 		 * this thread could re-enter: that call passes straight through. */
-		depth++;
+		pypin_enter();
 		pypin_config_load_file();
 		if (!pypin_config_disabled() && decide(file, caller))
 			fn = refused;
-		depth--;
+		pypin_leave();
 	}
 	errno = saved;
 	return fn;
-}
-
-char *pypin_dlerror(void)
-{
-	pypin_dlerror_fn real = pypin_real_dlerror();
-	char *err = real ? real() : NULL;
-
-	if (no_real_dlopen) {
-		no_real_dlopen = 0;
-		return (char *)"pypin: the real dlopen was not found";
-	}
-	/* The loader's error for the last dl* call: pypin's refusal when it is
-	 * the failed load that stands for one. */
-	if (err && strncmp(err, REFUSAL_MARK ":", sizeof REFUSAL_MARK) == 0)
-		return (char *)refusal_text();
-	return err;
 }

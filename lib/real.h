@@ -1,11 +1,13 @@
-/* pypin: the interface between the interposer (preload/) and the logic (lib/).
+/* pypin: the real dlopen and dlerror, and pypin's own loads.
  *
- * The interposer finds the real functions on first use and hands them to
- * pypin_init().  Its dlopen() asks pypin_prepare() which function to hand the
- * call to, then tail-calls it, so that the real dlopen sees the host's return
- * address. */
-#ifndef PYPIN_PYPIN_H
-#define PYPIN_PYPIN_H
+ * The lowest module of the library's logic: the interposer (preload/) finds
+ * the real functions on first use and hands them to pypin_init(); every module
+ * that loads something itself (call.c, pin.c, keep.c) calls them through
+ * pypin_real_dlopen() and pypin_real_dlerror(), between pypin_enter() and
+ * pypin_leave() where a dlopen on this thread must then pass straight through.
+ */
+#ifndef PYPIN_REAL_H
+#define PYPIN_REAL_H
 
 #include <stdatomic.h>
 
@@ -37,18 +39,15 @@ static inline pypin_dlerror_fn pypin_real_dlerror(void)
 	return atomic_load_explicit(&pypin_real_dlerror_fn, memory_order_acquire);
 }
 
-/* Inspects what dlopen(file, mode) called from caller would load and, when it
- * needs Python, pins a libpython first.  Returns the function to finish the call
- * with: the real dlopen, or one that returns NULL after a refusal (whose reason
- * pypin_dlerror() then reports).  Keeps errno. */
-pypin_dlopen_fn pypin_prepare(const char *file, int mode, const void *caller);
-
-/* dlerror(3): pypin's pending refusal on this thread, else the real one. */
-char *pypin_dlerror(void);
-
 /* Per-thread depth of pypin's own loads; while it is non-zero, dlopen calls on
- * this thread pass straight through. */
-void pypin_enter(void);
-void pypin_leave(void);
+ * this thread pass straight through (call.c).  A signal handler's dlopen on a
+ * thread inside pypin sees it raised. */
+extern PYPIN_TLS int pypin_depth __attribute__((visibility("hidden")));
+
+static inline void pypin_enter(void) { pypin_depth++; }
+static inline void pypin_leave(void) { pypin_depth--; }
+
+/* Whether this thread is inside one of pypin's own loads (or its start-up). */
+static inline int pypin_own_load(void) { return pypin_depth > 0; }
 
 #endif
