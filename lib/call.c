@@ -6,6 +6,7 @@
 #include "log.h"
 #include "pin.h"
 #include "real.h"
+#include "refusal.h"
 #include "search.h"
 #include "thread.h"
 #include "verdict.h"
@@ -52,8 +53,8 @@ static const char *refusal_text(void)
 {
 	struct pypin_thread *t = pypin_thread(0);
 
-	return t ? t->error :
-		"pypin: this process already runs another Python; one interpreter per process";
+	return t ? t->error : pypin_refusal_text(&(struct pypin_refusal){
+		.reason = PYPIN_REFUSAL_ANOTHER_PYTHON }, NULL, 0);
 }
 
 static void *refused(const char *file, int mode)
@@ -78,7 +79,8 @@ char *pypin_dlerror(void)
 
 	if (no_real_dlopen) {
 		no_real_dlopen = 0;
-		return (char *)"pypin: the real dlopen was not found";
+		return (char *)pypin_refusal_text(&(struct pypin_refusal){
+			.reason = PYPIN_REFUSAL_NO_REAL_DLOPEN }, NULL, 0);
 	}
 	/* The loader's error for the last dl* call: pypin's refusal when it is
 	 * the failed load that stands for one. */

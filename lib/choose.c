@@ -453,28 +453,6 @@ int pypin_choose(const struct pypin_verdict *v, const struct pypin_elf *e, const
 	return -1;
 }
 
-void pypin_choose_refusal(const struct pypin_choice *ch, const struct pypin_verdict *v,
-	const char *path, char *msg, size_t msgsz)
-{
-	const char *sym = ch->missing[0] ? ch->missing : v->sym;
-	size_t n;
-
-	if (ch->major != '3')
-		n = (size_t)snprintf(msg, msgsz, "pypin: %s is built for Python %c (it needs %s), "
-				     "and no libpython found serves it; tried: ", path, ch->major,
-				     sym);
-	else
-		n = (size_t)snprintf(msg, msgsz, "pypin: %s needs %s, and no libpython found "
-				     "defines it; tried: ", path, sym);
-	if (ch->ntried == 0 && n < msgsz)
-		n += (size_t)snprintf(msg + n, msgsz - n, "none (name one with PYPIN_LIBPYTHON)");
-	for (unsigned i = 0; i < ch->ntried && n < msgsz; i++)
-		n += (size_t)snprintf(msg + n, msgsz - n, "%s%s (%s: %s)", i ? "; " : "",
-				      ch->tried[i].path, ch->tried[i].rule, ch->tried[i].why);
-	if (ch->nlost && n < msgsz)
-		snprintf(msg + n, msgsz - n, "; %u more", ch->nlost);
-}
-
 /* --- the interpreter's home ----------------------------------------------- */
 
 struct home {

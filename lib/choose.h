@@ -16,7 +16,7 @@
  * alone, lib/trust.h), and so must the build-time default kept as the
  * fallback; only the rules marked secure are asked there.
  * No rule pins a candidate that does not fit: when none fits, the library is
- * refused, with the candidates tried.
+ * refused, with the candidates tried (pypin_refusal_nothing_fits(), refusal.h).
  *
  * Everything a rule learns about the process, its environment and the files
  * comes through struct pypin_probe, so that the order and each rule can be
@@ -166,11 +166,6 @@ int pypin_choose(const struct pypin_verdict *v, const struct pypin_elf *e, const
 int pypin_choose_offer(const struct pypin_rule *r, struct pypin_choice *ch,
 	const struct pypin_verdict *v, const struct pypin_elf *e,
 	const struct pypin_probe *pr, enum pypin_how how, const char *path);
-
-/* Writes the refusal for a library nothing fits: it names the library, the
- * first symbol missing and the candidates tried. */
-void pypin_choose_refusal(const struct pypin_choice *ch, const struct pypin_verdict *v,
-	const char *path, char *msg, size_t msgsz);
 
 /* Whether v names a libpython X.Y: DT_NEEDED libpythonX.Y, not the shim
  * libpython3.so, nor undefined Py symbols only (nor a libpython itself). */

@@ -6,6 +6,7 @@
 #include "libpython.h"
 #include "log.h"
 #include "real.h"
+#include "refusal.h"
 #include "search.h"
 #include "thread.h"
 
@@ -313,9 +314,9 @@ static int lacks(const struct pin *p, const struct pypin_elf *e, const char *pat
 	pypin_real_dlerror()();               /* a failed lookup's: not the host's */
 	if (rc != 1)
 		return 0;
-	snprintf(msg, msgsz, "pypin: %s needs %s, but this process already runs Python %s (%s), "
-		 "which lacks it; one interpreter per process", path, sym,
-		 pypin_tag_version(p->tag, ver), p->real);
+	pypin_refusal_text(&(struct pypin_refusal){ .reason = PYPIN_REFUSAL_LACKS, .lib = path,
+		.need = sym, .python = pypin_tag_version(p->tag, ver), .where = p->real },
+		msg, msgsz);
 	return 1;
 }
 
@@ -343,9 +344,9 @@ static int shim(const struct pin *p, const struct pypin_elf *e, const char *path
 		pypin_debug("%s: %s %s, the shim of the pinned installation", path,
 			    h ? "loaded" : "could not load", b);
 	} else if (pypin_libpython_second(e, path, p->real, b, b + PATH_MAX, PATH_MAX)) {
-		snprintf(msg, msgsz, "pypin: %s needs libpython3.so, whose %s would map %s as a "
-			 "second libpython beside Python %s (%s); one interpreter per process",
-			 path, b, b + PATH_MAX, pypin_tag_version(p->tag, ver), p->real);
+		pypin_refusal_text(&(struct pypin_refusal){ .reason = PYPIN_REFUSAL_SECOND,
+			.lib = path, .file = b, .other = b + PATH_MAX,
+			.python = pypin_tag_version(p->tag, ver), .where = p->real }, msg, msgsz);
 		refuse = 1;
 	}
 	free(b);
@@ -402,15 +403,16 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 			 * pinned: refused, with what was tried.  One that names its
 			 * libpython goes on as without pypin. */
 			if (names_no_version(v) && !out_of_memory()) {
-				pypin_choose_refusal(ch, v, path, msg, msgsz);
+				struct pypin_refusal why;
+				pypin_refusal_nothing_fits(&why, ch, v, path);
+				pypin_refusal_text(&why, msg, msgsz);
 				r = PYPIN_PIN_REFUSE;
 			} else {
 				snprintf(msg, msgsz, "no libpython found to pin; passed through");
 			}
 		} else if (ch->unfit[0]) {
-			snprintf(msg, msgsz, "pypin: %s cannot be served by the Python this process "
-				 "already runs: %s %s; one interpreter per process", path,
-				 ch->c.path, ch->unfit);
+			pypin_refusal_text(&(struct pypin_refusal){ .reason = PYPIN_REFUSAL_UNFIT,
+				.lib = path, .file = ch->c.path, .other = ch->unfit }, msg, msgsz);
 			r = PYPIN_PIN_REFUSE;
 		} else {
 			r = PYPIN_PIN_OK;
@@ -438,11 +440,10 @@ enum pypin_pin_result pypin_pin(const struct pypin_verdict *v, const struct pypi
 	    (v->need != PYPIN_NEED_SELF && !fits(v, p->tag))) {
 		/* p->real is written until the state is READY. */
 		int ready = atomic_load_explicit(&p->state, memory_order_acquire) == READY;
-		snprintf(msg, msgsz,
-			 "pypin: %s %s %s, but this process already runs Python %s (%s); "
-			 "one interpreter per process",
-			 path, v->need == PYPIN_NEED_SELF ? "is" : "needs", v->name,
-			 pypin_tag_version(p->tag, ver), ready ? p->real : p->path);
+		pypin_refusal_text(&(struct pypin_refusal){
+			.reason = v->need == PYPIN_NEED_SELF ? PYPIN_REFUSAL_SELF : PYPIN_REFUSAL_VERSION,
+			.lib = path, .need = v->name, .python = pypin_tag_version(p->tag, ver),
+			.where = ready ? p->real : p->path }, msg, msgsz);
 		return PYPIN_PIN_REFUSE;
 	}
 

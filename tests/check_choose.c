@@ -12,6 +12,17 @@
 
 #include "check_pypin.h"
 #include "choose.h"
+#include "refusal.h"
+
+/* The refusal of a library nothing fits, as pin.c writes it. */
+static void nothing_fits(const struct pypin_choice *ch, const struct pypin_verdict *v,
+	const char *path, char *msg, size_t msgsz)
+{
+	struct pypin_refusal r;
+
+	pypin_refusal_nothing_fits(&r, ch, v, path);
+	pypin_refusal_text(&r, msg, msgsz);
+}
 
 /* --- a made-up world ---------------------------------------------------------- */
 
@@ -329,7 +340,7 @@ START_TEST(an_unresolved_pyenv_shim_is_named_among_the_tried)
 	ck_assert_int_eq(ch->ntried, 1);
 	ck_assert_str_eq(ch->tried[0].rule, "python3 on PATH");
 	ck_assert_str_eq(ch->tried[0].path, "/home/u/.pyenv/shims/python3");
-	pypin_choose_refusal(ch, &v, "/plugin.so", msg, sizeof msg);
+	nothing_fits(ch, &v, "/plugin.so", msg, sizeof msg);
 	ck_assert(strstr(msg, "/home/u/.pyenv/shims/python3 (python3 on PATH: is pyenv's shim") != NULL);
 	free(ch);
 }
@@ -452,7 +463,7 @@ START_TEST(nothing_fits_refusal_names_plugin_symbol_candidates)
 	w.newest[1] = "/usr/lib/libpython3.11.so.1.0";     /* asked already: once */
 	ck_assert_int_eq(pypin_choose(&v, plugin_elf(), "/plugin.so", &p, ch), -1);
 	ck_assert_int_eq(ch->ntried, 2);
-	pypin_choose_refusal(ch, &v, "/plugin.so", msg, sizeof msg);
+	nothing_fits(ch, &v, "/plugin.so", msg, sizeof msg);
 	ck_assert_ptr_nonnull(strstr(msg, "pypin: /plugin.so needs Py_GetConstant"));
 	ck_assert_ptr_nonnull(strstr(msg, "/usr/lib/libpython3.11.so.1.0 (the build-time default"));
 	ck_assert_ptr_nonnull(strstr(msg, "/py/3.12/lib/libpython3.12.so.1.0 (the newest found"));
@@ -474,7 +485,7 @@ START_TEST(a_plugin_for_python_2_is_refused_plainly)
 	p.build_default = "/usr/lib/libpython3.11.so.1.0";
 	ck_assert_int_eq(pypin_choose(&v, plugin_elf(), "/old.so", &p, ch), -1);
 	ck_assert_ptr_nonnull(strstr(ch->tried[0].why, "is Python 3.11; the library needs Python 2"));
-	pypin_choose_refusal(ch, &v, "/old.so", msg, sizeof msg);
+	nothing_fits(ch, &v, "/old.so", msg, sizeof msg);
 	ck_assert_ptr_nonnull(strstr(msg, "/old.so is built for Python 2 (it needs PyString_FromString)"));
 	free(ch);
 }

@@ -14,6 +14,7 @@ Suite *loaded_suite(void);
 Suite *choose_suite(void);
 Suite *readbound_suite(void);
 Suite *thread_suite(void);
+Suite *refusal_suite(void);
 
 #define FIXTURE(name) "build/" name
 #define EMBED FIXTURE("tst-embed-mod1.so")

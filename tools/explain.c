@@ -7,6 +7,7 @@
 #include "config.h"
 #include "elf.h"
 #include "libpython.h"
+#include "refusal.h"
 #include "verdict.h"
 
 #include <dlfcn.h>
@@ -243,11 +244,11 @@ static void print_plan(const struct pypin_verdict *v, const struct pypin_elf *e,
 	if (rc != 0 && v->need == PYPIN_NEED_VERSION && strchr(v->tag, '.')) {
 		puts("nothing: no libpython found that fits; the plugin loads as without pypin");
 	} else if (rc != 0) {
-		pypin_choose_refusal(ch, v, path, msg, PATH_MAX + 256);
-		char *tried = strstr(msg, "; tried:");
-		if (tried)
-			*tried = '\0';
-		printf("nothing fits: dlopen is refused (%s)\n", msg);
+		struct pypin_refusal why;
+		pypin_refusal_nothing_fits(&why, ch, v, path);
+		why.tried = NULL;                /* printed below */
+		printf("nothing fits: dlopen is refused (%s)\n",
+		       pypin_refusal_text(&why, msg, PATH_MAX + 256));
 	} else if (ch->unfit[0]) {
 		printf("nothing: this process already runs %s, which cannot serve it (%s)\n",
 		       ch->c.path, ch->unfit);
