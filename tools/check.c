@@ -6,6 +6,7 @@
 #include "inspect.h"
 
 #include "config.h"
+#include "refusal.h"
 #include "verdict.h"
 
 #include <errno.h>
@@ -179,41 +180,70 @@ static void print_outcome(const char *title, const struct outcome *o)
 	}
 }
 
-/* The refusal's reason, as a hint naming its cause and what to do; into buf. */
+/* The message of the trial's "-dlopen failed: " line, and its length; NULL
+ * when there is none. */
+static const char *dlopen_failure(const char *text, size_t *len)
+{
+	static const char mark[] = "-dlopen failed: ";
+
+	for (const char *line = text; *line; line++) {
+		const char *end = strchr(line, '\n');
+		if (strncmp(line, mark, sizeof mark - 1) == 0) {
+			line += sizeof mark - 1;
+			*len = end ? (size_t)(end - line) : strlen(line);
+			return line;
+		}
+		if (!(line = end))
+			break;
+	}
+	return NULL;
+}
+
+/* When pypin refused the plugin: a hint naming the cause and what to do, by
+ * the refusal's reason (refusal.h), into buf; else NULL. */
 static const char *refusal_hint(const char *text, char *buf, size_t bufsz)
 {
-	const char *r = strstr(text, "-dlopen failed: pypin: ");
-	char sym[PYPIN_NAME_MAX] = "", ver[PYPIN_TAG_MAX] = "";
-	const char *p;
+	struct pypin_refusal_read *r = malloc(sizeof *r);
+	const char *msg, *hint = buf;
+	size_t len;
 
-	if (!r)
+	if (!(msg = dlopen_failure(text, &len)) || !r) {
+		free(r);
 		return NULL;
-	if ((p = strstr(r, ", and no libpython found defines it")) && (r = strstr(r, " needs ")) &&
-	    r < p && sscanf(r, " needs %63[A-Za-z0-9_]", sym) == 1) {
+	}
+	switch (pypin_refusal_parse(msg, len, r)) {
+	case PYPIN_REFUSAL_NONE:
+		hint = NULL;
+		break;
+	case PYPIN_REFUSAL_UNDEFINED:
 		snprintf(buf, bufsz, "the plugin needs %s, which no Python pypin found defines (it "
 			 "was built for a newer Python): name that Python with --python, or its "
-			 "libpython with --libpython", sym);
-		return buf;
-	}
-	if (strstr(r, "is built for Python 2")) {
+			 "libpython with --libpython", r->need);
+		break;
+	case PYPIN_REFUSAL_MAJOR:
 		snprintf(buf, bufsz, "the plugin is built for Python 2 and no Python 2 was "
 			 "found: name a Python 2.7 with --python, or rebuild the plugin for Python 3");
-		return buf;
-	}
-	if (strstr(r, "as a second libpython")) {
+		break;
+	case PYPIN_REFUSAL_SECOND:
 		snprintf(buf, bufsz, "the plugin's libpython3.so belongs to another installation "
 			 "than the one pinned: name that installation's python with --python");
-		return buf;
-	}
-	if ((p = strstr(r, "already runs Python ")) && sscanf(p, "already runs Python %15[0-9.]",
-							      ver) == 1 &&
-	    (r = strstr(r, " needs ")) && sscanf(r, " needs %63[A-Za-z0-9_.]", sym) == 1) {
+		break;
+	case PYPIN_REFUSAL_VERSION:
+	case PYPIN_REFUSAL_LACKS:
 		snprintf(buf, bufsz, "%s was pinned; this plugin needs %s: use --libpython to pin "
-			 "the Python it was built for", ver, sym);
-		return buf;
+			 "the Python it was built for", r->python, r->need);
+		break;
+	case PYPIN_REFUSAL_UNKNOWN:
+	case PYPIN_REFUSAL_NO_REAL_DLOPEN:
+	case PYPIN_REFUSAL_ANOTHER_PYTHON:
+	case PYPIN_REFUSAL_UNFIT:
+	case PYPIN_REFUSAL_SELF:
+	case PYPIN_REFUSAL_NREASONS:
+		snprintf(buf, bufsz, "pypin refused the plugin: see the reason above");
+		break;
 	}
-	snprintf(buf, bufsz, "pypin refused the plugin: see the reason above");
-	return buf;
+	free(r);
+	return hint;
 }
 
 static const char *hint(const struct outcome *plain, const struct outcome *pinned)
