@@ -3,10 +3,11 @@
  *
  * The interposer's dlopen() asks pypin_prepare() which function to hand the
  * call to, then tail-calls it, so that the real dlopen sees the host's return
- * address.  pypin_prepare() goes: the calls that pass straight through, where
- * the file is (ldpath), whether it needs Python (verdict.c), then pin.c pins a
- * libpython or the call is refused.  This module owns what dlerror() reports
- * for the calls pypin fails (a refusal, or no real dlopen), per thread.
+ * address.  pypin_prepare() goes: the calls that pass straight through, the
+ * file the loader would open, whether it needs Python (verdict.c), then pin.c
+ * pins a libpython or the call is refused (refusal.h writes why).  This module
+ * owns what dlerror() reports for the calls pypin fails (a refusal, or no real
+ * dlopen), per thread.
  */
 #ifndef PYPIN_CALL_H
 #define PYPIN_CALL_H

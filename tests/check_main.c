@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, readbound_suite());
 	srunner_add_suite(sr, thread_suite());
 	srunner_add_suite(sr, refusal_suite());
+	srunner_add_suite(sr, call_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

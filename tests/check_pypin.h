@@ -15,6 +15,7 @@ Suite *choose_suite(void);
 Suite *readbound_suite(void);
 Suite *thread_suite(void);
 Suite *refusal_suite(void);
+Suite *call_suite(void);
 
 #define FIXTURE(name) "build/" name
 #define EMBED FIXTURE("tst-embed-mod1.so")
