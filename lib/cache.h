@@ -8,7 +8,7 @@
  * replaced by another, no longer matches.
  *
  * The memory is per thread (no lock, nothing shared; see thread.h) and small:
- * a few recent files, the oldest forgotten first.
+ * a few recent files, the oldest forgotten first (memo.h).
  */
 #ifndef PYPIN_CACHE_H
 #define PYPIN_CACHE_H
@@ -18,14 +18,12 @@
 
 #define PYPIN_CACHE_SLOTS 16
 
-struct pypin_cache {
-	unsigned next, used;
-	struct pypin_seen {
-		dev_t dev;
-		ino_t ino;
-		off_t size;
-		struct timespec mtime, ctime;
-	} slot[PYPIN_CACHE_SLOTS];
+/* A file remembered: a slot of the memory. */
+struct pypin_seen {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
 };
 
 /* Whether st is a file remembered as needing no Python. */

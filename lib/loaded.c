@@ -1,6 +1,9 @@
 /* pypin: what the dynamic sections of loaded objects say.  See loaded.h. */
 #include "loaded.h"
+#include "memo.h"
+#include "thread.h"
 
+#include <dlfcn.h>
 #include <string.h>
 
 /* Architectures whose loader never writes to the dynamic section
@@ -162,4 +165,100 @@ void *pypin_loaded_next(const char *name, const void *self)
 
 	dl_iterate_phdr(next_cb, &n);
 	return n.found;
+}
+
+/* --- Names found loaded ---------------------------------------------------- */
+
+struct loaded {
+	const char *file;          /* as passed to dlopen */
+	int bare;                  /* no '/': compare file names only */
+	const char *name;          /* out: the loaded object's name */
+	const void *addr;          /* out: an address inside it */
+};
+
+/* Like the loader, a name matches an object opened under that very name, and a
+ * bare name also the object whose soname it is.  (The loader also knows every
+ * other name an object was opened under; an object found only that way is not
+ * seen here, and is inspected again: slower, never wrong.) */
+static int loaded_cb(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+	struct loaded *l = ctx;
+	const char *name = info->dlpi_name;
+	struct pypin_loaded o;
+
+	(void)size;
+	if (!name || !*name)
+		return 0;
+	if (strcmp(name, l->file) != 0 &&
+	    (!l->bare || pypin_loaded_phdr(info, &o) != 0 || !o.soname ||
+	     strcmp(o.soname, l->file) != 0))
+		return 0;
+	l->name = name;
+	for (unsigned i = 0; i < info->dlpi_phnum && !l->addr; i++)
+		if (info->dlpi_phdr[i].p_type == PT_LOAD)
+			l->addr = (const void *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+	return 1;
+}
+
+#ifdef DLFO_STRUCT_HAS_EH_DBASE          /* glibc 2.35 and later */
+
+static int same_name(const void *slot, const void *key)
+{
+	return strcmp(((const struct pypin_name_seen *)slot)->file, key) == 0;
+}
+
+/* Names found loaded on this thread, each with an address inside the object
+ * and the object's link map.  _dl_find_object(3) tells without a lock whether
+ * that address still belongs to that object under that name: if so, it is
+ * still loaded (or loaded again, the same file at the same place).  The name
+ * is read from a link map that another thread's dlclose could free meanwhile;
+ * such a read sees freed heap memory, not unmapped memory, and at worst the
+ * name is looked up again. */
+int pypin_was_loaded(const char *file)
+{
+	struct pypin_thread *t = pypin_thread(0);
+	const struct pypin_name_seen *m;
+	struct dl_find_object found;
+
+	if (!t || !(m = pypin_memo_find(&t->names, same_name, file)))
+		return 0;
+	return _dl_find_object((void *)m->addr, &found) == 0 &&
+	       found.dlfo_link_map == m->map &&
+	       strcmp(found.dlfo_link_map->l_name, m->name) == 0;
+}
+
+static void remember(const char *file, const struct loaded *l)
+{
+	struct pypin_thread *t;
+	struct pypin_name_seen *m;
+	struct dl_find_object found;
+
+	if (!l->addr || strlen(file) >= PYPIN_NAME_LOADED || strlen(l->name) >= PYPIN_NAME_LOADED ||
+	    _dl_find_object((void *)l->addr, &found) != 0 || !(t = pypin_thread(1)))
+		return;
+	m = pypin_memo_put(&t->names, same_name, file);
+	strcpy(m->file, file);
+	strcpy(m->name, l->name);
+	m->addr = l->addr;
+	m->map = found.dlfo_link_map;
+}
+
+#else
+
+int pypin_was_loaded(const char *file) { (void)file; return 0; }
+static void remember(const char *file, const struct loaded *l) { (void)file; (void)l; }
+
+#endif
+
+int pypin_is_loaded(const char *file)
+{
+	struct loaded l = { file, 0, NULL, NULL };
+
+	if (pypin_was_loaded(file))
+		return 1;
+	l.bare = !strchr(file, '/');
+	if (!dl_iterate_phdr(loaded_cb, &l))
+		return 0;
+	remember(file, &l);
+	return 1;
 }

@@ -42,4 +42,27 @@ int pypin_loaded_contains(const struct dl_phdr_info *info, const void *addr);
  * NULL when none does (or only as an indirect function). */
 void *pypin_loaded_next(const char *name, const void *self);
 
+/* --- Names found loaded ---------------------------------------------------- */
+
+/* Whether an object opened under this name is already loaded: one opened under
+ * the same name, or for a bare name one with that soname.  A name found loaded is
+ * remembered (per thread, in struct pypin_thread's names) with the object it
+ * found, so that asking again — the loader's reference-count path — costs one
+ * lock-free _dl_find_object(3) call instead of a walk over every loaded object. */
+int pypin_is_loaded(const char *file);
+
+/* The remembered part of pypin_is_loaded() alone: 1 when file is known to be
+ * loaded, 0 when it is not known (it may still be). */
+int pypin_was_loaded(const char *file);
+
+/* A name found loaded: a slot of the memory (memo.h). */
+#define PYPIN_NAMES_SLOTS 4
+#define PYPIN_NAME_LOADED 256
+struct pypin_name_seen {
+	char file[PYPIN_NAME_LOADED];   /* the name passed to dlopen */
+	char name[PYPIN_NAME_LOADED];   /* the loaded object's name */
+	const void *addr;               /* an address inside it */
+	const struct link_map *map;
+};
+
 #endif

@@ -14,20 +14,6 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-/* The names a thread found loaded (see pypin_is_loaded). */
-#define PYPIN_MEMO_SLOTS 4
-#define PYPIN_MEMO_NAME 256
-
-struct pypin_memo {
-	unsigned used, next, last;    /* slots in use, the one to fill, the last found */
-	struct pypin_memo_slot {
-		char file[PYPIN_MEMO_NAME];   /* the name passed to dlopen */
-		char name[PYPIN_MEMO_NAME];   /* the loaded object's name */
-		const void *addr;             /* an address inside it */
-		const struct link_map *map;
-	} slot[PYPIN_MEMO_SLOTS];
-};
-
 /* Opens, read-only and without blocking, the file dlopen(file) called from the
  * code at address caller would load.  Only regular files are opened.  Returns
  * the descriptor, the path in path[pathsz] and the opened file's status (its
@@ -40,17 +26,6 @@ int pypin_open_library(const char *file, const void *caller, char *path, size_t 
  * address addr, in the loader's order, until fn returns non-zero.  Returns 0,
  * or -1 if the path could not be had. */
 int pypin_search_dirs(const void *addr, int (*fn)(const char *dir, void *ctx), void *ctx);
-
-/* Whether an object opened under this name is already loaded: one opened under
- * the same name, or for a bare name one with that soname.  A name found loaded is
- * remembered (per thread) with the object it found, so that asking again — the
- * loader's reference-count path — costs one lock-free _dl_find_object(3) call
- * instead of a walk over every loaded object. */
-int pypin_is_loaded(const char *file);
-
-/* The remembered part of pypin_is_loaded() alone: 1 when file is known to be
- * loaded, 0 when it is not known (it may still be). */
-int pypin_was_loaded(const char *file);
 
 /* Whether this process may open path with mode (R_OK, X_OK) as the loader
  * would: with the effective user and group ids, not access(2)'s real ones.

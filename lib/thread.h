@@ -12,11 +12,14 @@
 #include <stdatomic.h>
 
 #include "cache.h"
-#include "search.h"
+#include "loaded.h"
+#include "memo.h"
 
 struct pypin_thread {
-	struct pypin_cache cache;     /* files that need no Python (cache.c) */
-	struct pypin_memo memo;       /* names found loaded (search.c) */
+	/* Files that need no Python (cache.c). */
+	PYPIN_MEMO(struct pypin_seen, PYPIN_CACHE_SLOTS) files;
+	/* Names found loaded (loaded.c). */
+	PYPIN_MEMO(struct pypin_name_seen, PYPIN_NAMES_SLOTS) names;
 	char error[PATH_MAX + 256];   /* a refusal, for dlerror() (call.c) */
 	void *scratch;                /* deciding's working memory, kept (call.c) */
 };

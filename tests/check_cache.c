@@ -1,12 +1,12 @@
 /* Unit tests for lib/cache.c (files that need no Python) and the memory of
- * lib/search.c (names found loaded). */
+ * lib/loaded.c (names found loaded). */
 #include <dlfcn.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cache.h"
 #include "check_pypin.h"
-#include "search.h"
+#include "loaded.h"
 
 static struct stat file(ino_t ino)
 {
