@@ -3,11 +3,12 @@
 #include "cache.h"
 #include "config.h"
 #include "elf.h"
+#include "ldpath.h"
+#include "loaded.h"
 #include "log.h"
 #include "pin.h"
 #include "real.h"
 #include "refusal.h"
-#include "search.h"
 #include "thread.h"
 #include "verdict.h"
 

@@ -2,6 +2,7 @@
  * choose.h. */
 #include "choose.h"
 #include "config.h"
+#include "ldpath.h"
 #include "libpython.h"
 #include "log.h"
 #include "trust.h"
@@ -653,8 +654,8 @@ const struct pypin_probe pypin_probe_real = {
 	.env = real_env,
 	.identify = pypin_libpython_identify,
 	.missing = pypin_libpython_missing,
-	.beside = pypin_libpython_beside,
-	.found = pypin_libpython_found,
+	.beside = pypin_ldpath_beside,
+	.found = pypin_ldpath_found,
 	.program_libpython = pypin_libpython_of_program,
 	.shim_target = pypin_libpython_shim_target,
 	.on_path = pypin_libpython_on_path,

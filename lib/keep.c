@@ -2,10 +2,10 @@
 #include "keep.h"
 #include "config.h"
 #include "elf.h"
+#include "ldpath.h"
 #include "libpython.h"
 #include "log.h"
 #include "real.h"
-#include "search.h"
 #include "trust.h"
 
 #include <dlfcn.h>
@@ -105,7 +105,7 @@ static int keep_fits(const char *name, char *buf, size_t bufsz)
 	if (!strchr(name, '/')) {
 		if ((fd = pypin_open_library(name, (const void *)keep_fits, buf, bufsz, &st, 0)) >= 0)
 			close(fd);
-		else if (pypin_libpython_in_cache("/etc/ld.so.cache", name, buf, bufsz) != 0)
+		else if (pypin_ldpath_in_cache("/etc/ld.so.cache", name, buf, bufsz) != 0)
 			return -1;
 		name = buf;
 	}

@@ -1,7 +1,8 @@
 /* pypin: finding a libpython to pin, from files alone (nothing is loaded here).
  *
- * pin.c decides in which order these are asked; each answers one question about
- * the file system as the loader would see it. */
+ * choose.c decides in which order these are asked; each answers one question
+ * about the files of Python installations, found where the loader would find
+ * them (ldpath.h). */
 #ifndef PYPIN_LIBPYTHON_H
 #define PYPIN_LIBPYTHON_H
 
@@ -28,30 +29,6 @@ int pypin_libpython_unresolved(const struct pypin_elf *plugin, char *sym, size_t
  * -1 when either cannot be read. */
 int pypin_libpython_missing(const char *path, const struct pypin_elf *plugin, char *sym,
 	size_t symsz);
-
-/* Looks for `name` (a DT_NEEDED entry of plugin, opened as plugin_path) where
- * the loader looks first when it loads the dependencies of plugin:
- *   - when plugin has no DT_RUNPATH: its DT_RPATH, then the executable's
- *     DT_RPATH if the executable has no DT_RUNPATH;
- *   - LD_LIBRARY_PATH as it was when the process started;
- *   - plugin's DT_RUNPATH;
- * with $ORIGIN, $LIB and $PLATFORM expanded and an empty element taken as the
- * current directory.  Returns 0 and the path in out, or -1: then the loader's
- * own search by name (ld.so.cache, the system directories) applies. */
-int pypin_libpython_beside(const struct pypin_elf *plugin, const char *plugin_path,
-	const char *name, char *out, size_t outsz);
-
-/* The file the loader would load for `name`, a DT_NEEDED entry of plugin:
- * pypin_libpython_beside()'s places, then (unless plugin is linked
- * -z nodefaultlib) /etc/ld.so.cache and the loader's default directories.
- * Returns 0 and the path in out, or -1. */
-int pypin_libpython_found(const struct pypin_elf *plugin, const char *plugin_path,
-	const char *name, char *out, size_t outsz);
-
-/* The path the ld.so.cache file cache maps name to, for this architecture
- * (glibc's format 1.1, alone or after the old one; read whole, up to 16 MiB):
- * 0 and the path in out, when that file exists, or -1. */
-int pypin_libpython_in_cache(const char *cache, const char *name, char *out, size_t outsz);
 
 /* Calls fn with each libpython3.N.so.1.0 in the loader's search directories
  * (those of the object containing addr), newest first, until it returns

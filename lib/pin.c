@@ -3,11 +3,12 @@
 #include "choose.h"
 #include "config.h"
 #include "keep.h"
+#include "ldpath.h"
 #include "libpython.h"
 #include "log.h"
+#include "loaded.h"
 #include "real.h"
 #include "refusal.h"
-#include "search.h"
 #include "thread.h"
 
 #include <dlfcn.h>
@@ -364,7 +365,7 @@ static char *same_soname(const struct pin *p, const struct pypin_verdict *v,
 	if (!pypin_config_debug() || v->need != PYPIN_NEED_VERSION || !strchr(v->tag, '.') ||
 	    p->real[0] != '/' || !(file = malloc(PATH_MAX)))
 		return NULL;
-	if (pypin_libpython_beside(e, path, v->name, file, PATH_MAX) == 0 &&
+	if (pypin_ldpath_beside(e, path, v->name, file, PATH_MAX) == 0 &&
 	    !pypin_same_file(file, p->real) &&
 	    asprintf(&note, "; the loader would load %s for it, another installation with the "
 		     "same soname: %s serves it (PYPIN_LIBPYTHON chooses)", file, p->real) < 0)

@@ -13,7 +13,7 @@
 
 #include "check_pypin.h"
 #include "elf.h"
-#include "search.h"
+#include "ldpath.h"
 #include "verdict.h"
 
 /* --- helpers -------------------------------------------------------------- */

@@ -8,6 +8,7 @@
 Suite *elf_suite(void);
 Suite *verdict_suite(void);
 Suite *libpython_suite(void);
+Suite *ldpath_suite(void);
 Suite *config_suite(void);
 Suite *cache_suite(void);
 Suite *loaded_suite(void);

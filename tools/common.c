@@ -3,7 +3,7 @@
  * time limit.
  */
 #include "inspect.h"
-#include "search.h"
+#include "ldpath.h"
 
 #include <dlfcn.h>
 #include <errno.h>

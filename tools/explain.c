@@ -6,6 +6,7 @@
 #include "choose.h"
 #include "config.h"
 #include "elf.h"
+#include "ldpath.h"
 #include "libpython.h"
 #include "refusal.h"
 #include "verdict.h"
@@ -124,7 +125,7 @@ static void find_needed(const struct pypin_verdict *v, const struct pypin_elf *e
 	n->found = 1;
 	n->where[0] = '\0';
 	if (v->need == PYPIN_NEED_VERSION &&
-	    pypin_libpython_beside(e, path, v->name, n->where, sizeof n->where) != 0)
+	    pypin_ldpath_beside(e, path, v->name, n->where, sizeof n->where) != 0)
 		n->found = loader_finds(v->name, n->where, sizeof n->where);
 }
 
@@ -196,7 +197,7 @@ static void note_same_soname(const struct pypin_verdict *v, const struct pypin_e
 	const char *other = NULL, *how = NULL;
 
 	if (v->need != PYPIN_NEED_VERSION || !strchr(v->tag, '.') || !file ||
-	    pypin_libpython_beside(e, path, v->name, file, PATH_MAX) != 0)
+	    pypin_ldpath_beside(e, path, v->name, file, PATH_MAX) != 0)
 		goto out;
 	if (ch->c.path[0] == '/' && !pypin_same_file(ch->c.path, file)) {
 		other = ch->c.path;
