@@ -30,16 +30,6 @@ const char *pypin_tag_version(const char *tag, char *buf)
 	return buf;
 }
 
-int pypin_same_file(const char *a, const char *b)
-{
-	char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
-	int same = ra && rb ? strcmp(ra, rb) == 0 : strcmp(a, b) == 0;
-
-	free(ra);
-	free(rb);
-	return same;
-}
-
 /* Takes the candidate: it is the choice. */
 static int take(const struct pypin_rule *r, struct pypin_choice *ch, enum pypin_how how,
 	const char *path, const char *tag, int global)

@@ -181,10 +181,6 @@ const char *pypin_tag_version(const char *tag, char *buf);
 int pypin_choose_home(const struct pypin_probe *pr, const char *real, const char *tag,
 	char *out, size_t outsz, const char **why);
 
-/* Whether two paths name the same file (the same string, when either cannot
- * be resolved). */
-int pypin_same_file(const char *a, const char *b);
-
 /* THE place where secure-execution mode's check of a candidate file is made:
  * pypin_trusted() (the file and every directory above it root's alone, and
  * so on); 1 when it may be pinned, else 0 with a debug line saying why.

@@ -17,6 +17,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int pypin_same_file(const char *a, const char *b)
+{
+	char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+	int same = ra && rb ? strcmp(ra, rb) == 0 : strcmp(a, b) == 0;
+
+	free(ra);
+	free(rb);
+	return same;
+}
+
 /* stated: *st is the caller's stat() of path, made just before. */
 static int open_regular(const char *path, struct stat *st, int stated)
 {

@@ -75,4 +75,8 @@ int pypin_loader_can_open(const char *path, int mode);
 /* Opens path read-only, non-blocking, close-on-exec, if it is a regular file. */
 int pypin_open_regular(const char *path);
 
+/* Whether two paths name the same file (the same string, when either cannot
+ * be resolved). */
+int pypin_same_file(const char *a, const char *b);
+
 #endif

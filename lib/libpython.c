@@ -1,6 +1,5 @@
 /* pypin: finding a libpython to pin, from files alone.  See libpython.h. */
 #include "libpython.h"
-#include "choose.h"
 #include "ldpath.h"
 #include "log.h"
 
