@@ -1,6 +1,7 @@
 /* pypin: settings, from the environment and from /etc/pypin.conf.
  * See config.h. */
 #include "config.h"
+#include "ldpath.h"
 #include "log.h"
 #include "thread.h"
 #include "trust.h"
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -107,7 +107,7 @@ static int apply(struct pypin_config *c, int opt, const char *value, const char 
 
 void pypin_config_load(void)
 {
-	pypin_config.secure = getauxval(AT_SECURE) != 0;
+	pypin_config.secure = pypin_secure();
 	for (int i = 0; pypin_options[i].env; i++) {
 		const char *s = secure_getenv(pypin_options[i].env);
 		if (s && *s && apply(&pypin_config, i, s, "", NULL) == 0)

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <link.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,20 @@
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+int pypin_secure(void)
+{
+	/* -1 until read.  Two threads may both read it the first time: the
+	 * same value. */
+	static atomic_int secure = -1;
+	int s = atomic_load_explicit(&secure, memory_order_relaxed);
+
+	if (s < 0) {
+		s = getauxval(AT_SECURE) != 0;
+		atomic_store_explicit(&secure, s, memory_order_relaxed);
+	}
+	return s;
+}
 
 int pypin_same_file(const char *a, const char *b)
 {
@@ -264,7 +279,7 @@ static void set_origin(struct search *s, const char *path, int exe)
 
 	s->origin[0] = '\0';
 	s->exe = exe;
-	s->secure = getauxval(AT_SECURE) != 0;
+	s->secure = pypin_secure();
 	if (!slash)
 		return;
 	if (path[0] == '/') {
@@ -360,7 +375,7 @@ static char *startup_library_path(void)
 	ssize_t n;
 	int fd;
 
-	if (getauxval(AT_SECURE))
+	if (pypin_secure())
 		return NULL;
 	fd = open("/proc/self/environ", O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {

@@ -16,6 +16,12 @@
  * LD_LIBRARY_PATH as the process started with it, the plugin's DT_RUNPATH,
  * with $ORIGIN, $LIB and $PLATFORM expanded as glibc's _dl_dst_substitute
  * does, then /etc/ld.so.cache and the default directories.
+ *
+ * In secure-execution mode (setuid, setgid, file capabilities: AT_SECURE)
+ * the loader ignores LD_LIBRARY_PATH and trusts $ORIGIN less.
+ * pypin_secure() is where pypin reads that flag, for every module
+ * (pypin_config.secure is its copy); the environment is read through
+ * secure_getenv(3), whose answer glibc takes from the same flag.
  */
 #ifndef PYPIN_LDPATH_H
 #define PYPIN_LDPATH_H
@@ -24,6 +30,11 @@
 #include <sys/stat.h>
 
 #include "elf.h"
+
+/* Whether the process runs in secure-execution mode: AT_SECURE of the
+ * auxiliary vector, read once (the first call) and remembered.  The only
+ * place pypin reads it; config.c copies it into pypin_config.secure. */
+int pypin_secure(void);
 
 /* Opens, read-only and without blocking, the file dlopen(file) called from the
  * code at address caller would load.  Only regular files are opened.  Returns
