@@ -11,6 +11,7 @@ int main(void)
 	srunner_add_suite(sr, libpython_suite());
 	srunner_add_suite(sr, ldpath_suite());
 	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, memo_suite());
 	srunner_add_suite(sr, cache_suite());
 	srunner_add_suite(sr, loaded_suite());
 	srunner_add_suite(sr, choose_suite());

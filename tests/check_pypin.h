@@ -11,6 +11,7 @@ Suite *libpython_suite(void);
 Suite *ldpath_suite(void);
 Suite *config_suite(void);
 Suite *cache_suite(void);
+Suite *memo_suite(void);
 Suite *loaded_suite(void);
 Suite *choose_suite(void);
 Suite *readbound_suite(void);
