@@ -37,8 +37,12 @@ typedef int pypin_memo_same(const void *slot, const void *key);
 static inline void *pypin_memo_find_(struct pypin_memo *m, void *slots, size_t size,
 	pypin_memo_same *same, const void *key)
 {
-	char *first = slots, *start = first + m->last, *end = first + m->used, *slot;
+	char *first = slots, *start, *end, *slot;
 
+	if (m->used == 0)             /* the common case of the names found loaded */
+		return NULL;
+	start = first + m->last;
+	end = first + m->used;
 	for (slot = start; slot < end; slot += size)
 		if (same(slot, key))
 			goto found;
