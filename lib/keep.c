@@ -99,13 +99,8 @@ static int started(const char *path)
  * bare name is looked for where the loader looks, its cache included. */
 static int keep_fits(const char *name, char *buf, size_t bufsz)
 {
-	struct stat st;
-	int fd;
-
 	if (!strchr(name, '/')) {
-		if ((fd = pypin_open_library(name, (const void *)keep_fits, buf, bufsz, &st, 0)) >= 0)
-			close(fd);
-		else if (pypin_ldpath_in_cache("/etc/ld.so.cache", name, buf, bufsz) != 0)
+		if (pypin_ldpath_which(name, (const void *)keep_fits, buf, bufsz) != 0)
 			return -1;
 		name = buf;
 	}

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define LD_SO_CACHE "/etc/ld.so.cache"
+
 int pypin_secure(void)
 {
 	/* -1 until read.  Two threads may both read it the first time: the
@@ -146,6 +148,20 @@ int pypin_open_library(const char *file, const void *caller, char *path, size_t 
 	if (pypin_search_dirs(caller, try_dir, &f) != 0)
 		return -1;
 	return f.fd;
+}
+
+int pypin_ldpath_which(const char *name, const void *caller, char *out, size_t outsz)
+{
+	struct stat st;
+	int fd;
+
+	if (strchr(name, '/'))
+		return (size_t)snprintf(out, outsz, "%s", name) < outsz ? 0 : -1;
+	if ((fd = pypin_open_library(name, caller, out, outsz, &st, 0)) >= 0) {
+		close(fd);
+		return 0;
+	}
+	return pypin_ldpath_in_cache(LD_SO_CACHE, name, out, outsz);
 }
 
 
@@ -456,7 +472,6 @@ found:
 
 /* --- The loader's own search: ld.so.cache, then its default directories -- */
 
-#define LD_SO_CACHE "/etc/ld.so.cache"
 #define CACHE_MAX (16u << 20)            /* a larger cache is not read */
 #define CACHE_OLD_MAGIC "ld.so-1.7.0"
 #define CACHE_NEW_MAGIC "glibc-ld.so.cache1.1"

@@ -44,6 +44,11 @@ int pypin_secure(void);
 int pypin_open_library(const char *file, const void *caller, char *path, size_t pathsz,
 	struct stat *st, int stated);
 
+/* The file dlopen(name) called from the code at address caller would load,
+ * the ld.so.cache included (which pypin_open_library() leaves out): a name
+ * with a '/' is that file.  Returns 0 with its path in out, or -1. */
+int pypin_ldpath_which(const char *name, const void *caller, char *out, size_t outsz);
+
 /* Calls fn for each directory in the search path of the object that contains
  * address addr, in the loader's order, until fn returns non-zero.  Returns 0,
  * or -1 if the path could not be had. */

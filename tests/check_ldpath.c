@@ -103,6 +103,21 @@ START_TEST(beside_expands_origin)
 }
 END_TEST
 
+START_TEST(which_file_dlopen_loads)
+{
+	char out[PATH_MAX];
+
+	/* From the test program's search path, or else the cache. */
+	ck_assert_int_eq(pypin_ldpath_which("libc.so.6", (const void *)temp_file, out,
+		sizeof out), 0);
+	ck_assert(out[0] == '/' && strstr(out, "/libc.so.6") != NULL);
+	ck_assert_int_eq(pypin_ldpath_which("build/x.so", NULL, out, sizeof out), 0);
+	ck_assert_str_eq(out, "build/x.so");
+	ck_assert_int_eq(pypin_ldpath_which("libpypin-none-such.so.9", (const void *)temp_file,
+		out, sizeof out), -1);
+}
+END_TEST
+
 START_TEST(secure_flag_read_once)
 {
 	struct pypin_elf e;
@@ -222,6 +237,7 @@ Suite *ldpath_suite(void)
 
 	tcase_add_test(tc, ld_so_cache);
 	tcase_add_test(tc, beside_expands_origin);
+	tcase_add_test(tc, which_file_dlopen_loads);
 	tcase_add_test(tc, secure_flag_read_once);
 	tcase_add_test(tc, secure_flag_one_for_all);
 	tcase_add_test(tc, secure_flag_one_for_all_off);
