@@ -39,6 +39,14 @@ static int get(memo4 *m, int key)
 	return p ? p->value : -1;
 }
 
+/* Empty, then keys 1 to 4 put in that order (each with 10 times the key). */
+static void fill(memo4 *m)
+{
+	memset(m, 0, sizeof *m);
+	for (int k = 1; k <= 4; k++)
+		put(m, k, 10 * k);
+}
+
 START_TEST(empty_finds_nothing)
 {
 	memo4 m;
@@ -82,9 +90,7 @@ START_TEST(oldest_forgotten_first)
 {
 	memo4 m;
 
-	memset(&m, 0, sizeof m);
-	for (int k = 1; k <= 4; k++)
-		put(&m, k, 10 * k);
+	fill(&m);
 	get(&m, 1);                         /* finding does not make it younger */
 	put(&m, 5, 50);
 	ck_assert_int_eq(get(&m, 1), -1);
@@ -100,9 +106,7 @@ START_TEST(search_starts_with_the_last_found)
 {
 	memo4 m;
 
-	memset(&m, 0, sizeof m);
-	for (int k = 1; k <= 4; k++)
-		put(&m, k, 10 * k);
+	fill(&m);
 	ck_assert_int_eq(get(&m, 3), 30);
 	compared = 0;
 	ck_assert_int_eq(get(&m, 3), 30);   /* asked again: one comparison */
