@@ -164,7 +164,6 @@ int pypin_ldpath_which(const char *name, const void *caller, char *out, size_t o
 	return pypin_ldpath_in_cache(LD_SO_CACHE, name, out, outsz);
 }
 
-
 /* --- The search for a DT_NEEDED entry, rebuilt from the files ------------- */
 
 /* Where a plugin's DT_NEEDED entry is looked for, and the directory names
