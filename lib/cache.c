@@ -8,7 +8,7 @@ static int same_time(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
 }
 
-static int same_file(const void *slot, const void *key)
+static inline int same_file(const void *slot, const void *key)
 {
 	const struct pypin_seen *s = slot;
 	const struct stat *st = key;

@@ -202,7 +202,7 @@ static int loaded_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 
 #ifdef DLFO_STRUCT_HAS_EH_DBASE          /* glibc 2.35 and later */
 
-static int same_name(const void *slot, const void *key)
+static inline int same_name(const void *slot, const void *key)
 {
 	return strcmp(((const struct pypin_name_seen *)slot)->file, key) == 0;
 }

@@ -102,25 +102,27 @@ START_TEST(oldest_forgotten_first)
 }
 END_TEST
 
-START_TEST(search_starts_with_the_last_found)
+START_TEST(the_last_found_is_asked_first)
 {
 	memo4 m;
 
-	fill(&m);
-	ck_assert_int_eq(get(&m, 3), 30);
+	fill(&m);                           /* 4, put last, is the last found */
+	compared = 0;
+	ck_assert_int_eq(get(&m, 4), 40);
+	ck_assert_uint_eq(compared, 1);
+	compared = 0;
+	ck_assert_int_eq(get(&m, 3), 30);   /* 4 first, then in order */
+	ck_assert_uint_eq(compared, 4);
+	ck_assert_int_eq(order[0], 4);
+	ck_assert_int_eq(order[1], 1);
+	ck_assert_int_eq(order[2], 2);
+	ck_assert_int_eq(order[3], 3);
 	compared = 0;
 	ck_assert_int_eq(get(&m, 3), 30);   /* asked again: one comparison */
 	ck_assert_uint_eq(compared, 1);
 	compared = 0;
-	ck_assert_int_eq(get(&m, 2), 20);   /* from 3 on, round to the first */
-	ck_assert_uint_eq(compared, 4);
-	ck_assert_int_eq(order[0], 3);
-	ck_assert_int_eq(order[1], 4);
-	ck_assert_int_eq(order[2], 1);
-	ck_assert_int_eq(order[3], 2);
-	compared = 0;
-	ck_assert_int_eq(get(&m, 7), -1);   /* every slot asked once */
-	ck_assert_uint_eq(compared, 4);
+	ck_assert_int_eq(get(&m, 7), -1);   /* the last found, then all */
+	ck_assert_uint_eq(compared, 5);
 	put(&m, 8, 80);                     /* a slot filled is the last found */
 	compared = 0;
 	ck_assert_int_eq(get(&m, 8), 80);
@@ -137,7 +139,7 @@ Suite *memo_suite(void)
 	tcase_add_test(tc, finds_what_was_put);
 	tcase_add_test(tc, a_key_put_again_keeps_its_slot);
 	tcase_add_test(tc, oldest_forgotten_first);
-	tcase_add_test(tc, search_starts_with_the_last_found);
+	tcase_add_test(tc, the_last_found_is_asked_first);
 	suite_add_tcase(s, tc);
 	return s;
 }
