@@ -261,7 +261,7 @@ static int find_shim(const struct pypin_rule *r, struct pypin_choice *ch,
 	const struct pypin_verdict *v, const struct pypin_elf *e, const char *path,
 	const struct pypin_probe *pr)
 {
-	if (v->need != PYPIN_NEED_VERSION || strcmp(v->tag, "3") != 0 || !e ||
+	if (v->need != PYPIN_NEED_VERSION || !pypin_tag_is_shim(v->tag) || !e ||
 	    pr->found(e, path, v->name, ch->buf, sizeof ch->buf) != 0)
 		return 0;
 	if (pr->shim_target(ch->buf, ch->buf2, sizeof ch->buf2) != 0) {
@@ -529,7 +529,7 @@ static int mapped_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 		return 0;
 	base = strrchr(name, '/');
 	base = base ? base + 1 : name;
-	if (!pypin_libpython_tag(base, tag, sizeof tag) || strcmp(tag, "3") == 0)
+	if (!pypin_libpython_versioned(base, tag, sizeof tag))
 		return 0;
 	if (!m->found || (m->want && pypin_tag_compatible(tag, m->want))) {
 		if (strlen(name) >= sizeof m->c->path || strlen(tag) >= m->tagsz)
@@ -539,20 +539,6 @@ static int mapped_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 		m->found = 1;
 		return m->want && pypin_tag_compatible(tag, m->want);
 	}
-	return 0;
-}
-
-/* "3.11.2 (main, …)" -> "3.11" */
-static int version_tag(const char *version, char *tag, size_t tagsz)
-{
-	size_t n = strspn(version, "0123456789");
-	if (n == 0 || version[n] != '.')
-		return -1;
-	n += 1 + strspn(version + n + 1, "0123456789");
-	if (n >= tagsz)
-		return -1;
-	memcpy(tag, version, n);
-	tag[n] = '\0';
 	return 0;
 }
 
@@ -575,7 +561,7 @@ static int real_in_process(const char *want, struct pypin_candidate *c, char *ta
 		c->global = sym && strcmp(where, c->path) == 0;
 		return 0;
 	}
-	if (!sym || !get_version || version_tag(get_version(), tag, tagsz) != 0 ||
+	if (!sym || !get_version || pypin_version_tag(get_version(), tag, tagsz) != 0 ||
 	    strlen(where) >= sizeof c->path)
 		return -1;
 	c->how = PYPIN_HOW_PRESENT;

@@ -24,7 +24,7 @@ int pypin_libpython_identify(const char *path, char *tag, size_t tagsz, char *so
 		return -1;
 	if (pypin_elf_open(&e, fd) == PYPIN_ELF_OK) {
 		const char *name = pypin_elf_str(&e, e.soname);
-		if (name && pypin_libpython_tag(name, tag, tagsz) && strcmp(tag, "3") != 0 &&
+		if (name && pypin_libpython_versioned(name, tag, tagsz) &&
 		    (!soname || (size_t)snprintf(soname, sonamesz, "%s", name) < sonamesz))
 			rc = 0;
 		pypin_elf_close(&e);
@@ -43,7 +43,7 @@ static int collect(const struct pypin_elf_sym *s, void *ctx)
 {
 	struct wanted *w = ctx;
 
-	if (s->defined || s->bind != STB_GLOBAL || !pypin_is_python_symbol(s->name))
+	if (!pypin_python_undefined(s))
 		return 0;
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? 2 * w->cap : 64;
@@ -130,7 +130,7 @@ static int unresolved_cb(const struct pypin_elf_sym *s, void *ctx)
 {
 	struct unresolved *u = ctx;
 
-	if (s->defined || s->bind != STB_GLOBAL || !pypin_is_python_symbol(s->name) ||
+	if (!pypin_python_undefined(s) ||
 	    (u->have_image && pypin_elf_image_defines(&u->image, s->name)) ||
 	    dlsym(RTLD_DEFAULT, s->name))
 		return 0;
@@ -426,8 +426,7 @@ int pypin_libpython_of_program(const char *program, char *out, size_t outsz, con
 	if (pypin_elf_open(&e, fd) == PYPIN_ELF_OK) {
 		for (unsigned i = 0; i < e.nneeded && !named; i++) {
 			const char *name = pypin_elf_str(&e, e.needed[i]);
-			if (!name || !pypin_libpython_tag(name, tag, sizeof tag) ||
-			    strcmp(tag, "3") == 0)
+			if (!name || !pypin_libpython_versioned(name, tag, sizeof tag))
 				continue;
 			named = 1;
 			if (pypin_ldpath_beside(&e, real, name, out, outsz) == 0 ||
@@ -463,8 +462,7 @@ int pypin_libpython_shim_target(const char *shim, char *out, size_t outsz)
 	if (pypin_elf_open(&e, fd) == PYPIN_ELF_OK) {
 		for (unsigned i = 0; i < e.nneeded && rc != 0; i++) {
 			const char *name = pypin_elf_str(&e, e.needed[i]);
-			if (!name || !pypin_libpython_tag(name, tag, sizeof tag) ||
-			    strcmp(tag, "3") == 0)
+			if (!name || !pypin_libpython_versioned(name, tag, sizeof tag))
 				continue;
 			/* Its own RUNPATH, else its own directory: the installation's. */
 			if (pypin_ldpath_beside(&e, real, name, out, outsz) == 0)

@@ -5,49 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int pypin_libpython_tag(const char *name, char *tag, size_t tagsz)
-{
-	static const char prefix[] = "libpython";
-	const char *t, *end;
-
-	if (strncmp(name, prefix, sizeof prefix - 1) != 0)
-		return 0;
-	t = name + sizeof prefix - 1;
-	end = strstr(t, ".so");
-	if (!end || end == t || (end[3] != '\0' && end[3] != '.'))
-		return 0;
-	if ((size_t)(end - t) >= tagsz)
-		return 0;
-	/* A tag is a major version, optionally ".minor", then ABI flags. */
-	if (*t < '0' || *t > '9')
-		return 0;
-	for (const char *p = t; p < end; p++)
-		if (!((*p >= '0' && *p <= '9') || *p == '.' || (*p >= 'a' && *p <= 'z')))
-			return 0;
-	memcpy(tag, t, (size_t)(end - t));
-	tag[end - t] = '\0';
-	return 1;
-}
-
-int pypin_is_python_symbol(const char *name)
-{
-	if (name[0] == '_')
-		name++;
-	return name[0] == 'P' && name[1] == 'y' &&
-	       ((name[2] >= 'A' && name[2] <= 'Z') || name[2] == '_');
-}
-
-int pypin_tag_compatible(const char *pinned, const char *needed)
-{
-	size_t n = strlen(needed);
-
-	if (strcmp(pinned, needed) == 0)
-		return 1;
-	/* A bare major version ("3", the stable-ABI shim) accepts any minor. */
-	return strchr(needed, '.') == NULL && strncmp(pinned, needed, n) == 0 &&
-	       pinned[n] == '.';
-}
-
 static void set_name(struct pypin_verdict *v, enum pypin_need need, const char *name,
 	const char *tag)
 {
@@ -60,7 +17,7 @@ static int note_symbol(const struct pypin_elf_sym *s, void *ctx)
 {
 	struct pypin_verdict *v = ctx;
 
-	if (s->defined || s->bind != STB_GLOBAL || !pypin_is_python_symbol(s->name))
+	if (!pypin_python_undefined(s))
 		return 0;
 	if (v->nsyms++ == 0)
 		snprintf(v->sym, sizeof v->sym, "%s", s->name);
@@ -77,7 +34,7 @@ enum pypin_elf_status pypin_verdict(const struct pypin_elf *e, enum pypin_scan h
 	v->need = PYPIN_NEED_NONE;
 
 	name = pypin_elf_str(e, e->soname);
-	if (name && pypin_libpython_tag(name, tag, sizeof tag) && strcmp(tag, "3") != 0) {
+	if (name && pypin_libpython_versioned(name, tag, sizeof tag)) {
 		set_name(v, PYPIN_NEED_SELF, name, tag);
 		return PYPIN_ELF_OK;
 	}

@@ -12,6 +12,7 @@
 #define PYPIN_VERDICT_H
 
 #include "elf.h"
+#include "pyname.h"
 
 enum pypin_need {
 	PYPIN_NEED_NONE,
@@ -25,9 +26,6 @@ enum pypin_scan {
 	PYPIN_SCAN_NEEDED,     /* DT_NEEDED and soname only (pypin itself always reads the symbols too) */
 };
 
-#define PYPIN_TAG_MAX 16
-#define PYPIN_NAME_MAX 64
-
 struct pypin_verdict {
 	enum pypin_need need;
 	char name[PYPIN_NAME_MAX];   /* the libpython named (DT_NEEDED or soname), or "" */
@@ -40,18 +38,6 @@ struct pypin_verdict {
  * malformed symbol table (the caller then treats the object as unknown). */
 enum pypin_elf_status pypin_verdict(const struct pypin_elf *e, enum pypin_scan how,
 	struct pypin_verdict *v);
-
-/* If name is a libpython file name ("libpython" TAG ".so" [".…"]), stores TAG
- * and returns 1; otherwise returns 0. */
-int pypin_libpython_tag(const char *name, char *tag, size_t tagsz);
-
-/* Whether a symbol name belongs to CPython's API: "Py" or "_Py" followed by an
- * upper-case letter or '_'. */
-int pypin_is_python_symbol(const char *name);
-
-/* Whether a process running libpython with tag `pinned` can serve an object that
- * needs tag `needed` ("3" is the stable ABI: any 3.x). */
-int pypin_tag_compatible(const char *pinned, const char *needed);
 
 /* A short description of the verdict, e.g. "needs libpython3.11.so.1.0". */
 const char *pypin_verdict_describe(const struct pypin_verdict *v, char *buf, size_t n);

@@ -8,6 +8,7 @@ int main(void)
 	SRunner *sr = srunner_create(elf_suite());
 
 	srunner_add_suite(sr, verdict_suite());
+	srunner_add_suite(sr, pyname_suite());
 	srunner_add_suite(sr, libpython_suite());
 	srunner_add_suite(sr, ldpath_suite());
 	srunner_add_suite(sr, config_suite());

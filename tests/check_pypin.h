@@ -7,6 +7,7 @@
 
 Suite *elf_suite(void);
 Suite *verdict_suite(void);
+Suite *pyname_suite(void);
 Suite *libpython_suite(void);
 Suite *ldpath_suite(void);
 Suite *config_suite(void);

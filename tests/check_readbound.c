@@ -30,7 +30,7 @@
 /* Undefined global Py symbols, counted over every undefined name. */
 static int count_python(const struct pypin_elf_sym *s, void *ctx)
 {
-	if (!s->defined && s->bind == STB_GLOBAL && pypin_is_python_symbol(s->name))
+	if (pypin_python_undefined(s))
 		++*(unsigned *)ctx;
 	return 0;
 }

@@ -1,56 +1,11 @@
-/* Unit tests for lib/verdict.c: names, symbols, and verdicts on real fixtures. */
+/* Unit tests for lib/verdict.c: verdicts on real fixtures (the names they
+ * rest on: check_pyname.c). */
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "check_pypin.h"
 #include "verdict.h"
-
-static const struct { const char *name, *tag; } names[] = {
-	{ "libpython3.11.so.1.0", "3.11" }, { "libpython3.11.so", "3.11" },
-	{ "libpython3.so", "3" }, { "libpython3.13t.so.1.0", "3.13t" },
-	{ "libpython3.11d.so.1.0", "3.11d" }, { "libpython2.7.so.1.0", "2.7" },
-	{ "libpython.so", NULL }, { "libpythonX.so", NULL }, { "libpython3.11.sox", NULL },
-	{ "libpython3.11", NULL }, { "python3.11.so", NULL }, { "libpython3.1 1.so", NULL },
-	{ "libpython3.11.so.1.0/", "3.11" }, { "", NULL },
-	{ "libpython3.1111111111111111111.so", NULL },
-};
-
-START_TEST(libpython_names)
-{
-	char tag[PYPIN_TAG_MAX];
-	int is = pypin_libpython_tag(names[_i].name, tag, sizeof tag);
-	ck_assert_msg(is == (names[_i].tag != NULL), "%s", names[_i].name);
-	if (is)
-		ck_assert_str_eq(tag, names[_i].tag);
-}
-END_TEST
-
-START_TEST(python_symbols)
-{
-	static const char *yes[] = { "Py_Initialize", "PyObject_Call", "_Py_Dealloc",
-		"_PyObject_GC_New", "Py_", "PyExc_RecursionError", "_Py_NoneStruct" };
-	static const char *no[] = { "Pylon_init", "_Python", "Py", "PY_X", "py_x", "",
-		"__Py_x", "xPy_Initialize", "_" };
-	for (unsigned i = 0; i < sizeof yes / sizeof *yes; i++)
-		ck_assert_msg(pypin_is_python_symbol(yes[i]), "%s", yes[i]);
-	for (unsigned i = 0; i < sizeof no / sizeof *no; i++)
-		ck_assert_msg(!pypin_is_python_symbol(no[i]), "%s", no[i]);
-}
-END_TEST
-
-START_TEST(tags_compatible)
-{
-	ck_assert(pypin_tag_compatible("3.11", "3.11"));
-	ck_assert(pypin_tag_compatible("3.11", "3"));
-	ck_assert(pypin_tag_compatible("3.13t", "3"));
-	ck_assert(!pypin_tag_compatible("3.12", "3.11"));
-	ck_assert(!pypin_tag_compatible("3.11", "3.1"));
-	ck_assert(!pypin_tag_compatible("3.13t", "3.13"));
-	ck_assert(!pypin_tag_compatible("2.7", "3"));
-	ck_assert(!pypin_tag_compatible("31.1", "3"));
-}
-END_TEST
 
 static struct pypin_verdict verdict_of(const char *path, enum pypin_scan how)
 {
@@ -113,12 +68,7 @@ END_TEST
 Suite *verdict_suite(void)
 {
 	Suite *s = suite_create("verdict");
-	TCase *tc = tcase_create("names");
-	tcase_add_loop_test(tc, libpython_names, 0, sizeof names / sizeof names[0]);
-	tcase_add_test(tc, python_symbols);
-	tcase_add_test(tc, tags_compatible);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("fixtures");
+	TCase *tc = tcase_create("fixtures");
 	tcase_add_test(tc, verdicts);
 	tcase_add_test(tc, real_libpython_is_itself);
 	suite_add_tcase(s, tc);

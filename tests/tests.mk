@@ -198,7 +198,7 @@ include tests/readbound.mk
 UNIT_SRC := tests/check_main.c tests/check_elf.c tests/check_verdict.c \
 	tests/check_libpython.c tests/check_config.c tests/check_cache.c tests/check_loaded.c \
 	tests/check_readbound.c tests/check_thread.c tests/check_refusal.c tests/check_call.c \
-	tests/check_ldpath.c tests/check_memo.c
+	tests/check_ldpath.c tests/check_memo.c tests/check_pyname.c
 # The choice of libpython: its unit tests and its integration fixtures.
 include tests/choose.mk
 # Rebuilt when SANITIZE changes.

@@ -63,8 +63,7 @@ static int count_py(const struct pypin_elf_sym *s, void *ctx)
 {
 	struct py_symbols *c = ctx;
 
-	if (!s->defined && s->bind == STB_GLOBAL && pypin_is_python_symbol(s->name) &&
-	    c->n++ == 0)
+	if (pypin_python_undefined(s) && c->n++ == 0)
 		c->first = s->name;
 	return 0;
 }
@@ -80,7 +79,7 @@ static void print_dependency(const struct pypin_verdict *v)
 		printf("it is %s itself (Python %s)\n", v->name, v->tag);
 		break;
 	case PYPIN_NEED_VERSION:
-		if (strcmp(v->tag, "3") == 0)
+		if (pypin_tag_is_shim(v->tag))
 			printf("DT_NEEDED %s (the stable-ABI shim: any Python 3)\n", v->name);
 		else
 			printf("DT_NEEDED %s (Python %s)\n", v->name, v->tag);
@@ -177,7 +176,7 @@ static void warn_second(const struct pypin_verdict *v, const struct pypin_elf *e
 {
 	char *shim = malloc(PATH_MAX), *target = malloc(PATH_MAX);
 
-	if (v->need == PYPIN_NEED_VERSION && strcmp(v->tag, "3") == 0 && shim && target &&
+	if (v->need == PYPIN_NEED_VERSION && pypin_tag_is_shim(v->tag) && shim && target &&
 	    pypin_libpython_own_shim(lib, shim, PATH_MAX) != 0 &&     /* else loaded first */
 	    pypin_libpython_second(e, path, lib, shim, target, PATH_MAX))
 		printf("  warning:           its %s would map %s as a second libpython beside %s: "
