@@ -80,21 +80,6 @@ static int choose(struct pin *p, const struct pypin_verdict *v, const struct pyp
 
 /* --- Making it global --------------------------------------------------- */
 
-/* Whether Python tag is 3.10 or later. */
-static int since_3_10(const char *tag)
-{
-	return tag[0] == '3' && tag[1] == '.' && strtoul(tag + 2, NULL, 10) >= 10;
-}
-
-/* Whether the program name can be set: from 3.10 on, while nobody (the host)
- * has set it (Py_GetProgramName() returns NULL until then).  Before 3.10,
- * Py_GetProgramName() would itself fix the path configuration, so it is not
- * asked: pypin sets the name, as it did. */
-static int program_name_free(const struct pin *p, wchar_t *(*get_name)(void))
-{
-	return !since_3_10(p->tag) || !get_name();
-}
-
 /* The program name that gives the interpreter its home (pypin_choose_home):
  * none when Python was global before pypin did anything, as the plain
  * loader would have it. */
@@ -135,22 +120,6 @@ static void ignore_environment(void *h)
 	}
 }
 
-/* From 3.8 on, Py_SetProgramName() copies the name and aborts the process
- * (Py_FatalError) when that allocation fails.  Out of memory (RLIMIT_AS, a
- * full heap), the name is left unset rather than the host killed: a copy of
- * that size is tried first. */
-static int room_for(const wchar_t *w)
-{
-	void *copy = malloc((wcslen(w) + 1) * sizeof *w);
-
-	if (!copy) {
-		pypin_debug("out of memory; the interpreter's program name is left unset");
-		return 0;
-	}
-	free(copy);
-	return 1;
-}
-
 /* Points the interpreter at its own installation (or PYPIN_PYTHON's), unless
  * it is already initialized or its program name was already set.  Once per
  * process; other threads wait for it.  Every dl* call, and the decoding of
@@ -161,31 +130,25 @@ static int room_for(const wchar_t *w)
  * libpython's state unknown: the child leaves the name alone. */
 static void set_home(void *h, const struct pin *p, const char *real)
 {
-	int (*is_init)(void) = (int (*)(void))dlsym(h, "Py_IsInitialized");
-	wchar_t *(*decode)(const char *, size_t *) =
-		(wchar_t *(*)(const char *, size_t *))dlsym(h, "Py_DecodeLocale");
-	void (*set_name)(const wchar_t *) =
-		(void (*)(const wchar_t *))dlsym(h, "Py_SetProgramName");
-	wchar_t *(*get_name)(void) = (wchar_t *(*)(void))dlsym(h, "Py_GetProgramName");
-	void (*raw_free)(void *) = (void (*)(void *))dlsym(h, "PyMem_RawFree");
+	struct pypin_home_api py;
 	const char *name = NULL;
 	char *program = NULL;
 	wchar_t *w = NULL;
+	int all = pypin_home_api_find(&py, h, dlsym) == 0;
 
-	if (!is_init || is_init())
+	if (!py.is_initialized || py.is_initialized())
 		return;
 	if (pypin_config.secure)
 		ignore_environment(h);
-	if (!decode || !set_name || !get_name || !raw_free)
+	if (!all)
 		return;
 	if ((program = malloc(PATH_MAX)) && choose_home(p, real, program, PATH_MAX))
 		name = program;
 	if (name)
-		w = decode(name, NULL);
+		w = py.decode(name, NULL);
 	switch (pypin_once_begin(&home_once)) {
 	case PYPIN_ONCE_YOURS:
-		if (w && !is_init() && program_name_free(p, get_name) && room_for(w)) {
-			set_name(w);
+		if (w && pypin_home_set(&py, p->tag, w)) {
 			snprintf(home_program, sizeof home_program, "%s", name);
 			w = NULL;                     /* kept for the life of the process */
 		}
@@ -200,7 +163,7 @@ static void set_home(void *h, const struct pin *p, const char *real)
 		break;
 	}
 	if (w)
-		raw_free(w);
+		py.raw_free(w);
 	free(program);
 }
 

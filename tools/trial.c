@@ -8,6 +8,7 @@
 
 #include "choose.h"
 #include "config.h"
+#include "pyname.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -23,8 +24,8 @@ struct python {
 	void (*gil_release)(int);
 	int (*run)(const char *, void *);
 	const char *(*version)(void);
-	wchar_t *(*decode)(const char *, size_t *);
-	void (*set_program_name)(const wchar_t *);
+	struct pypin_home_api home;
+	int have_home;                  /* every function of home was found */
 };
 
 /* Looks sym up in the plugin's own scope first (where its libpython is when it
@@ -43,38 +44,32 @@ static int find_python(void *h, struct python *py)
 	*(void **)&py->gil_release = lookup(h, "PyGILState_Release");
 	*(void **)&py->run = lookup(h, "PyRun_SimpleStringFlags");
 	*(void **)&py->version = lookup(h, "Py_GetVersion");
-	*(void **)&py->decode = lookup(h, "Py_DecodeLocale");
-	*(void **)&py->set_program_name = lookup(h, "Py_SetProgramName");
+	py->have_home = pypin_home_api_find(&py->home, h, lookup) == 0;
 	return py->is_initialized && py->initialize_ex && py->gil_ensure &&
 	       py->gil_release && py->run && py->version ? 0 : -1;
 }
 
 /* Without pypin, give the interpreter the home pypin would give it
  * (pypin_choose_home: PYPIN_PYTHON, an active venv of its installation, or
- * the installation), so that the two trials differ only in where libpython's
- * symbols are. */
+ * the installation), as pypin gives it (pypin_home_set), so that the two
+ * trials differ only in where libpython's symbols are. */
 static void set_home(const struct python *py)
 {
 	char program[PATH_MAX], tag[PYPIN_TAG_MAX];
-	const char *name = NULL, *version = py->version(), *why;
-	size_t n = strspn(version, "0123456789.");
+	const char *why;
 	struct pypin_probe pr;
+	wchar_t *w = NULL;
 	Dl_info info;
 
-	if (!py->decode || !py->set_program_name)
+	if (!py->have_home)
 		return;
 	pypin_probe_settings(&pr);
-	if (n < sizeof tag && dladdr((void *)py->initialize_ex, &info) && info.dli_fname) {
-		memcpy(tag, version, n);
-		tag[n] = '\0';
-		if (strchr(tag, '.') != strrchr(tag, '.'))       /* 3.11.2 -> 3.11 */
-			*strrchr(tag, '.') = '\0';
-		if (pypin_choose_home(&pr, info.dli_fname, tag, program, sizeof program, &why))
-			name = program;
-	}
-	wchar_t *w = name ? py->decode(name, NULL) : NULL;
-	if (w)
-		py->set_program_name(w);                 /* kept: the interpreter uses it */
+	if (pypin_version_tag(py->version(), tag, sizeof tag) == 0 &&
+	    dladdr((void *)py->initialize_ex, &info) && info.dli_fname &&
+	    pypin_choose_home(&pr, info.dli_fname, tag, program, sizeof program, &why))
+		w = py->home.decode(program, NULL);
+	if (w && !pypin_home_set(&py->home, tag, w))
+		py->home.raw_free(w);
 }
 
 /* Python's half of the trial (trial.py, as C string literals made by the
