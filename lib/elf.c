@@ -237,24 +237,86 @@ static const struct pypin_elf_load *load_of(const struct pypin_elf *e, uint64_t 
 	return NULL;
 }
 
-/* The addresses of the tables the dynamic section names: those a verdict
- * reads, and those a linker places after the symbol table, which bound it. */
-enum { T_STRTAB, T_SYMTAB, T_GNU_HASH, T_HASH, T_VERSYM, T_VERDEF, T_VERNEED,
-       T_RELA, T_REL, T_JMPREL, T_RELR, NTABS };
+void pypin_dyn_init(struct pypin_dyn *d)
+{
+	d->have = 0;
+}
 
-/* Decodes the dynamic section.  The loader finds it by its address and reads
- * it to DT_NULL, whatever PT_DYNAMIC's sizes say; so does this, to the end of
- * the segment's file bytes (past them, a zero-filled segment reads DT_NULL).
- * The first read is of PT_DYNAMIC's size, which holds DT_NULL in any file a
- * linker wrote. */
+int pypin_dyn_decode(struct pypin_dyn *d, const void *dyn, size_t n,
+	int (*needed)(uint64_t val, void *ctx), void *ctx)
+{
+	const unsigned char *p = dyn;
+
+	for (size_t i = 0; i < n; i++, p += sizeof(ElfW(Dyn))) {
+		ElfW(Dyn) e;
+		enum pypin_dyn_slot slot;
+		memcpy(&e, p, sizeof e);
+		switch (e.d_tag) {
+		case DT_NULL:
+			return 1;
+		case DT_NEEDED:
+			if (needed && needed(e.d_un.d_val, ctx))
+				return -1;
+			continue;
+		case DT_STRTAB: slot = PYPIN_DYN_STRTAB; break;
+		case DT_STRSZ: slot = PYPIN_DYN_STRSZ; break;
+		case DT_SYMTAB: slot = PYPIN_DYN_SYMTAB; break;
+		case DT_SYMENT: slot = PYPIN_DYN_SYMENT; break;
+		case DT_HASH: slot = PYPIN_DYN_HASH; break;
+		case DT_GNU_HASH: slot = PYPIN_DYN_GNU_HASH; break;
+		case DT_VERSYM: slot = PYPIN_DYN_VERSYM; break;
+		case DT_SONAME: slot = PYPIN_DYN_SONAME; break;
+		case DT_RPATH: slot = PYPIN_DYN_RPATH; break;
+		case DT_RUNPATH: slot = PYPIN_DYN_RUNPATH; break;
+		case DT_FLAGS_1: slot = PYPIN_DYN_FLAGS_1; break;
+		case DT_VERDEF: slot = PYPIN_DYN_VERDEF; break;
+		case DT_VERNEED: slot = PYPIN_DYN_VERNEED; break;
+		case DT_RELA: slot = PYPIN_DYN_RELA; break;
+		case DT_REL: slot = PYPIN_DYN_REL; break;
+		case DT_JMPREL: slot = PYPIN_DYN_JMPREL; break;
+		case DT_RELR: slot = PYPIN_DYN_RELR; break;
+		default: continue;            /* a tag pypin has no use for */
+		}
+		d->have |= (uint32_t)1 << slot;
+		d->val[slot] = e.d_un.d_val;
+	}
+	return 0;
+}
+
+/* The tables the dynamic section names: those a verdict reads, and those a
+ * linker places after the symbol table, which bound it. */
+static const enum pypin_dyn_slot table_slots[] = {
+	PYPIN_DYN_STRTAB, PYPIN_DYN_SYMTAB, PYPIN_DYN_GNU_HASH, PYPIN_DYN_HASH,
+	PYPIN_DYN_VERSYM, PYPIN_DYN_VERDEF, PYPIN_DYN_VERNEED, PYPIN_DYN_RELA,
+	PYPIN_DYN_REL, PYPIN_DYN_JMPREL, PYPIN_DYN_RELR,
+};
+
+struct needed_ctx {
+	struct pypin_elf *e;
+	unsigned cap;
+	enum pypin_elf_status status;
+};
+
+static int needed_cb(uint64_t off, void *ctx)
+{
+	struct needed_ctx *n = ctx;
+
+	return (n->status = add_needed(n->e, off, &n->cap)) != PYPIN_ELF_OK;
+}
+
+/* Decodes the dynamic section into e->buf->dyn (pypin_dyn_decode), with the
+ * DT_NEEDED offsets into e.  The loader finds it by its address and reads it
+ * to DT_NULL, whatever PT_DYNAMIC's sizes say; so does this, to the end of the
+ * segment's file bytes (past them, a zero-filled segment reads DT_NULL).  The
+ * first read is of PT_DYNAMIC's size, which holds DT_NULL in any file a linker
+ * wrote. */
 static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
-	uint64_t size, uint64_t tab[NTABS])
+	uint64_t size)
 {
 	const struct pypin_elf_load *l = load_of(e, vaddr);
 	const uint64_t per_read = PYPIN_ELF_WINDOW / sizeof(ElfW(Dyn));
+	struct needed_ctx nc = { e, PYPIN_ELF_NEEDED, PYPIN_ELF_OK };
 	uint64_t count, off, n;
-	unsigned cap = PYPIN_ELF_NEEDED;
-	enum pypin_elf_status s;
 
 	if (!l || l->off > UINT64_MAX - l->filesz ||
 	    l->filesz - (vaddr - l->vaddr) < sizeof(ElfW(Dyn)))
@@ -273,44 +335,11 @@ static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 					    n * sizeof(ElfW(Dyn)));
 		if (!p)
 			return PYPIN_ELF_IO;
-		for (uint64_t j = 0; j < n; j++) {
-			ElfW(Dyn) d;
-			memcpy(&d, p + j * sizeof d, sizeof d);
-			uint64_t v = d.d_un.d_val;
-			/* Most entries are of tags this has no use for. */
-			if ((uint64_t)d.d_tag > DT_RUNPATH) {
-				switch (d.d_tag) {
-				case DT_GNU_HASH: tab[T_GNU_HASH] = v; break;
-				case DT_FLAGS_1: e->flags_1 = v; break;
-				case DT_VERSYM: tab[T_VERSYM] = v; break;
-				case DT_VERDEF: tab[T_VERDEF] = v; break;
-				case DT_VERNEED: tab[T_VERNEED] = v; break;
-				case DT_RELR: tab[T_RELR] = v; break;
-				default: break;
-				}
-				continue;
-			}
-			switch (d.d_tag) {
-			case DT_NULL:
-				return PYPIN_ELF_OK;
-			case DT_NEEDED:
-				if ((s = add_needed(e, v, &cap)) != PYPIN_ELF_OK)
-					return s;
-				break;
-			case DT_SONAME: e->soname = v; break;
-			case DT_RPATH: e->rpath = v; break;
-			case DT_RUNPATH: e->runpath = v; break;
-			case DT_STRTAB: tab[T_STRTAB] = v; break;
-			case DT_STRSZ: e->strsz = v; break;
-			case DT_SYMTAB: tab[T_SYMTAB] = v; break;
-			case DT_SYMENT: e->syment = v; break;
-			case DT_HASH: tab[T_HASH] = v; break;
-			case DT_RELA: tab[T_RELA] = v; break;
-			case DT_REL: tab[T_REL] = v; break;
-			case DT_JMPREL: tab[T_JMPREL] = v; break;
-			default: break;
-			}
-		}
+		int r = pypin_dyn_decode(&e->buf->dyn, p, (size_t)n, needed_cb, &nc);
+		if (r > 0)
+			return PYPIN_ELF_OK;
+		if (r < 0)
+			return nc.status;
 	}
 	/* No DT_NULL in the file bytes: the zeros of the segment's memory end the
 	 * table, if the segment has any, and only if it ends there. */
@@ -419,15 +448,15 @@ static enum pypin_elf_status find_strtab(struct pypin_elf *e, uint64_t off)
 static enum pypin_elf_status sym_count(const struct pypin_elf *e, int all, uint64_t *count);
 static enum pypin_elf_status gnu_header(const struct pypin_elf *e, uint32_t hdr[4],
 	uint64_t *buckets);
-static enum pypin_elf_status gnu_unhashed(struct pypin_elf *e, const uint64_t tab[NTABS],
-	uint64_t buckets, uint32_t nbuckets);
+static enum pypin_elf_status gnu_unhashed(struct pypin_elf *e, uint64_t buckets,
+	uint32_t nbuckets);
 
 enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 	struct pypin_elf_buf *buf, const struct stat *st)
 {
 	struct stat own;
 	const ElfW(Ehdr) *eh;
-	uint64_t dyn_vaddr = 0, dyn_size = 0, tab[NTABS];
+	uint64_t dyn_vaddr = 0, dyn_size = 0;
 	enum pypin_elf_status s;
 	int have_dyn = 0;
 
@@ -440,8 +469,7 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 	e->soname = e->rpath = e->runpath = PYPIN_ELF_NONE;
 	e->symtab_off = e->gnu_hash_off = e->hash_off = PYPIN_ELF_NONE;
 	buf->head_len = buf->win_off = buf->win_len = buf->nread = 0;
-	for (unsigned i = 0; i < NTABS; i++)
-		tab[i] = PYPIN_ELF_NONE;
+	pypin_dyn_init(&buf->dyn);
 
 	if (!st) {
 		if (fstat(fd, &own) != 0)
@@ -465,10 +493,20 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 
 	if ((s = check_ehdr(eh, e->size)) != PYPIN_ELF_OK ||
 	    (s = read_phdrs(e, eh, &dyn_vaddr, &dyn_size, &have_dyn)) != PYPIN_ELF_OK ||
-	    (have_dyn && (s = read_dynamic(e, dyn_vaddr, dyn_size, tab)) != PYPIN_ELF_OK))
+	    (have_dyn && (s = read_dynamic(e, dyn_vaddr, dyn_size)) != PYPIN_ELF_OK))
 		goto fail;
-	const uint64_t strtab = tab[T_STRTAB], symtab = tab[T_SYMTAB];
-	const uint64_t gnu_hash = tab[T_GNU_HASH], hash = tab[T_HASH];
+	/* Absent, or of the value that says so in struct pypin_elf: the same. */
+	const struct pypin_dyn *dyn = &buf->dyn;
+	e->soname = pypin_dyn_get(dyn, PYPIN_DYN_SONAME, PYPIN_ELF_NONE);
+	e->rpath = pypin_dyn_get(dyn, PYPIN_DYN_RPATH, PYPIN_ELF_NONE);
+	e->runpath = pypin_dyn_get(dyn, PYPIN_DYN_RUNPATH, PYPIN_ELF_NONE);
+	e->flags_1 = pypin_dyn_get(dyn, PYPIN_DYN_FLAGS_1, 0);
+	e->strsz = pypin_dyn_get(dyn, PYPIN_DYN_STRSZ, 0);
+	e->syment = pypin_dyn_get(dyn, PYPIN_DYN_SYMENT, 0);
+	const uint64_t strtab = pypin_dyn_get(dyn, PYPIN_DYN_STRTAB, PYPIN_ELF_NONE);
+	const uint64_t symtab = pypin_dyn_get(dyn, PYPIN_DYN_SYMTAB, PYPIN_ELF_NONE);
+	const uint64_t gnu_hash = pypin_dyn_get(dyn, PYPIN_DYN_GNU_HASH, PYPIN_ELF_NONE);
+	const uint64_t hash = pypin_dyn_get(dyn, PYPIN_DYN_HASH, PYPIN_ELF_NONE);
 	/* The loader refuses to dlopen a position-independent executable. */
 	if (e->flags_1 & DF_1_PIE) {
 		s = PYPIN_ELF_NOTDSO;
@@ -538,7 +576,7 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 	 * library one of its first buckets names one. */
 	if (e->undef_status == PYPIN_ELF_OK && buckets != PYPIN_ELF_NONE &&
 	    e->nundef < e->nsyms_max &&
-	    (e->undef_status = gnu_unhashed(e, tab, buckets, hdr[0])) != PYPIN_ELF_OK)
+	    (e->undef_status = gnu_unhashed(e, buckets, hdr[0])) != PYPIN_ELF_OK)
 		e->nundef = 0;
 	return PYPIN_ELF_OK;
 fail:
@@ -684,7 +722,7 @@ static enum pypin_elf_status unhashed_nsyms(const struct pypin_elf *e, uint64_t 
  * When no bucket names a symbol, e->nundef becomes the whole table's size:
  * DT_HASH's nchain when there is one, else up to the table a linker placed
  * next after the symbols: .dynstr (GNU ld, gold), .gnu.version (lld), or
- * another the dynamic section names (tab), as tools that read the dynamic
+ * another the dynamic section names (table_slots), as tools that read the dynamic
  * section without section headers count them.
  *
  * A table of more than UNHASHED_MAX such symbols is not read: the result is
@@ -696,10 +734,11 @@ static enum pypin_elf_status unhashed_nsyms(const struct pypin_elf *e, uint64_t 
  * above symoffset are not seen, which again leaves the host with the plain
  * loader's result; finding them would mean reading every symbol of every
  * library, which the read bound rules out. */
-static enum pypin_elf_status gnu_unhashed(struct pypin_elf *e, const uint64_t tab[NTABS],
-	uint64_t buckets, uint32_t nbuckets)
+static enum pypin_elf_status gnu_unhashed(struct pypin_elf *e, uint64_t buckets,
+	uint32_t nbuckets)
 {
-	const uint64_t symtab = tab[T_SYMTAB];
+	const struct pypin_dyn *dyn = &e->buf->dyn;
+	const uint64_t symtab = pypin_dyn_get(dyn, PYPIN_DYN_SYMTAB, PYPIN_ELF_NONE);
 	uint64_t nsyms;
 
 	uint32_t b;
@@ -727,10 +766,11 @@ static enum pypin_elf_status gnu_unhashed(struct pypin_elf *e, const uint64_t ta
 				return PYPIN_ELF_OK;
 		}
 	}
-	for (unsigned i = 0; i < NTABS; i++)
-		if (tab[i] != PYPIN_ELF_NONE && tab[i] > symtab &&
-		    (tab[i] - symtab) / e->syment < e->nsyms_max)
-			e->nsyms_max = (tab[i] - symtab) / e->syment;
+	for (unsigned i = 0; i < sizeof table_slots / sizeof *table_slots; i++) {
+		uint64_t t = pypin_dyn_get(dyn, table_slots[i], PYPIN_ELF_NONE);
+		if (t != PYPIN_ELF_NONE && t > symtab && (t - symtab) / e->syment < e->nsyms_max)
+			e->nsyms_max = (t - symtab) / e->syment;
+	}
 	if (e->nundef > e->nsyms_max)
 		e->nundef = e->nsyms_max;
 	if (unhashed_nsyms(e, &nsyms) != PYPIN_ELF_OK)
@@ -1053,11 +1093,19 @@ static uintptr_t image_addr(const struct image_find *f, uintptr_t v)
 	return f->base != 0 && v >= f->base ? v : f->base + v;
 }
 
+/* The address of the table in slot of d, or 0 when the section names none. */
+static uintptr_t image_table(const struct image_find *f, const struct pypin_dyn *d,
+	enum pypin_dyn_slot slot)
+{
+	return pypin_dyn_has(d, slot) ? image_addr(f, (uintptr_t)d->val[slot]) : 0;
+}
+
 int pypin_elf_image_of(struct pypin_elf_image *m, const void *addr)
 {
 	struct image_find f = { (uintptr_t)addr, 0, NULL, 0 };
 	const ElfW(Dyn) *dyn = NULL;
-	uintptr_t ndyn = 0, lo, hi, gnu = 0, sym = 0, str = 0, ver = 0;
+	uintptr_t ndyn = 0, lo, hi, gnu, sym, str, ver;
+	struct pypin_dyn d;
 
 	memset(m, 0, sizeof *m);
 	if (!addr || dl_iterate_phdr(image_cb, &f) != 1)
@@ -1069,17 +1117,13 @@ int pypin_elf_image_of(struct pypin_elf_image *m, const void *addr)
 		}
 	if (!dyn)
 		return -1;
-	for (uintptr_t i = 0; i < ndyn && dyn[i].d_tag != DT_NULL; i++) {
-		uintptr_t v = dyn[i].d_un.d_ptr;
-		switch (dyn[i].d_tag) {
-		case DT_GNU_HASH: gnu = image_addr(&f, v); break;
-		case DT_SYMTAB: sym = image_addr(&f, v); break;
-		case DT_STRTAB: str = image_addr(&f, v); break;
-		case DT_STRSZ: m->strsz = v; break;
-		case DT_VERSYM: ver = image_addr(&f, v); break;
-		default: break;
-		}
-	}
+	pypin_dyn_init(&d);
+	pypin_dyn_decode(&d, dyn, ndyn, NULL, NULL);
+	gnu = image_table(&f, &d, PYPIN_DYN_GNU_HASH);
+	sym = image_table(&f, &d, PYPIN_DYN_SYMTAB);
+	str = image_table(&f, &d, PYPIN_DYN_STRTAB);
+	m->strsz = pypin_dyn_get(&d, PYPIN_DYN_STRSZ, 0);
+	ver = image_table(&f, &d, PYPIN_DYN_VERSYM);
 	/* Everything in the PT_LOAD that holds the symbols, as linkers lay it
 	 * out; anything else is looked up by the loader instead. */
 	if (!gnu || !sym || !str || m->strsz == 0 ||

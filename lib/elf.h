@@ -17,10 +17,61 @@
 #ifndef PYPIN_ELF_H
 #define PYPIN_ELF_H
 
+#include <link.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+
+/* --- The dynamic section, decoded ------------------------------------------
+ *
+ * One decoder for every dynamic section pypin reads: a file's (pypin_elf_open,
+ * bounded reads, entries handed over a block at a time) and a loaded object's
+ * in memory (loaded.c, pypin_elf_image_of).  As in musl's loader (decode_vec),
+ * the values go into an array with a place per tag, and a tag is absent when
+ * its bit in `have` is clear, and only then.  The array has a slot for each tag
+ * pypin reads, not one for every tag below the highest, so that it stays small
+ * on the stack of a dl_iterate_phdr(3) callback.  Of several entries of one tag
+ * the last counts, as for the loader.  DT_NEEDED, which repeats, is handed to
+ * a callback.  Values are as the section has them (addresses not translated). */
+enum pypin_dyn_slot {
+	PYPIN_DYN_STRTAB, PYPIN_DYN_STRSZ, PYPIN_DYN_SYMTAB, PYPIN_DYN_SYMENT,
+	PYPIN_DYN_HASH, PYPIN_DYN_GNU_HASH, PYPIN_DYN_VERSYM,
+	PYPIN_DYN_SONAME, PYPIN_DYN_RPATH, PYPIN_DYN_RUNPATH, PYPIN_DYN_FLAGS_1,
+	/* Read only for where they are: a linker places them after the symbols. */
+	PYPIN_DYN_VERDEF, PYPIN_DYN_VERNEED, PYPIN_DYN_RELA, PYPIN_DYN_REL,
+	PYPIN_DYN_JMPREL, PYPIN_DYN_RELR,
+	PYPIN_DYN_SLOTS
+};
+
+struct pypin_dyn {
+	uint32_t have;                 /* bit i: slot i was given a value */
+	uint64_t val[PYPIN_DYN_SLOTS];
+};
+
+/* Empties d: every tag absent. */
+void pypin_dyn_init(struct pypin_dyn *d);
+
+/* Decodes the n entries at dyn (an array of ElfW(Dyn), at any alignment) into
+ * d, up to the first DT_NULL; for each DT_NEEDED, calls needed (when not NULL)
+ * with its value, which returns non-zero to stop.  Returns 1 when a DT_NULL
+ * ended the table, 0 when the n entries hold none (more may follow: call again
+ * with the next), -1 when needed stopped it. */
+int pypin_dyn_decode(struct pypin_dyn *d, const void *dyn, size_t n,
+	int (*needed)(uint64_t val, void *ctx), void *ctx);
+
+/* Whether the dynamic section has the tag of slot. */
+static inline int pypin_dyn_has(const struct pypin_dyn *d, enum pypin_dyn_slot slot)
+{
+	return d->have >> slot & 1;
+}
+
+/* The value of the tag of slot, or absent when the section has none. */
+static inline uint64_t pypin_dyn_get(const struct pypin_dyn *d, enum pypin_dyn_slot slot,
+	uint64_t absent)
+{
+	return pypin_dyn_has(d, slot) ? d->val[slot] : absent;
+}
 
 enum pypin_elf_status {
 	PYPIN_ELF_OK = 0,
@@ -45,9 +96,10 @@ struct pypin_elf_load {
 
 /* The reader's fixed-size working memory: the file's first bytes (one page
  * read first; up to all of head when that holds the tables the verdict needs),
- * a window for the other reads, the DT_NEEDED offsets of ordinary objects, and
- * how much was read.  A caller that already has a block on the heap passes one
- * to pypin_elf_open_with(); pypin_elf_open() allocates its own. */
+ * a window for the other reads, the DT_NEEDED offsets of ordinary objects, the
+ * dynamic section decoded, and how much was read.  A caller that already has a
+ * block on the heap passes one to pypin_elf_open_with(); pypin_elf_open()
+ * allocates its own. */
 #define PYPIN_ELF_FIRST 4096
 #define PYPIN_ELF_HEAD (60 * 1024)
 #define PYPIN_ELF_WINDOW 4096
@@ -56,6 +108,7 @@ struct pypin_elf_buf {
 	unsigned char head[PYPIN_ELF_HEAD];
 	unsigned char win[PYPIN_ELF_WINDOW];
 	uint64_t needed[PYPIN_ELF_NEEDED];
+	struct pypin_dyn dyn;          /* the dynamic section */
 	uint64_t head_len;             /* bytes of head read from offset 0 */
 	uint64_t win_off, win_len;     /* what win holds */
 	/* Bytes copied from the file by pread, plus bytes looked at through the

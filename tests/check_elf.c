@@ -499,6 +499,228 @@ START_TEST(unterminated_string)
 }
 END_TEST
 
+/* --- the dynamic section decoder, alone and fed from a file ---------------- */
+
+struct needed_seen {
+	uint64_t val[8];
+	unsigned n, stop_at;                  /* stop_at: refuse the n-th (1-based), or 0 */
+};
+
+static int see_needed(uint64_t val, void *ctx)
+{
+	struct needed_seen *ns = ctx;
+
+	if (ns->n < 8)
+		ns->val[ns->n] = val;
+	return ++ns->n == ns->stop_at;
+}
+
+/* A section as a linker or a hostile file may write it. */
+static const ElfW(Dyn) sample[] = {
+	{ .d_tag = DT_NEEDED, .d_un.d_val = 1 },
+	{ .d_tag = DT_SONAME, .d_un.d_val = 7 },
+	{ .d_tag = DT_DEBUG, .d_un.d_val = 99 },          /* no use: no slot */
+	{ .d_tag = DT_NEEDED, .d_un.d_val = 2 },
+	{ .d_tag = DT_STRTAB, .d_un.d_ptr = 0x400 },
+	{ .d_tag = DT_RUNPATH, .d_un.d_val = 0 },         /* present, of value 0 */
+	{ .d_tag = -5, .d_un.d_val = 5 },                 /* a negative tag */
+	{ .d_tag = DT_GNU_HASH, .d_un.d_ptr = 0x200 },
+	{ .d_tag = DT_FLAGS_1, .d_un.d_val = DF_1_NOW },
+	{ .d_tag = DT_SONAME, .d_un.d_val = 9 },          /* the last counts */
+	{ .d_tag = DT_STRSZ, .d_un.d_val = (ElfW(Xword))-1 },   /* present, all ones */
+	{ .d_tag = DT_NEEDED, .d_un.d_val = 3 },
+	{ .d_tag = DT_NULL },
+	{ .d_tag = DT_RPATH, .d_un.d_val = 4 },           /* after DT_NULL: not read */
+	{ .d_tag = DT_NEEDED, .d_un.d_val = 4 },
+};
+#define SAMPLE_NULL 12                                /* the index of DT_NULL */
+
+static void check_sample(const struct pypin_dyn *d)
+{
+	ck_assert(pypin_dyn_has(d, PYPIN_DYN_SONAME));
+	ck_assert_uint_eq(pypin_dyn_get(d, PYPIN_DYN_SONAME, 0), 9);
+	ck_assert_uint_eq(pypin_dyn_get(d, PYPIN_DYN_STRTAB, 0), 0x400);
+	ck_assert_uint_eq(pypin_dyn_get(d, PYPIN_DYN_GNU_HASH, 0), 0x200);
+	ck_assert_uint_eq(pypin_dyn_get(d, PYPIN_DYN_FLAGS_1, 0), DF_1_NOW);
+	ck_assert(pypin_dyn_has(d, PYPIN_DYN_RUNPATH));
+	ck_assert_uint_eq(pypin_dyn_get(d, PYPIN_DYN_RUNPATH, 77), 0);
+	ck_assert(pypin_dyn_has(d, PYPIN_DYN_STRSZ));
+	ck_assert_uint_eq(pypin_dyn_get(d, PYPIN_DYN_STRSZ, 0), (ElfW(Xword))-1);
+	/* Absent: the bit, and only the bit, says so. */
+	static const enum pypin_dyn_slot absent[] = {
+		PYPIN_DYN_RPATH, PYPIN_DYN_SYMTAB, PYPIN_DYN_SYMENT, PYPIN_DYN_HASH,
+		PYPIN_DYN_VERSYM, PYPIN_DYN_VERDEF, PYPIN_DYN_VERNEED, PYPIN_DYN_RELA,
+		PYPIN_DYN_REL, PYPIN_DYN_JMPREL, PYPIN_DYN_RELR,
+	};
+	for (unsigned i = 0; i < sizeof absent / sizeof *absent; i++) {
+		ck_assert_msg(!pypin_dyn_has(d, absent[i]), "slot %u", absent[i]);
+		ck_assert_uint_eq(pypin_dyn_get(d, absent[i], 1234), 1234);
+	}
+}
+
+START_TEST(dyn_decodes_to_dt_null)
+{
+	struct needed_seen ns = { .n = 0 };
+	struct pypin_dyn d;
+
+	pypin_dyn_init(&d);
+	ck_assert_int_eq(pypin_dyn_decode(&d, sample, sizeof sample / sizeof *sample,
+					  see_needed, &ns), 1);
+	check_sample(&d);
+	ck_assert_uint_eq(ns.n, 3);               /* in order, and none after DT_NULL */
+	ck_assert_uint_eq(ns.val[0], 1);
+	ck_assert_uint_eq(ns.val[1], 2);
+	ck_assert_uint_eq(ns.val[2], 3);
+	/* Without a callback, DT_NEEDED is skipped. */
+	pypin_dyn_init(&d);
+	ck_assert_int_eq(pypin_dyn_decode(&d, sample, SIZE_MAX, NULL, NULL), 1);
+	check_sample(&d);
+	/* Nothing at all, and a section that is only DT_NULL. */
+	pypin_dyn_init(&d);
+	ck_assert_int_eq(pypin_dyn_decode(&d, sample, 0, NULL, NULL), 0);
+	ck_assert_uint_eq(d.have, 0);
+	ck_assert_int_eq(pypin_dyn_decode(&d, &sample[SAMPLE_NULL], 1, NULL, NULL), 1);
+	ck_assert_uint_eq(d.have, 0);
+}
+END_TEST
+
+START_TEST(dyn_decodes_in_blocks_at_any_alignment)
+{
+	unsigned char *raw = malloc(sizeof sample + 1);
+	struct pypin_dyn d;
+
+	ck_assert_ptr_nonnull(raw);
+	memcpy(raw + 1, sample, sizeof sample);   /* misaligned, as a file's may be */
+	for (size_t block = 1; block <= SAMPLE_NULL + 1; block++) {
+		struct needed_seen ns = { .n = 0 };
+		size_t i = 0;
+		int r = 0;
+		pypin_dyn_init(&d);
+		for (; r == 0; i += block)
+			r = pypin_dyn_decode(&d, raw + 1 + i * sizeof(ElfW(Dyn)), block,
+					     see_needed, &ns);
+		ck_assert_int_eq(r, 1);
+		ck_assert_uint_eq(i, (SAMPLE_NULL / block + 1) * block);
+		check_sample(&d);
+		ck_assert_uint_eq(ns.n, 3);
+	}
+	free(raw);
+}
+END_TEST
+
+START_TEST(dyn_truncated_or_stopped)
+{
+	struct needed_seen ns = { .n = 0 };
+	struct pypin_dyn d;
+
+	/* Cut before its DT_NULL: 0, with what was read so far. */
+	for (size_t n = 0; n < SAMPLE_NULL; n++) {
+		pypin_dyn_init(&d);
+		ck_assert_int_eq(pypin_dyn_decode(&d, sample, n, NULL, NULL), 0);
+		ck_assert_int_eq(pypin_dyn_has(&d, PYPIN_DYN_STRTAB), n > 4);
+		ck_assert_uint_eq(pypin_dyn_get(&d, PYPIN_DYN_SONAME, 0), n > 9 ? 9 : n > 1 ? 7 : 0);
+	}
+	/* The callback stops it at the second DT_NEEDED: -1, and nothing after. */
+	ns.stop_at = 2;
+	pypin_dyn_init(&d);
+	ck_assert_int_eq(pypin_dyn_decode(&d, sample, SIZE_MAX, see_needed, &ns), -1);
+	ck_assert_uint_eq(ns.n, 2);
+	ck_assert(pypin_dyn_has(&d, PYPIN_DYN_SONAME));
+	ck_assert(!pypin_dyn_has(&d, PYPIN_DYN_STRTAB));
+}
+END_TEST
+
+/* The file feed records what the decoder finds in the same bytes. */
+static void same_as_decoded(const char *path)
+{
+	struct blob b = slurp(path);
+	struct needed_seen ns = { .n = 0 };
+	struct pypin_elf e;
+	struct pypin_dyn d;
+	int fd = open(path, O_RDONLY);
+
+	pypin_dyn_init(&d);
+	ck_assert_int_eq(pypin_dyn_decode(&d, dyn(b), find_phdr(b, PT_DYNAMIC)->p_filesz /
+					  sizeof(ElfW(Dyn)), see_needed, &ns), 1);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_uint_eq(e.nneeded, ns.n);
+	for (unsigned i = 0; i < e.nneeded && i < 8; i++)
+		ck_assert_uint_eq(e.needed[i], ns.val[i]);
+	ck_assert_uint_eq(e.soname, pypin_dyn_get(&d, PYPIN_DYN_SONAME, PYPIN_ELF_NONE));
+	ck_assert_uint_eq(e.rpath, pypin_dyn_get(&d, PYPIN_DYN_RPATH, PYPIN_ELF_NONE));
+	ck_assert_uint_eq(e.runpath, pypin_dyn_get(&d, PYPIN_DYN_RUNPATH, PYPIN_ELF_NONE));
+	ck_assert_uint_eq(e.strsz, pypin_dyn_get(&d, PYPIN_DYN_STRSZ, 0));
+	ck_assert_uint_eq(e.flags_1, pypin_dyn_get(&d, PYPIN_DYN_FLAGS_1, 0));
+	ck_assert_int_eq(e.symtab_off == PYPIN_ELF_NONE, !pypin_dyn_has(&d, PYPIN_DYN_SYMTAB));
+	ck_assert_int_eq(e.gnu_hash_off == PYPIN_ELF_NONE, !pypin_dyn_has(&d, PYPIN_DYN_GNU_HASH));
+	ck_assert_int_eq(e.hash_off == PYPIN_ELF_NONE, !pypin_dyn_has(&d, PYPIN_DYN_HASH));
+	pypin_elf_close(&e);
+	close(fd);
+	free(b.p);
+}
+
+START_TEST(file_feed_reads_what_the_decoder_reads)
+{
+	same_as_decoded(EMBED);
+	same_as_decoded(NOLINK);
+	same_as_decoded(FIXTURE("elf/sysv-hash.so"));
+	same_as_decoded(FIXTURE("elf/ttext.so"));
+	same_as_decoded(FIXTURE("fake/libpython3.99.so.1.0"));
+}
+END_TEST
+
+/* Absent tags from a file: no soname, no search paths, read as such; a tag
+ * renamed to one pypin has no use for is absent too. */
+START_TEST(file_feed_absent_tags)
+{
+	struct blob b = slurp(FIXTURE("fake/libpython3.99.so.1.0"));
+	struct pypin_elf e;
+	int fd;
+
+	find_dyn(b, DT_SONAME)->d_tag = DT_DEBUG;
+	fd = open(spill(b.p, b.n), O_RDONLY);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_uint_eq(e.soname, PYPIN_ELF_NONE);
+	ck_assert_ptr_null(pypin_elf_str(&e, e.soname));
+	ck_assert_uint_eq(e.rpath, PYPIN_ELF_NONE);
+	ck_assert_uint_eq(e.runpath, PYPIN_ELF_NONE);
+	pypin_elf_close(&e);
+	close(fd);
+	/* A soname at offset 0 is present: the empty string. */
+	find_dyn(b, DT_DEBUG)->d_tag = DT_SONAME;
+	find_dyn(b, DT_SONAME)->d_un.d_val = 0;
+	fd = open(spill(b.p, b.n), O_RDONLY);
+	ck_assert_int_eq(pypin_elf_open(&e, fd), PYPIN_ELF_OK);
+	ck_assert_uint_eq(e.soname, 0);
+	ck_assert_str_eq(pypin_elf_str(&e, e.soname), "");
+	pypin_elf_close(&e);
+	close(fd);
+	free(b.p);
+}
+END_TEST
+
+/* A file cut inside its dynamic section, at every entry: never read as OK
+ * (the bytes the section's segment says it has are not there), and never
+ * past what is there. */
+START_TEST(file_feed_truncated_dynamic)
+{
+	struct blob b = slurp(EMBED);
+	ElfW(Phdr) *dynamic = find_phdr(b, PT_DYNAMIC);
+	size_t entries = 0;
+
+	for (ElfW(Dyn) *d = dyn(b); d->d_tag != DT_NULL; d++)
+		entries++;
+	for (size_t i = 0; i <= entries; i++) {
+		size_t n = dynamic->p_offset + i * sizeof(ElfW(Dyn));
+		ck_assert_msg(scan_path(spill(b.p, n), NULL) != PYPIN_ELF_OK,
+			      "cut at entry %zu read as OK", i);
+		ck_assert_msg(scan_path(spill(b.p, n + 3), NULL) != PYPIN_ELF_OK,
+			      "cut inside entry %zu read as OK", i);
+	}
+	free(b.p);
+}
+END_TEST
+
 START_TEST(vaddr_translation_checks_overflow)
 {
 	struct pypin_elf e = { .nloads = 1 };
@@ -539,6 +761,15 @@ Suite *elf_suite(void)
 	tcase_add_test(tc, bad_strings_are_skipped);
 	tcase_add_test(tc, unterminated_string);
 	tcase_add_test(tc, vaddr_translation_checks_overflow);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dynamic");
+	tcase_add_test(tc, dyn_decodes_to_dt_null);
+	tcase_add_test(tc, dyn_decodes_in_blocks_at_any_alignment);
+	tcase_add_test(tc, dyn_truncated_or_stopped);
+	tcase_add_test(tc, file_feed_reads_what_the_decoder_reads);
+	tcase_add_test(tc, file_feed_absent_tags);
+	tcase_add_test(tc, file_feed_truncated_dynamic);
 	suite_add_tcase(s, tc);
 	return s;
 }
