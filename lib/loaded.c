@@ -1,5 +1,6 @@
 /* pypin: what the dynamic sections of loaded objects say.  See loaded.h. */
 #include "loaded.h"
+#include "elf.h"
 #include "memo.h"
 #include "thread.h"
 
@@ -14,6 +15,16 @@
 #define RO_DYN_SECTION 0
 #endif
 
+/* The string of o's table that slot of d names, or NULL when the section
+ * names none or it lies outside the table. */
+static const char *string(const struct pypin_loaded *o, const struct pypin_dyn *d,
+	enum pypin_dyn_slot slot)
+{
+	if (!pypin_dyn_has(d, slot) || d->val[slot] >= o->strsz)
+		return NULL;
+	return o->strtab + d->val[slot];
+}
+
 int pypin_loaded_read(const ElfW(Dyn) *dyn, ElfW(Addr) base, int writable,
 	struct pypin_loaded *o)
 {
@@ -21,35 +32,28 @@ int pypin_loaded_read(const ElfW(Dyn) *dyn, ElfW(Addr) base, int writable,
 	 * section in place (glibc's dl_relocate_ld), and leaves a read-only one,
 	 * the vDSO's for one, as the file has it. */
 	ElfW(Addr) add = writable && !RO_DYN_SECTION ? 0 : base;
-#define addr(v) ((const void *)((v) + add))
-	ElfW(Addr) soname = 0, rpath = 0, runpath = 0;
-	int has_soname = 0, has_rpath = 0, has_runpath = 0;
+	struct pypin_dyn d;
 
+	/* In memory the loader has read the section to its DT_NULL already. */
+	pypin_dyn_init(&d);
+	if (dyn)
+		pypin_dyn_decode(&d, dyn, SIZE_MAX, NULL, NULL);
+#define addr(slot) \
+	(pypin_dyn_has(&d, slot) ? (const void *)((ElfW(Addr))d.val[slot] + add) : NULL)
 	memset(o, 0, sizeof *o);
 	o->base = base;
-	for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
-		switch (dyn->d_tag) {
-		case DT_STRTAB: o->strtab = addr(dyn->d_un.d_ptr); break;
-		case DT_STRSZ: o->strsz = dyn->d_un.d_val; break;
-		case DT_SYMTAB: o->symtab = addr(dyn->d_un.d_ptr); break;
-		case DT_GNU_HASH: o->gnu_hash = addr(dyn->d_un.d_ptr); break;
-		case DT_HASH: o->hash = addr(dyn->d_un.d_ptr); break;
-		case DT_VERSYM: o->versym = addr(dyn->d_un.d_ptr); break;
-		case DT_SONAME: soname = dyn->d_un.d_val; has_soname = 1; break;
-		case DT_RPATH: rpath = dyn->d_un.d_val; has_rpath = 1; break;
-		case DT_RUNPATH: runpath = dyn->d_un.d_val; has_runpath = 1; break;
-		default: break;
-		}
-	}
+	o->strtab = addr(PYPIN_DYN_STRTAB);
+	o->strsz = pypin_dyn_get(&d, PYPIN_DYN_STRSZ, 0);
+	o->symtab = addr(PYPIN_DYN_SYMTAB);
+	o->gnu_hash = addr(PYPIN_DYN_GNU_HASH);
+	o->hash = addr(PYPIN_DYN_HASH);
+	o->versym = addr(PYPIN_DYN_VERSYM);
 #undef addr
 	if (!o->strtab || o->strsz == 0)
 		return -1;
-	if (has_soname && soname < o->strsz)
-		o->soname = o->strtab + soname;
-	if (has_rpath && rpath < o->strsz)
-		o->rpath = o->strtab + rpath;
-	if (has_runpath && runpath < o->strsz)
-		o->runpath = o->strtab + runpath;
+	o->soname = string(o, &d, PYPIN_DYN_SONAME);
+	o->rpath = string(o, &d, PYPIN_DYN_RPATH);
+	o->runpath = string(o, &d, PYPIN_DYN_RUNPATH);
 	return 0;
 }
 
