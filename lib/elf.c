@@ -242,40 +242,51 @@ void pypin_dyn_init(struct pypin_dyn *d)
 	d->have = 0;
 }
 
+/* What each tag up to DT_RELR is to the decoder: its slot plus one, DYN_END
+ * (DT_NULL), DYN_NEEDED, or 0, a tag pypin has no use for.  The higher tags it
+ * reads are few, and looked up by a switch. */
+enum { DYN_END = 0xff, DYN_NEEDED = 0xfe };
+static const unsigned char low_slots[DT_RELR + 1] = {
+	[DT_NULL] = DYN_END, [DT_NEEDED] = DYN_NEEDED,
+	[DT_STRTAB] = 1 + PYPIN_DYN_STRTAB, [DT_STRSZ] = 1 + PYPIN_DYN_STRSZ,
+	[DT_SYMTAB] = 1 + PYPIN_DYN_SYMTAB, [DT_SYMENT] = 1 + PYPIN_DYN_SYMENT,
+	[DT_HASH] = 1 + PYPIN_DYN_HASH, [DT_SONAME] = 1 + PYPIN_DYN_SONAME,
+	[DT_RPATH] = 1 + PYPIN_DYN_RPATH, [DT_RUNPATH] = 1 + PYPIN_DYN_RUNPATH,
+	[DT_RELA] = 1 + PYPIN_DYN_RELA, [DT_REL] = 1 + PYPIN_DYN_REL,
+	[DT_JMPREL] = 1 + PYPIN_DYN_JMPREL, [DT_RELR] = 1 + PYPIN_DYN_RELR,
+};
+
 int pypin_dyn_decode(struct pypin_dyn *d, const void *dyn, size_t n,
 	int (*needed)(uint64_t val, void *ctx), void *ctx)
 {
 	const unsigned char *p = dyn;
 
-	for (size_t i = 0; i < n; i++, p += sizeof(ElfW(Dyn))) {
+	for (; n > 0; n--, p += sizeof(ElfW(Dyn))) {
 		ElfW(Dyn) e;
-		enum pypin_dyn_slot slot;
+		unsigned slot;
 		memcpy(&e, p, sizeof e);
-		switch (e.d_tag) {
-		case DT_NULL:
-			return 1;
-		case DT_NEEDED:
-			if (needed && needed(e.d_un.d_val, ctx))
-				return -1;
-			continue;
-		case DT_STRTAB: slot = PYPIN_DYN_STRTAB; break;
-		case DT_STRSZ: slot = PYPIN_DYN_STRSZ; break;
-		case DT_SYMTAB: slot = PYPIN_DYN_SYMTAB; break;
-		case DT_SYMENT: slot = PYPIN_DYN_SYMENT; break;
-		case DT_HASH: slot = PYPIN_DYN_HASH; break;
-		case DT_GNU_HASH: slot = PYPIN_DYN_GNU_HASH; break;
-		case DT_VERSYM: slot = PYPIN_DYN_VERSYM; break;
-		case DT_SONAME: slot = PYPIN_DYN_SONAME; break;
-		case DT_RPATH: slot = PYPIN_DYN_RPATH; break;
-		case DT_RUNPATH: slot = PYPIN_DYN_RUNPATH; break;
-		case DT_FLAGS_1: slot = PYPIN_DYN_FLAGS_1; break;
-		case DT_VERDEF: slot = PYPIN_DYN_VERDEF; break;
-		case DT_VERNEED: slot = PYPIN_DYN_VERNEED; break;
-		case DT_RELA: slot = PYPIN_DYN_RELA; break;
-		case DT_REL: slot = PYPIN_DYN_REL; break;
-		case DT_JMPREL: slot = PYPIN_DYN_JMPREL; break;
-		case DT_RELR: slot = PYPIN_DYN_RELR; break;
-		default: continue;            /* a tag pypin has no use for */
+		/* A negative tag is as far out of range as a large one. */
+		uint64_t tag = (uint64_t)(int64_t)e.d_tag;
+		if (tag <= DT_RELR) {
+			if ((slot = low_slots[tag]) == 0)
+				continue;
+			if (slot == DYN_END)
+				return 1;
+			if (slot == DYN_NEEDED) {
+				if (needed && needed(e.d_un.d_val, ctx))
+					return -1;
+				continue;
+			}
+			slot--;
+		} else {
+			switch (tag) {
+			case DT_GNU_HASH: slot = PYPIN_DYN_GNU_HASH; break;
+			case DT_VERSYM: slot = PYPIN_DYN_VERSYM; break;
+			case DT_FLAGS_1: slot = PYPIN_DYN_FLAGS_1; break;
+			case DT_VERDEF: slot = PYPIN_DYN_VERDEF; break;
+			case DT_VERNEED: slot = PYPIN_DYN_VERNEED; break;
+			default: continue;            /* a tag pypin has no use for */
+			}
 		}
 		d->have |= (uint32_t)1 << slot;
 		d->val[slot] = e.d_un.d_val;

@@ -48,6 +48,7 @@ struct pypin_dyn {
 	uint32_t have;                 /* bit i: slot i was given a value */
 	uint64_t val[PYPIN_DYN_SLOTS];
 };
+_Static_assert(PYPIN_DYN_SLOTS <= 32, "a bit of pypin_dyn.have per slot");
 
 /* Empties d: every tag absent. */
 void pypin_dyn_init(struct pypin_dyn *d);
