@@ -11,28 +11,44 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OPT_DEBUG, OPT_DISABLE, OPT_LIBPYTHON, OPT_PYTHON, OPT_KEEP };
+/* The offset of field f of struct pypin_config, which must be of type T (a
+ * row that names a field of another type does not compile). */
+#define FIELD(f, T) (offsetof(struct pypin_config, f) + \
+	0 * sizeof(_Generic(&((struct pypin_config *)0)->f, T *: 1)))
+#define BOOL_FIELD(f) FIELD(f, atomic_int), 0, 0
+#define PATH_FIELD(f) FIELD(f, const char *), FIELD(f##_from_file, int), \
+	(offsetof(struct pypin_config, f##_buf) + \
+	 0 * sizeof(_Generic(&((struct pypin_config *)0)->f##_buf, char (*)[PATH_MAX]: 1)))
 
+/* The settings, one a row, each in one line from its "{" to its type: the
+ * only list of them (config.h). */
 const struct pypin_option pypin_options[] = {
-	[OPT_DEBUG] = { "PYPIN_DEBUG", "debug", PYPIN_OPT_BOOL,
+	[PYPIN_SET_DEBUG] = { "PYPIN_DEBUG", "debug", PYPIN_OPT_BOOL, BOOL_FIELD(debug), "off",
 	  "write one line per decision to stderr, prefixed pypin[PID]:" },
-	[OPT_DISABLE] = { "PYPIN_DISABLE", "disable", PYPIN_OPT_BOOL,
+	[PYPIN_SET_DISABLE] = { "PYPIN_DISABLE", "disable", PYPIN_OPT_BOOL, BOOL_FIELD(disable), "off",
 	  "pass every dlopen straight through" },
-	[OPT_LIBPYTHON] = { "PYPIN_LIBPYTHON", "libpython", PYPIN_OPT_PATH,
+	[PYPIN_SET_LIBPYTHON] = { "PYPIN_LIBPYTHON", "libpython", PYPIN_OPT_PATH, PATH_FIELD(libpython),
+	  "unset: chosen by the rules (pypin explain)",
 	  "the libpython to pin when the process has none yet" },
-	[OPT_PYTHON] = { "PYPIN_PYTHON", "python", PYPIN_OPT_PATH,
+	[PYPIN_SET_PYTHON] = { "PYPIN_PYTHON", "python", PYPIN_OPT_PATH, PATH_FIELD(python),
+	  "unset: the pinned installation's own",
 	  "the python executable (or venv's bin/python) whose installation the "
 	  "pinned interpreter uses as its home" },
-	[OPT_KEEP] = { "PYPIN_KEEP", "keep", PYPIN_OPT_BOOL,
+	[PYPIN_SET_KEEP] = { "PYPIN_KEEP", "keep", PYPIN_OPT_BOOL, BOOL_FIELD(keep), "off",
 	  "keep the interpreter when a plugin finalizes it, and resume it when one "
 	  "starts it again" },
 	{ 0 },
 };
+_Static_assert(sizeof pypin_options / sizeof *pypin_options == PYPIN_SETTINGS + 1,
+	       "a row for every enum pypin_setting");
+_Static_assert(PYPIN_SETTINGS <= sizeof ((struct pypin_config *)0)->from_env * CHAR_BIT,
+	       "from_env has a bit for every setting");
 
 struct pypin_config pypin_config;
 
@@ -54,14 +70,25 @@ int pypin_parse_bool(const char *s, int *out)
 	return -1;
 }
 
-/* Stores one setting.  `where` is "" for the environment, or "FILE:LINE: " (and
- * then the file's key is named).  Returns 0, or -1 for a bad value (warned
- * about, not applied). */
-static int apply(struct pypin_config *c, int opt, const char *value, const char *where,
-	char *buf)
+/* The process's own debug setting turns log.h's switch, as soon as it is read
+ * (the next line of the file may write a debug line). */
+static void publish(const struct pypin_config *c)
+{
+	if (c == &pypin_config)
+		atomic_store_explicit(&pypin_log_debug_on,
+				      atomic_load_explicit(&c->debug, memory_order_relaxed),
+				      memory_order_relaxed);
+}
+
+/* Stores one setting, where its row says.  `where` is "" for the environment,
+ * or "FILE:LINE: " (and then the file's key is named, and a path is copied
+ * into the row's buffer).  Returns 0, or -1 for a bad value (warned about, not
+ * applied). */
+static int apply(struct pypin_config *c, int opt, const char *value, const char *where)
 {
 	const struct pypin_option *o = &pypin_options[opt];
 	const char *name = *where ? o->key : o->env, *why;
+	char *base = (char *)c;
 	/* In secure-execution mode the user at the terminal may not read the
 	 * file: a warning names the key, never the value. */
 	int quiet = *where && c->secure;
@@ -74,8 +101,7 @@ static int apply(struct pypin_config *c, int opt, const char *value, const char 
 				   quiet ? "" : "=", quiet ? "" : value);
 			return -1;
 		}
-		atomic_store_explicit(opt == OPT_DEBUG ? &c->debug : opt == OPT_KEEP ?
-				      &c->keep : &c->disable, v, memory_order_relaxed);
+		atomic_store_explicit((atomic_int *)(base + o->field), v, memory_order_relaxed);
 		return 0;
 	}
 	if (value[0] != '/') {
@@ -89,19 +115,15 @@ static int apply(struct pypin_config *c, int opt, const char *value, const char 
 		pypin_debug("%s%s: %s; passed over", where, name, why);
 		return -1;
 	}
-	if (buf) {
+	if (*where) {
 		if (strlen(value) >= PATH_MAX) {
 			pypin_warn("%s%s is too long; ignored", where, name);
 			return -1;
 		}
-		value = strcpy(buf, value);
+		value = strcpy(base + o->buf, value);
 	}
-	if (opt == OPT_LIBPYTHON) {
-		c->libpython = value;
-		c->libpython_from_file = *where != '\0';
-	} else {
-		c->python = value;
-	}
+	*(const char **)(base + o->field) = value;
+	*(int *)(base + o->from_file) = *where != '\0';
 	return 0;
 }
 
@@ -110,9 +132,10 @@ void pypin_config_load(void)
 	pypin_config.secure = pypin_secure();
 	for (int i = 0; pypin_options[i].env; i++) {
 		const char *s = secure_getenv(pypin_options[i].env);
-		if (s && *s && apply(&pypin_config, i, s, "", NULL) == 0)
+		if (s && *s && apply(&pypin_config, i, s, "") == 0)
 			pypin_config.from_env |= 1u << i;
 	}
+	publish(&pypin_config);
 }
 
 static char *trim(char *s)
@@ -166,8 +189,7 @@ static void parse_line(struct pypin_config *c, struct reading *r, const char *pa
 	}
 	if (c->from_env & (1u << opt))
 		return;                       /* the environment wins */
-	apply(c, opt, value, where, opt == OPT_LIBPYTHON ? c->libpython_buf :
-		  opt == OPT_PYTHON ? c->python_buf : NULL);
+	apply(c, opt, value, where);
 }
 
 int pypin_config_read(struct pypin_config *c, const char *path)
@@ -202,6 +224,7 @@ int pypin_config_read(struct pypin_config *c, const char *path)
 			continue;
 		}
 		parse_line(c, r, path, n);
+		publish(c);
 	}
 	free(r);
 	fclose(f);

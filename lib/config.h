@@ -1,7 +1,11 @@
 /* pypin: settings, from the environment and from /etc/pypin.conf.
  *
- * Every setting is named once, in pypin_options[] (config.c), with its variable
- * and its key in the file; the launcher and docs/ use the same names.
+ * Every setting is named once, in pypin_options[] (config.c): its variable, its
+ * key in the file, its type, where its value goes in struct pypin_config, its
+ * default and its meaning.  Nothing else lists them: `pypin-inspect settings`
+ * prints the table, and the launcher, the tests and the benchmarks take the
+ * names from it (tests/settings.sh checks that the scripts and the pages name
+ * no other).  A new setting is a field below and a row there.
  *
  * The environment is read on the first dlopen or dlerror call, with
  * secure_getenv(3), so in
@@ -18,22 +22,39 @@
 #ifndef PYPIN_CONFIG_H
 #define PYPIN_CONFIG_H
 
+#include "log.h"
+
 #include <limits.h>
 #include <stdatomic.h>
+#include <stddef.h>
 
 #ifndef PYPIN_CONFIG_FILE
 #define PYPIN_CONFIG_FILE "/etc/pypin.conf"
 #endif
 
+/* BOOL: an atomic_int, 0 or 1.  PATH: a const char * (NULL when unset), an
+ * absolute path; with it an int set when the file gave it, and the buffer
+ * that holds a value from the file. */
 enum pypin_option_type { PYPIN_OPT_BOOL, PYPIN_OPT_PATH };
 
 struct pypin_option {
 	const char *env;              /* PYPIN_DEBUG */
 	const char *key;              /* debug, in the file */
 	enum pypin_option_type type;
-	const char *help;
+	size_t field;                 /* offsetof(struct pypin_config, ...) */
+	size_t from_file, buf;        /* PATH: offsets of its flag and its buffer */
+	const char *def;              /* the default, in words */
+	const char *help;             /* what it does, one line */
 };
 
+/* The rows of pypin_options[], for code that names one (a tool setting a
+ * variable for its child). */
+enum pypin_setting {
+	PYPIN_SET_DEBUG, PYPIN_SET_DISABLE, PYPIN_SET_LIBPYTHON, PYPIN_SET_PYTHON,
+	PYPIN_SET_KEEP, PYPIN_SETTINGS
+};
+
+/* PYPIN_SETTINGS rows, then one of zeros. */
 extern const struct pypin_option pypin_options[];
 
 struct pypin_config {
@@ -46,6 +67,7 @@ struct pypin_config {
 	const char *libpython;        /* PYPIN_LIBPYTHON, or NULL */
 	int libpython_from_file;      /* ... it came from the configuration file */
 	const char *python;           /* PYPIN_PYTHON, or NULL */
+	int python_from_file;
 	int secure;                   /* running in secure-execution mode */
 	unsigned from_env;            /* bit i: pypin_options[i] came from the environment */
 	char libpython_buf[PATH_MAX], python_buf[PATH_MAX];   /* values from the file */
@@ -53,9 +75,11 @@ struct pypin_config {
 
 extern struct pypin_config pypin_config;
 
+/* Whether debug lines are written: log.h's switch, which the loads below set
+ * from the debug setting of pypin_config. */
 static inline int pypin_config_debug(void)
 {
-	return atomic_load_explicit(&pypin_config.debug, memory_order_relaxed);
+	return pypin_log_debugging();
 }
 
 static inline int pypin_config_disabled(void)

@@ -1,11 +1,12 @@
 /* pypin: diagnostics on stderr.  See log.h. */
 #include "log.h"
-#include "config.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
+
+atomic_int pypin_log_debug_on;
 
 static void vlog(const char *kind, const char *fmt, va_list ap)
 {

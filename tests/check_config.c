@@ -55,8 +55,10 @@ START_TEST(options_table)
 		ck_assert_str_eq(o->env, want[n]);
 		ck_assert_ptr_nonnull(o->help);
 		ck_assert_ptr_nonnull(o->key);
+		ck_assert_ptr_nonnull(o->def);
 	}
 	ck_assert_uint_eq(n, sizeof want / sizeof *want);
+	ck_assert_uint_eq(n, PYPIN_SETTINGS);
 }
 END_TEST
 
@@ -120,6 +122,46 @@ START_TEST(file_settings)
 	ck_assert_str_eq(c.python, "/opt/venv/bin/python");
 	ck_assert_int_eq(c.keep, 1);
 	unlink(path);
+}
+END_TEST
+
+/* Each row says where its value goes: a value for every setting, from the
+ * environment and from the file, lands in the field the row names. */
+START_TEST(rows_name_their_fields)
+{
+	static const char *const values[] = { "on", "/a/b" };
+	struct pypin_config c = { 0 };
+	char text[512] = "";
+
+	for (int i = 0; pypin_options[i].env; i++) {
+		const struct pypin_option *o = &pypin_options[i];
+		strcat(text, o->key);
+		strcat(text, " = ");
+		strcat(text, values[o->type]);
+		strcat(text, "\n");
+	}
+	ck_assert_int_eq(pypin_config_read(&c, write_conf(text, 0644)), 0);
+	ck_assert_int_eq(c.debug, 1);
+	ck_assert_int_eq(c.disable, 1);
+	ck_assert_int_eq(c.keep, 1);
+	ck_assert_str_eq(c.libpython, "/a/b");
+	ck_assert_ptr_eq(c.libpython, c.libpython_buf);
+	ck_assert_int_eq(c.libpython_from_file, 1);
+	ck_assert_str_eq(c.python, "/a/b");
+	ck_assert_ptr_eq(c.python, c.python_buf);
+	ck_assert_int_eq(c.python_from_file, 1);
+
+	for (int i = 0; pypin_options[i].env; i++)
+		setenv(pypin_options[i].env, pypin_options[i].type == PYPIN_OPT_BOOL ? "yes" : "/e/f", 1);
+	pypin_config_load();
+	ck_assert_int_eq(pypin_config.debug, 1);
+	ck_assert_int_eq(pypin_config_debug(), 1);
+	ck_assert_int_eq(pypin_config.disable, 1);
+	ck_assert_int_eq(pypin_config.keep, 1);
+	ck_assert_str_eq(pypin_config.libpython, "/e/f");
+	ck_assert_int_eq(pypin_config.libpython_from_file, 0);
+	ck_assert_str_eq(pypin_config.python, "/e/f");
+	ck_assert_uint_eq(pypin_config.from_env, (1u << PYPIN_SETTINGS) - 1);
 }
 END_TEST
 
@@ -257,6 +299,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, environment);
 	tcase_add_test(tc, options_table);
 	tcase_add_test(tc, file_settings);
+	tcase_add_test(tc, rows_name_their_fields);
 	tcase_add_test(tc, file_bad_values_are_not_applied);
 	tcase_add_test(tc, environment_wins_over_file);
 	tcase_add_test(tc, untrusted_files_are_ignored);

@@ -7,6 +7,7 @@
  *              its Python half, a C string made by the Makefile)
  *   check.c    check: the trials without and with pypin, side by side
  *   keep.c     what concerns keep: explain's "keep:" line, check --reload
+ *   settings.c settings: the table of settings, as lib/config.c has it
  */
 #ifndef PYPIN_INSPECT_H
 #define PYPIN_INSPECT_H
@@ -47,5 +48,8 @@ void pypin_explain_keep(const struct pypin_elf *e);
 int pypin_reload_check(const char *self, const char *lib, int n, const char *plugin,
 	char **modules, int nmodules);
 int pypin_reload_trial(int n, int fd, const char *plugin, char **modules, int nmodules);
+
+/* settings.c */
+int pypin_settings(void);
 
 #endif

@@ -12,10 +12,15 @@
  *   pypin-inspect interposer
  *       Prints "dlopen: FILE", the object whose dlopen this process calls
  *       (install-system's trial: is the library really preloaded?).
+ *   pypin-inspect settings
+ *       Prints the settings, a line each: VARIABLE, KEY, TYPE, DEFAULT and
+ *       what it does, separated by tabs (the table of lib/config.c).
  *
  * It shares lib/ with libpypin.so, so explain's answer is the library's own.
  * Each subcommand has its file (tools/inspect.h lists them); this one reads
  * the command line.
+ *   pypin-inspect --help
+ *       Prints the usage.
  * Exit status: 0 done (check: it works with pypin), 1 failed, 2 usage.
  */
 #include "inspect.h"
@@ -31,12 +36,21 @@ const char pypin_inspect_usage[] =
 	"       pypin-inspect check --lib LIBPYPIN [--timeout SECONDS] PLUGIN [MODULE]...\n"
 	"       pypin-inspect check --lib LIBPYPIN --reload N PLUGIN [MODULE]...\n"
 	"       pypin-inspect interposer\n"
+	"       pypin-inspect settings\n"
+	"       pypin-inspect --help\n"
 	"Run through pypin(1): `pypin explain` and `pypin check`.\n";
 
 int main(int argc, char **argv)
 {
 	const char *lib = NULL;
 
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(pypin_inspect_usage, stdout);
+		return 0;
+	}
+	/* The table alone, whatever the environment and the file say. */
+	if (argc == 2 && strcmp(argv[1], "settings") == 0)
+		return pypin_settings();
 	pypin_config_load();
 	pypin_config_load_file();
 	if (argc >= 3 && strcmp(argv[1], "explain") == 0 && argc == 3)
