@@ -90,7 +90,7 @@ LIB_OBJ := $(addprefix $(OUT),$(LIB_SRC:.c=.o))
 LIB_HDR := $(wildcard lib/*.h)
 
 ifeq ($(OUT),)
-all: preload/libpypin.so tools/pypin-inspect scripts/pypin
+all: preload/libpypin.so tools/pypin-inspect scripts/pypin scripts/pypin-system
 else
 all: $(OUT)preload/libpypin.so $(OUT)tools/pypin-inspect
 endif
@@ -145,16 +145,32 @@ $(OUT)tools/pypin-inspect: $(TOOL_SRC) $(TOOL_HDR) $(OUT)tools/trial-script.h \
 	$(CC) $(PYPIN_CPPFLAGS) -iquote $(OUT)tools $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(CFLAGS) \
 		-o $@ $(TOOL_SRC) $(OUT)lib/libpypin-core.a $(LDFLAGS) -ldl
 
-# The launcher, with the install paths filled in (again at install time, so
-# that `make install prefix=…` never installs a stale path).
-SUBST = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@pkglibdir@|$(pkglibdir)|g'
+# The scripts, each copy with its own paths filled in: scripts/pypin and
+# scripts/pypin-system run this tree's library and helpers; the copies `make
+# install` writes, the installed ones (filled in again then, so that `make
+# install prefix=…` never installs a stale path).  The names of the settings
+# come from the table itself (pypin-inspect settings).
+# $(call subst-paths,LIBPYPIN,INSPECT,PYPIN-SYSTEM)
+sed-escape = $(subst |,\|,$(subst &,\&,$(subst \,\\,$(1))))
+subst-paths = sed -e 's|@VERSION@|$(VERSION)|g' \
+	-e 's|@libpypin@|$(call sed-escape,$(1))|g' -e 's|@inspect@|$(call sed-escape,$(2))|g' \
+	-e 's|@pypin_system@|$(call sed-escape,$(3))|g' \
+	-e "s|@settings@|$$(cat tools/settings.names)|g"
+TREE_PATHS = $(call subst-paths,$(CURDIR)/preload/libpypin.so,$(CURDIR)/tools/pypin-inspect,$(CURDIR)/scripts/pypin-system)
+INSTALLED_PATHS = $(call subst-paths,$(pkglibdir)/libpypin.so,$(pkglibdir)/pypin-inspect,$(pkglibdir)/pypin-system)
 # The man pages name the default paths; installed, they name this install's.
 MANSUBST = sed -e 's|/usr/local/lib/pypin|$(subst -,\\-,$(pkglibdir))|g' \
 	-e 's|/etc/pypin\.conf|$(subst -,\\-,$(sysconfdir))/pypin.conf|g'
 
-scripts/pypin: scripts/pypin.in Makefile
-	$(SUBST) $< > $@
-	chmod +x $@
+tools/settings.names: tools/pypin-inspect
+	tools/pypin-inspect settings | cut -f1 | paste -sd ' ' - > $@.new
+	grep -q '^PYPIN_[A-Z_]*' $@.new
+	mv -f $@.new $@
+
+scripts/pypin scripts/pypin-system: scripts/%: scripts/%.in tools/settings.names Makefile
+	$(TREE_PATHS) $< > $@.new
+	chmod 755 $@.new
+	mv -f $@.new $@
 
 # --- tests ----------------------------------------------------------------
 
@@ -168,49 +184,64 @@ include tests/tests.mk
 # --- install --------------------------------------------------------------
 
 MANPAGES := docs/pypin.1 docs/pypin.conf.5 docs/libpypin.7
+DOCFILES := README.md $(sort $(wildcard docs/*.md))
 
-# The library is replaced by rename, never rewritten in place: every process
-# maps it, and /etc/ld.so.preload may name it.
+# $(call put,MODE,DEST,COMMAND): DEST written whole or not at all.  What
+# COMMAND prints goes to a temporary file beside DEST, which then replaces it
+# by rename(2): a process never sees half a file (every process maps the
+# library, and /etc/ld.so.preload may name it), and an install that fails
+# leaves the old DEST.
+put = dest="$(2)"; tmp="$${dest%/*}/.$${dest\#\#*/}.new"; \
+	{ $(3) > "$$tmp" && chmod $(1) "$$tmp" && mv -f "$$tmp" "$$dest"; } || \
+	{ rm -f "$$tmp"; exit 1; }
+
+# The files of pkglibdir (pypin-system only with the launcher: a native install).
+LIBFILES := libpypin.so libpypin-keep.so pypin-inspect
+ifeq ($(OUT),)
+LIBFILES += pypin-system
+endif
+
 install-lib: all
-	install -d $(DESTDIR)$(pkglibdir)
-	install -m 644 $(OUT)preload/libpypin.so $(DESTDIR)$(pkglibdir)/.libpypin.so.new
-	mv -f $(DESTDIR)$(pkglibdir)/.libpypin.so.new $(DESTDIR)$(pkglibdir)/libpypin.so
-	install -m 644 $(OUT)preload/libpypin-keep.so $(DESTDIR)$(pkglibdir)/.libpypin-keep.so.new
-	mv -f $(DESTDIR)$(pkglibdir)/.libpypin-keep.so.new $(DESTDIR)$(pkglibdir)/libpypin-keep.so
-	install -m 755 $(OUT)tools/pypin-inspect $(DESTDIR)$(pkglibdir)/pypin-inspect
+	install -d '$(DESTDIR)$(pkglibdir)'
+	$(call put,644,$(DESTDIR)$(pkglibdir)/libpypin.so,cat $(OUT)preload/libpypin.so)
+	$(call put,644,$(DESTDIR)$(pkglibdir)/libpypin-keep.so,cat $(OUT)preload/libpypin-keep.so)
+	$(call put,755,$(DESTDIR)$(pkglibdir)/pypin-inspect,cat $(OUT)tools/pypin-inspect)
 
 ifeq ($(OUT),)
 install: install-lib
-	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(docdir)
-	$(SUBST) scripts/pypin.in > $(DESTDIR)$(bindir)/pypin
-	chmod 755 $(DESTDIR)$(bindir)/pypin
-	install -m 644 README.md docs/*.md $(DESTDIR)$(docdir)
+	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(docdir)'
+	$(call put,755,$(DESTDIR)$(pkglibdir)/pypin-system,$(INSTALLED_PATHS) scripts/pypin-system.in)
+	$(call put,755,$(DESTDIR)$(bindir)/pypin,$(INSTALLED_PATHS) scripts/pypin.in)
+	for f in $(DOCFILES); do \
+		( $(call put,644,$(DESTDIR)$(docdir)/$${f##*/},cat "$$f") ) || exit 1; \
+	done
 	for page in $(MANPAGES); do \
-		sec=$${page##*.}; install -d $(DESTDIR)$(mandir)/man$$sec && \
-		$(MANSUBST) $$page > $(DESTDIR)$(mandir)/man$$sec/$${page#docs/} && \
-		chmod 644 $(DESTDIR)$(mandir)/man$$sec/$${page#docs/} || exit 1; \
+		sec=$${page##*.}; install -d '$(DESTDIR)$(mandir)'/man$$sec && \
+		( $(call put,644,$(DESTDIR)$(mandir)/man$$sec/$${page#docs/},$(MANSUBST) $$page) ) || exit 1; \
 	done
 else
 install: install-lib
 endif
 
+# Each file install wrote, by name, and the directories it made only when
+# nothing else is left in them: docdir may be shared (docdir=/usr/share/doc).
 uninstall-lib:
-	rm -f $(DESTDIR)$(pkglibdir)/libpypin.so $(DESTDIR)$(pkglibdir)/pypin-inspect \
-		$(DESTDIR)$(pkglibdir)/libpypin-keep.so
-	-rmdir $(DESTDIR)$(pkglibdir)
+	rm -f $(addprefix '$(DESTDIR)$(pkglibdir)'/,$(LIBFILES))
+	rmdir '$(DESTDIR)$(pkglibdir)' 2>/dev/null || :
 
 ifeq ($(OUT),)
 uninstall: uninstall-lib
-	rm -f $(DESTDIR)$(bindir)/pypin
-	rm -rf $(DESTDIR)$(docdir)
-	for page in $(MANPAGES); do rm -f $(DESTDIR)$(mandir)/man$${page##*.}/$${page#docs/}; done
+	rm -f '$(DESTDIR)$(bindir)/pypin'
+	rm -f $(addprefix '$(DESTDIR)$(docdir)'/,$(notdir $(DOCFILES)))
+	rmdir '$(DESTDIR)$(docdir)' 2>/dev/null || :
+	for page in $(MANPAGES); do rm -f '$(DESTDIR)$(mandir)'/man$${page##*.}/$${page#docs/}; done
 else
 uninstall: uninstall-lib
 endif
 
 clean: tests-clean
 	rm -f lib/*.o lib/*.a lib/.build-flags preload/*.o preload/*.so tools/pypin-inspect \
-		tools/trial-script.h scripts/pypin
+		tools/trial-script.h tools/settings.names scripts/pypin scripts/pypin-system
 	rm -rf build
 
 # --- Debian packages ----------------------------------------------------------

@@ -87,7 +87,7 @@ elif ! readelf -d "$t_out/x/usr/lib/i386-linux-gnu/pypin/libpypin.so" | grep -q 
 else
 	t_pass
 fi
-t_begin "the launcher is in pypin, the library and its helper in libpypin, under /usr/lib/MULTIARCH/pypin"
+t_begin "the launcher is in pypin (install-system's script beside the library), the library and its helper in libpypin, under /usr/lib/MULTIARCH/pypin"
 MA=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
 lib_files=$(dpkg-deb -c "$DEBS/libpypin_"*"_$ARCH.deb" | awk '{ print $6 }' | grep -v '/$')
 bin_files=$(dpkg-deb -c "$DEBS/pypin_"*"_$ARCH.deb" | awk '{ print $6 }' | grep -v '/$')
@@ -96,6 +96,7 @@ want_lib="./usr/lib/$MA/pypin/libpypin-keep.so
 ./usr/lib/$MA/pypin/pypin-inspect"
 if [ -n "$MA" ] && [ "$(printf '%s\n' "$lib_files" | grep -v '^./usr/share/doc/')" = "$want_lib" ] &&
    printf '%s\n' "$bin_files" | grep -qx './usr/bin/pypin' &&
+   printf '%s\n' "$bin_files" | grep -qx "./usr/lib/$MA/pypin/pypin-system" &&
    printf '%s\n' "$bin_files" | grep -qx './usr/share/man/man1/pypin.1.gz'; then
 	t_pass
 else
