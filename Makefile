@@ -15,11 +15,22 @@
 #                        pypin_*.deb, libpypin_*.deb (and libpypin_*_i386.deb
 #                        where i386 is enabled and gcc -m32 can link)
 #
-# Settings can also go in config.mak.  WERROR=1 turns warnings into errors (CI);
+# What Python and pkg-config say (the default libpython, the fixtures'
+# Python, Check) is found once by ./configure, which writes config.mak; make
+# runs it when config.mak is missing or older than it (`make clean` needs
+# none of it).  Settings can go there too: ./configure prefix=/usr WERROR=1,
+# or edit config.mak.  WERROR=1 turns warnings into errors (CI);
 # SANITIZE=address,undefined builds the unit tests with sanitizers;
 # TEST_WRAPPER="valgrind -q" runs the test programs under a wrapper.
 
+.DEFAULT_GOAL := all
+ifeq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
 -include config.mak
+else
+include config.mak
+config.mak: configure
+	./configure $(CONFIGURE_ARGS)
+endif
 
 VERSION := 0.1.0
 
@@ -41,8 +52,9 @@ endif
 override OUT := $(patsubst %//,%/,$(OUT)$(if $(OUT),/))
 
 # The loader's directory for this target ("x86_64-linux-gnu"), where a
-# multiarch install puts the library: libdir=/usr/lib/$(MULTIARCH).
-MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+# multiarch install puts the library: libdir=/usr/lib/$(MULTIARCH).  Asked of
+# the compiler once, and only when needed.
+MULTIARCH = $(eval MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null))$(MULTIARCH)
 
 prefix ?= /usr/local
 exec_prefix ?= $(prefix)
@@ -60,15 +72,15 @@ docdir ?= $(prefix)/share/doc/pypin
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-# The libpython pinned when nothing else is configured: the system Python's,
-# in this target's multiarch directory (Debian's libpython3.11:i386 for i386).
-SYSTEM_PYTHON ?= /usr/bin/python3
-DEFAULT_LIBPYTHON ?= $(shell $(SYSTEM_PYTHON) -c 'import os, sys, sysconfig as s; \
-	d, n, m = s.get_config_var("LIBDIR"), s.get_config_var("INSTSONAME"), \
-	s.get_config_var("MULTIARCH"); t = sys.argv[1]; \
-	d = d.replace("/" + m, "/" + t) if d and m and t else d; \
-	p = os.path.join(d or "", n or ""); print(p if n and os.path.exists(p) else "")' \
-	'$(MULTIARCH)' 2>/dev/null)
+# The libpython pinned when nothing else is configured: the system Python's
+# (./configure SYSTEM_PYTHON=...), in this target's multiarch directory
+# (Debian's libpython3.11:i386 for i386), when it is there.
+ifeq ($(origin DEFAULT_LIBPYTHON),undefined)
+SYSTEM_PY_DIR = $(if $(and $(SYSTEM_PY_MULTIARCH),$(MULTIARCH)),$(subst \
+	/$(SYSTEM_PY_MULTIARCH),/$(MULTIARCH),$(SYSTEM_PY_LIBDIR)),$(SYSTEM_PY_LIBDIR))
+DEFAULT_LIBPYTHON = $(eval DEFAULT_LIBPYTHON := $(if $(SYSTEM_PY_SONAME),$(wildcard \
+	$(SYSTEM_PY_DIR)/$(SYSTEM_PY_SONAME))))$(DEFAULT_LIBPYTHON)
+endif
 
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wvla
@@ -79,7 +91,8 @@ ifneq ($(SANITIZE),)
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif
 
-PYPIN_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -iquote lib -DPYPIN_VERSION='"$(VERSION)"' \
+# (Expanded when a recipe needs it: `make clean` asks the compiler nothing.)
+PYPIN_CPPFLAGS = -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -iquote lib -DPYPIN_VERSION='"$(VERSION)"' \
 	-DPYPIN_DEFAULT_LIBPYTHON='"$(DEFAULT_LIBPYTHON)"' \
 	-DPYPIN_CONFIG_FILE='"$(sysconfdir)/pypin.conf"'
 PYPIN_CFLAGS := -std=gnu11 -fPIC -fvisibility=hidden $(WARNINGS)
@@ -177,8 +190,8 @@ scripts/pypin scripts/pypin-system: scripts/%: scripts/%.in tools/settings.names
 # Fragments add their own targets; CHECK_DEPS lists what `make check` needs
 # built besides the fixtures of tests/tests.mk.
 CHECK_DEPS :=
--include tests/fuzz/fuzz.mk
--include bench/bench.mk
+include tests/fuzz/fuzz.mk
+include bench/bench.mk
 include tests/tests.mk
 
 # --- install --------------------------------------------------------------
@@ -257,7 +270,7 @@ clean: tests-clean
 ,:= ,
 DEBDIR ?= .
 DEB_VERSION_SED = 1s/([^)]*)/($(DEB_VERSION))/
-DEB_SRC := Makefile README.md debian docs lib preload scripts tools
+DEB_SRC := Makefile configure README.md debian docs lib preload scripts tools
 DEB_I386 = $(shell dpkg --print-foreign-architectures 2>/dev/null | grep -qx i386 && \
 	dpkg-query -W -f='$${Status}' libc6:i386 2>/dev/null | grep -q ' installed' && \
 	printf 'int main(void){return 0;}' | gcc -m32 -x c -o /dev/null - 2>/dev/null && \
@@ -265,8 +278,9 @@ DEB_I386 = $(shell dpkg --print-foreign-architectures 2>/dev/null | grep -qx i38
 	echo yes)
 deb:
 	@set -e; tmp=$$(mktemp -d /tmp/pypin-deb.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
-	mkdir "$$tmp/src" "$$tmp/src/tests"; \
+	mkdir "$$tmp/src" "$$tmp/src/tests" "$$tmp/src/tests/fuzz" "$$tmp/src/bench"; \
 	cp -R $(DEB_SRC) "$$tmp/src/"; cp tests/*.mk "$$tmp/src/tests/"; \
+	cp tests/fuzz/fuzz.mk "$$tmp/src/tests/fuzz/"; cp bench/bench.mk "$$tmp/src/bench/"; \
 	cd "$$tmp/src"; \
 	$(if $(DEB_VERSION),sed -i '$(DEB_VERSION_SED)' debian/changelog;) \
 	echo "dpkg-buildpackage -us -uc -b"; \

@@ -347,7 +347,7 @@ dest=$t_out/dest
 run make -s -C "$TOP" install DESTDIR="$dest" prefix=/opt/pypin-test
 if [ "$t_rc" -eq 0 ] && [ -f "$dest/opt/pypin-test/lib/pypin/libpypin.so" ] &&
    [ -x "$dest/opt/pypin-test/lib/pypin/pypin-inspect" ] &&
-   grep -q "^PKGLIBDIR='/opt/pypin-test/lib/pypin'" "$dest/opt/pypin-test/bin/pypin"; then
+   grep -q "^lib='/opt/pypin-test/lib/pypin/libpypin.so'" "$dest/opt/pypin-test/bin/pypin"; then
 	run make -s -C "$TOP" uninstall DESTDIR="$dest" prefix=/opt/pypin-test
 	left=$(find "$dest" -type f | head -n 3)
 	if [ -z "$left" ]; then t_pass; else t_fail "left behind: $left"; fi

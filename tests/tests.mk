@@ -4,15 +4,15 @@
 # whichever python3 comes first on PATH.  Helper libraries are named
 # tst-<topic>-mod<N>.so after glibc's tests.
 
-FIXTURE_PYTHON ?= /usr/bin/python3.11
-FIXTURE_PYCONFIG ?= $(FIXTURE_PYTHON)-config
-PY_INCLUDES = $(shell $(FIXTURE_PYCONFIG) --includes)
-PY_LIBDIR = $(shell $(FIXTURE_PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')
-PY_LDVERSION = $(shell $(FIXTURE_PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LDVERSION"))')
+# Its headers and library (PY_INCLUDES, PY_LIBDIR, PY_LDVERSION) and Check's
+# flags (CHECK_CFLAGS, CHECK_LIBS) are ./configure's, in config.mak.
+FIXTURE_PYTHON ?= $(CONFIGURED_FIXTURE_PYTHON)
+ifneq ($(CONFIGURED_FIXTURE_PYTHON),)
+ifneq ($(FIXTURE_PYTHON),$(CONFIGURED_FIXTURE_PYTHON))
+$(error FIXTURE_PYTHON=$(FIXTURE_PYTHON), but config.mak is for $(CONFIGURED_FIXTURE_PYTHON): run ./configure FIXTURE_PYTHON=$(FIXTURE_PYTHON))
+endif
+endif
 PY_LIBS = -L$(PY_LIBDIR) -lpython$(PY_LDVERSION)
-
-CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
-CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 
 B := tests/build
 FIX := tests/fixtures
