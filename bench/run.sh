@@ -25,7 +25,11 @@ cp "$TOP/preload/libpypin-keep.so" "$work/pypin/libpypin-keep.so"   # for keep's
 cp "$BB/empty.so" "$work/empty/empty.so"
 PYPIN=$work/pypin/libpypin.so
 EMPTY=$work/empty/empty.so
-unset LD_PRELOAD PYPIN_DEBUG PYPIN_DISABLE PYPIN_LIBPYTHON PYPIN_PYTHON PYPIN_KEEP
+# No setting from the caller: the table's names (pypin-inspect settings).
+unset LD_PRELOAD
+settings=$("$TOP/tools/pypin-inspect" settings | cut -f1)
+[ -n "$settings" ] || { echo "bench: tools/pypin-inspect settings printed no setting" >&2; exit 1; }
+unset $settings
 
 # instr PRELOAD CMD...: instructions callgrind counts for CMD (all processes),
 # or FAILED when it counted none (the table then says so, not 0).

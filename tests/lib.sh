@@ -40,7 +40,15 @@ t_out=$(mktemp -d "${TMPDIR:-/tmp}/pypin-test.XXXXXX")
 trap t_exit EXIT
 
 # Never inherit a pypin from the caller: each case says whether it wants one.
-unset LD_PRELOAD PYPIN_DEBUG PYPIN_DISABLE PYPIN_LIBPYTHON PYPIN_PYTHON
+# The settings are the table's own (pypin-inspect settings), so a new one
+# cannot leak in from the caller either.
+unset LD_PRELOAD
+t_settings=$("$TOP/tools/pypin-inspect" settings 2>/dev/null | cut -f1)
+if [ -z "$t_settings" ]; then
+	echo "$t_suite: $TOP/tools/pypin-inspect settings printed no setting (run make first)" >&2
+	exit 1
+fi
+unset $t_settings
 # pyenv's shims on an inherited PATH select the system's python (the next on
 # PATH), whatever the caller's pyenv version: a case that wants a pyenv Python
 # names it.
@@ -161,13 +169,13 @@ t_summary() {
 t_unshare() {
 	t_ns_why=$1
 	shift
-	[ -z "${PYPIN_TEST_NAMESPACE:-}" ] || { t_ns_why=; return 0; }
+	[ -z "${pypin_test_namespace:-}" ] || { t_ns_why=; return 0; }
 	if [ -z "$t_ns_why" ] && ! unshare -m --propagation private true 2>/dev/null; then
 		t_ns_why="unshare -m failed: mount namespaces are not available here"
 	fi
 	[ -z "$t_ns_why" ] || return 0
-	PYPIN_TEST_NAMESPACE=$(readlink /proc/self/ns/mnt)
-	export PYPIN_TEST_NAMESPACE
+	pypin_test_namespace=$(readlink /proc/self/ns/mnt)
+	export pypin_test_namespace
 	# The suite starts afresh: none of this shell's files, settings or trap.
 	trap - EXIT
 	rm -rf "$t_out"
@@ -186,13 +194,13 @@ t_unshare() {
 t_namespace() {
 	t_ns_case=$1
 	shift
-	if [ -n "${t_ns_why-}" ] || [ -z "${PYPIN_TEST_NAMESPACE:-}" ]; then
+	if [ -n "${t_ns_why-}" ] || [ -z "${pypin_test_namespace:-}" ]; then
 		t_begin "$t_ns_case"
 		t_skip "${t_ns_why:-no private mount namespace (t_unshare was not called)}"
 		t_end
 	fi
 	# Never go on in the namespace the suite was started in.
-	if [ "$(readlink /proc/self/ns/mnt)" = "$PYPIN_TEST_NAMESPACE" ]; then
+	if [ "$(readlink /proc/self/ns/mnt)" = "$pypin_test_namespace" ]; then
 		echo "$t_suite: not in a private mount namespace; stopping" >&2
 		exit 1
 	fi
