@@ -90,10 +90,12 @@ int pypin_trial_spawn(const char *self, const char *lib, int keep, int quiet, co
 		argv[fd_arg] = fdarg;
 		if (set_preload(lib) != 0)
 			_exit(127);
+		/* The settings' names are the table's (config.h). */
+		const char *disable = pypin_options[PYPIN_SET_DISABLE].env;
 		if (!lib)
-			setenv("PYPIN_DISABLE", "1", 1);   /* also when installed system-wide */
-		if (keep >= 0 && (setenv("PYPIN_KEEP", keep ? "1" : "0", 1) != 0 ||
-				  unsetenv("PYPIN_DISABLE") != 0))
+			setenv(disable, "1", 1);   /* also when installed system-wide */
+		if (keep >= 0 && (setenv(pypin_options[PYPIN_SET_KEEP].env, keep ? "1" : "0", 1) != 0 ||
+				  unsetenv(disable) != 0))
 			_exit(127);
 		/* The plugin's and Python's own output would interleave with a
 		 * report printed as it comes. */
