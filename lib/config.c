@@ -17,14 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The offset of field f of struct pypin_config, which must be of type T (a
- * row that names a field of another type does not compile). */
-#define FIELD(f, T) (offsetof(struct pypin_config, f) + \
-	0 * sizeof(_Generic(&((struct pypin_config *)0)->f, T *: 1)))
-#define BOOL_FIELD(f) FIELD(f, atomic_int), 0, 0
-#define PATH_FIELD(f) FIELD(f, const char *), FIELD(f##_from_file, int), \
-	(offsetof(struct pypin_config, f##_buf) + \
-	 0 * sizeof(_Generic(&((struct pypin_config *)0)->f##_buf, char (*)[PATH_MAX]: 1)))
+/* The offset of field f of struct pypin_config, whose address must be of type
+ * PT (a row that names a field of another type does not compile). */
+#define FIELD(f, PT) (offsetof(struct pypin_config, f) + \
+	0 * sizeof(_Generic(&((struct pypin_config *)0)->f, PT: 1)))
+#define BOOL_FIELD(f) FIELD(f, atomic_int *), 0, 0
+#define PATH_FIELD(f) FIELD(f, const char **), FIELD(f##_from_file, int *), \
+	FIELD(f##_buf, char (*)[PATH_MAX])
 
 /* The settings, one a row, each in one line from its "{" to its type: the
  * only list of them (config.h). */
