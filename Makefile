@@ -1,12 +1,16 @@
 # pypin — one non-recursive GNU Makefile.
 #
-#   make                 build preload/libpypin.so and scripts/pypin
+#   ./configure          optional: find Python's and Check's flags once, into
+#                        config.mak (make runs it when config.mak is missing)
+#   make                 build preload/libpypin.so, tools/pypin-inspect and the
+#                        scripts pypin and pypin-system (install-system's)
 #   make check           unit tests (Check) and integration tests
 #   make stress          the long stress run (tests/stress.sh)
 #   make fuzz            libFuzzer on the ELF reader (tests/fuzz/fuzz.mk)
 #   make bench           benchmarks (bench/run.sh, docs/PERFORMANCE.md)
-#   make install         install under $(DESTDIR)$(prefix)
-#   make uninstall
+#   make install         install under $(DESTDIR)$(prefix), each file by
+#                        rename
+#   make uninstall       remove the files install wrote, by name
 #   make ARCH=i386       the same programs for i386, in build/i386/ (gcc -m32);
 #                        `make install ARCH=i386` installs (and uninstall
 #                        removes) only the library and pypin-inspect, under

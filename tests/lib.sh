@@ -39,16 +39,9 @@ t_suite=$(basename "$0" .sh)
 t_out=$(mktemp -d "${TMPDIR:-/tmp}/pypin-test.XXXXXX")
 trap t_exit EXIT
 
-# Never inherit a pypin from the caller: each case says whether it wants one.
-# The settings are the table's own (pypin-inspect settings), so a new one
-# cannot leak in from the caller either.
+# Never inherit a pypin from the caller: each case says whether it wants one
+# (the settings too: at the end of this file).
 unset LD_PRELOAD
-t_settings=$("$TOP/tools/pypin-inspect" settings 2>/dev/null | cut -f1)
-if [ -z "$t_settings" ]; then
-	echo "$t_suite: $TOP/tools/pypin-inspect settings printed no setting (run make first)" >&2
-	exit 1
-fi
-unset $t_settings
 # pyenv's shims on an inherited PATH select the system's python (the next on
 # PATH), whatever the caller's pyenv version: a case that wants a pyenv Python
 # names it.
@@ -258,3 +251,12 @@ t_exit() {
 	t_summary
 	exit 1
 }
+
+# The settings are the table's own (pypin-inspect settings), so that a new one
+# cannot leak in from the caller either.
+t_settings=$("$TOP/tools/pypin-inspect" settings 2>/dev/null | cut -f1)
+if [ -z "$t_settings" ]; then
+	echo "$t_suite: $TOP/tools/pypin-inspect settings printed no setting (run make first)" >&2
+	exit 1
+fi
+unset $t_settings
