@@ -3,9 +3,11 @@
  * Every setting is named once, in pypin_options[] (config.c): its variable, its
  * key in the file, its type, where its value goes in struct pypin_config, its
  * default and its meaning.  Nothing else lists them: `pypin-inspect settings`
- * prints the table, and the launcher, the tests and the benchmarks take the
- * names from it (tests/settings.sh checks that the scripts and the pages name
- * no other).  A new setting is a field below and a row there.
+ * prints the table; install-system's script (filled in by make), the tests
+ * and the benchmarks take the list from it, and tests/settings.sh checks that
+ * the launcher, the scripts and pypin.conf(5) name no other.  A new setting is a field below (with _from_file and _buf for a
+ * path), a name in enum pypin_setting, a row there, and its entry in
+ * pypin.conf(5) and libpypin(7).
  *
  * The environment is read on the first dlopen or dlerror call, with
  * secure_getenv(3), so in
