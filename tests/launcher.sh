@@ -226,4 +226,33 @@ t_begin "check: a missing plugin is an error naming it"
 run "$PYPIN" check "$t_out/none.so"
 expect 1 "^pypin: error: $t_out/none.so: No such file"
 
+# --- 4. install-system and uninstall-system ------------------------------------------
+# They are pypin-system's (tests/system.sh runs them for real): here a copy of
+# the launcher whose pypin-system is a stand-in that prints what it is given.
+mkdir -p "$t_out/sys"
+printf '#!/bin/sh\nprintf "pypin-system:"; printf " %%s" "$@"; echo\n' > "$t_out/sys/pypin-system"
+chmod +x "$t_out/sys/pypin-system"
+sed "s|^system=.*|system='$t_out/sys/pypin-system'|" "$TOP/scripts/pypin" > "$t_out/sys/pypin"
+chmod +x "$t_out/sys/pypin"
+t_begin "install-system runs the pypin-system make filled in, with --lib and --only-native"
+run sh -c "cd '$t_out' && '$t_out/sys/pypin' --only-native --lib sys/libpypin.so install-system"
+expect 0 "^pypin-system: --lib $t_out/sys/libpypin.so --only-native install-system\$"
+t_begin "uninstall-system takes no setting from the environment: a bad PYPIN_PYTHON is not its concern"
+run env PYPIN_PYTHON=/nonexistent/python "$t_out/sys/pypin" uninstall-system
+expect 0 '^pypin-system: uninstall-system$'
+t_begin "install-system with an argument: usage error"
+run "$t_out/sys/pypin" install-system now
+expect 2 '^pypin: error: usage: pypin install-system (no arguments)$'
+t_begin "without its pypin-system: 127, named"
+rm "$t_out/sys/pypin-system"
+run "$t_out/sys/pypin" uninstall-system
+expect 127 "^pypin: error: helper not found: $t_out/sys/pypin-system\$"
+t_begin "the tree's launcher names the tree's pypin-system, which make filled in too"
+if grep -qx "system='$(cd "$TOP" && pwd -P)/scripts/pypin-system'" "$TOP/scripts/pypin" &&
+   [ -x "$TOP/scripts/pypin-system" ] && ! grep -q '@[a-z_]*@' "$TOP/scripts/pypin-system"; then
+	t_pass
+else
+	t_fail "$(grep '^system=' "$TOP/scripts/pypin")"
+fi
+
 t_end
