@@ -79,6 +79,11 @@ PKG_CONFIG ?= pkg-config
 # The libpython pinned when nothing else is configured: the system Python's
 # (./configure SYSTEM_PYTHON=...), in this target's multiarch directory
 # (Debian's libpython3.11:i386 for i386), when it is there.
+ifneq ($(and $(SYSTEM_PYTHON),$(CONFIGURED_SYSTEM_PYTHON)),)
+ifneq ($(SYSTEM_PYTHON),$(CONFIGURED_SYSTEM_PYTHON))
+$(error SYSTEM_PYTHON=$(SYSTEM_PYTHON), but config.mak is for $(CONFIGURED_SYSTEM_PYTHON): run ./configure SYSTEM_PYTHON=$(SYSTEM_PYTHON))
+endif
+endif
 ifeq ($(origin DEFAULT_LIBPYTHON),undefined)
 SYSTEM_PY_DIR = $(if $(and $(SYSTEM_PY_MULTIARCH),$(MULTIARCH)),$(subst \
 	/$(SYSTEM_PY_MULTIARCH),/$(MULTIARCH),$(SYSTEM_PY_LIBDIR)),$(SYSTEM_PY_LIBDIR))
