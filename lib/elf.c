@@ -118,22 +118,30 @@ static int rd(const struct pypin_elf *e, void *dst, uint64_t len, uint64_t off)
 	return 0;
 }
 
-int pypin_elf_vaddr_to_off(const struct pypin_elf *e, uint64_t vaddr, uint64_t len,
-	uint64_t *off)
+/* The first PT_LOAD whose file bytes hold [vaddr, vaddr + len), or NULL. */
+static const struct pypin_elf_load *load_holding(const struct pypin_elf *e, uint64_t vaddr,
+	uint64_t len)
 {
 	for (unsigned i = 0; i < e->nloads; i++) {
 		const struct pypin_elf_load *l = &e->loads[i];
 		if (vaddr < l->vaddr)
 			continue;
 		uint64_t rel = vaddr - l->vaddr;
-		if (rel > l->filesz || len > l->filesz - rel)
-			continue;
-		if (l->off > UINT64_MAX - rel)
-			return -1;
-		*off = l->off + rel;
-		return 0;
+		if (rel <= l->filesz && len <= l->filesz - rel)
+			return l;
 	}
-	return -1;
+	return NULL;
+}
+
+int pypin_elf_vaddr_to_off(const struct pypin_elf *e, uint64_t vaddr, uint64_t len,
+	uint64_t *off)
+{
+	const struct pypin_elf_load *l = load_holding(e, vaddr, len);
+
+	if (!l || l->off > UINT64_MAX - (vaddr - l->vaddr))
+		return -1;
+	*off = l->off + (vaddr - l->vaddr);
+	return 0;
 }
 
 /* The glibc ABI versions the loader accepts with ELFOSABI_GNU (LIBC_ABI_MAX). */
@@ -365,25 +373,17 @@ static uint64_t table_off(const struct pypin_elf *e, uint64_t vaddr, uint64_t mi
 {
 	if (vaddr == PYPIN_ELF_NONE)
 		return PYPIN_ELF_NONE;
-	for (unsigned i = 0; i < e->nloads; i++) {
-		const struct pypin_elf_load *l = &e->loads[i];
-		if (vaddr < l->vaddr)
-			continue;
-		uint64_t rel = vaddr - l->vaddr;
-		if (rel > l->filesz || minlen > l->filesz - rel)
-			continue;
-		if (l->off > UINT64_MAX - l->filesz)
-			return PYPIN_ELF_NONE;
-		uint64_t off = l->off + rel, end = l->off + l->filesz;
-		if (end > e->size)
-			end = e->size;
-		if (off < *lo)
-			*lo = off;
-		if (end > *hi)
-			*hi = end;
-		return off;
-	}
-	return PYPIN_ELF_NONE;
+	const struct pypin_elf_load *l = load_holding(e, vaddr, minlen);
+	if (!l || l->off > UINT64_MAX - l->filesz)
+		return PYPIN_ELF_NONE;
+	uint64_t off = l->off + (vaddr - l->vaddr), end = l->off + l->filesz;
+	if (end > e->size)
+		end = e->size;
+	if (off < *lo)
+		*lo = off;
+	if (end > *hi)
+		*hi = end;
+	return off;
 }
 
 /* Maps the part of the file that holds the symbol, string and hash tables,
