@@ -19,17 +19,6 @@
 #define PYPIN_DEFAULT_LIBPYTHON ""
 #endif
 
-const char *pypin_tag_version(const char *tag, char *buf)
-{
-	size_t n = strspn(tag, "0123456789.");
-
-	if (n >= PYPIN_TAG_MAX)
-		n = PYPIN_TAG_MAX - 1;
-	memcpy(buf, tag, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 /* Takes the candidate: it is the choice. */
 static int take(const struct pypin_rule *r, struct pypin_choice *ch, enum pypin_how how,
 	const char *path, const char *tag, int global)

@@ -171,10 +171,6 @@ int pypin_choose_offer(const struct pypin_rule *r, struct pypin_choice *ch,
  * libpython3.so, nor undefined Py symbols only (nor a libpython itself). */
 int pypin_names_version(const struct pypin_verdict *v);
 
-/* The version a tag names, without ABI flags: "3.7m" -> "3.7".  buf has room
- * for PYPIN_TAG_MAX. */
-const char *pypin_tag_version(const char *tag, char *buf);
-
 /* The interpreter's home: the program name to set for the pinned libpython
  * real (tag), into out.  Returns 1 with it, 0 when nothing is to be set.
  * *why says where it comes from.  Reads files only. */

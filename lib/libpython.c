@@ -170,22 +170,6 @@ struct newest {
 	unsigned n;
 };
 
-/* Accepts exactly libpython3.N.so.1.0. */
-static int plain_minor(const char *name, unsigned *minor)
-{
-	static const char prefix[] = "libpython3.";
-	const char *p = name + sizeof prefix - 1;
-	char *end;
-
-	if (strncmp(name, prefix, sizeof prefix - 1) != 0 || *p < '0' || *p > '9')
-		return 0;
-	unsigned long m = strtoul(p, &end, 10);
-	if (strcmp(end, ".so.1.0") != 0 || m > 1000)
-		return 0;
-	*minor = (unsigned)m;
-	return 1;
-}
-
 static int scan_dir(const char *dir, void *ctx)
 {
 	struct newest *nw = ctx;
@@ -197,7 +181,7 @@ static int scan_dir(const char *dir, void *ctx)
 		return 0;
 	while ((de = readdir(d)) && nw->n < MAX_CANDIDATES) {
 		struct candidate *c = &nw->c[nw->n];
-		if (!plain_minor(de->d_name, &minor))
+		if (!pypin_libpython_plain_minor(de->d_name, &minor))
 			continue;
 		int n = snprintf(c->path, sizeof c->path, "%s/%s", dir, de->d_name);
 		if (n > 0 && (size_t)n < sizeof c->path) {

@@ -40,6 +40,32 @@ int pypin_libpython_versioned(const char *name, char *tag, size_t tagsz)
 	return pypin_libpython_tag(name, tag, tagsz) && !pypin_tag_is_shim(tag);
 }
 
+const char *pypin_tag_version(const char *tag, char *buf)
+{
+	size_t n = strspn(tag, "0123456789.");
+
+	if (n >= PYPIN_TAG_MAX)
+		n = PYPIN_TAG_MAX - 1;
+	memcpy(buf, tag, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+int pypin_libpython_plain_minor(const char *name, unsigned *minor)
+{
+	static const char prefix[] = "libpython3.";
+	const char *p = name + sizeof prefix - 1;
+	char *end;
+
+	if (strncmp(name, prefix, sizeof prefix - 1) != 0 || *p < '0' || *p > '9')
+		return 0;
+	unsigned long m = strtoul(p, &end, 10);
+	if (strcmp(end, ".so.1.0") != 0 || m > 1000)
+		return 0;
+	*minor = (unsigned)m;
+	return 1;
+}
+
 int pypin_tag_compatible(const char *pinned, const char *needed)
 {
 	size_t n = strlen(needed);

@@ -35,6 +35,14 @@ int pypin_tag_is_shim(const char *tag);
  * then its tag is stored, as by pypin_libpython_tag(). */
 int pypin_libpython_versioned(const char *name, char *tag, size_t tagsz);
 
+/* The version a tag names, without ABI flags: "3.7m" -> "3.7".  buf has room
+ * for PYPIN_TAG_MAX. */
+const char *pypin_tag_version(const char *tag, char *buf);
+
+/* Whether name is exactly "libpython3.N.so.1.0", the runtime name of a plain
+ * CPython 3 build (no ABI flags); then N is stored in *minor. */
+int pypin_libpython_plain_minor(const char *name, unsigned *minor);
+
 /* Whether a process running libpython with tag `pinned` can serve an object that
  * needs tag `needed` ("3" is the stable ABI: any 3.x). */
 int pypin_tag_compatible(const char *pinned, const char *needed);

@@ -98,6 +98,34 @@ START_TEST(version_strings)
 }
 END_TEST
 
+START_TEST(tag_versions_and_plain_names)
+{
+	char buf[PYPIN_TAG_MAX];
+	unsigned minor = 99;
+
+	ck_assert_str_eq(pypin_tag_version("3.7m", buf), "3.7");
+	ck_assert_str_eq(pypin_tag_version("3.13t", buf), "3.13");
+	ck_assert_str_eq(pypin_tag_version("2.7", buf), "2.7");
+	ck_assert_str_eq(pypin_tag_version("3", buf), "3");
+	ck_assert_str_eq(pypin_tag_version("", buf), "");
+	ck_assert_str_eq(pypin_tag_version("3.11111111111111111111", buf), "3.1111111111111");
+
+	ck_assert_int_eq(pypin_libpython_plain_minor("libpython3.11.so.1.0", &minor), 1);
+	ck_assert_uint_eq(minor, 11);
+	ck_assert_int_eq(pypin_libpython_plain_minor("libpython3.0.so.1.0", &minor), 1);
+	ck_assert_uint_eq(minor, 0);
+	minor = 99;
+	ck_assert_int_eq(pypin_libpython_plain_minor("libpython3.13t.so.1.0", &minor), 0);
+	ck_assert_int_eq(pypin_libpython_plain_minor("libpython3.7m.so.1.0", &minor), 0);
+	ck_assert_int_eq(pypin_libpython_plain_minor("libpython3.11.so", &minor), 0);
+	ck_assert_int_eq(pypin_libpython_plain_minor("libpython3.so", &minor), 0);
+	ck_assert_int_eq(pypin_libpython_plain_minor("libpython3.-1.so.1.0", &minor), 0);
+	ck_assert_int_eq(pypin_libpython_plain_minor("libpython3.1001.so.1.0", &minor), 0);
+	ck_assert_int_eq(pypin_libpython_plain_minor("libpython2.7.so.1.0", &minor), 0);
+	ck_assert_uint_eq(minor, 99);
+}
+END_TEST
+
 START_TEST(python_undefined)
 {
 	struct pypin_elf_sym s = { "PyObject_Call", STB_GLOBAL, STT_FUNC, 0 };
@@ -243,6 +271,7 @@ Suite *pyname_suite(void)
 	tcase_add_test(tc, tags_compatible);
 	tcase_add_test(tc, shim_and_versioned);
 	tcase_add_test(tc, version_strings);
+	tcase_add_test(tc, tag_versions_and_plain_names);
 	tcase_add_test(tc, python_undefined);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("home");
