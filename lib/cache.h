@@ -8,23 +8,13 @@
  * replaced by another, no longer matches.
  *
  * The memory is per thread (no lock, nothing shared; see thread.h) and small:
- * a few recent files, the oldest forgotten first (memo.h).
+ * a few recent files, the oldest forgotten first (memo.h).  The memory's slots
+ * are struct pypin_seen, kept in the thread's block (thread.h).
  */
 #ifndef PYPIN_CACHE_H
 #define PYPIN_CACHE_H
 
 #include <sys/stat.h>
-#include <time.h>
-
-#define PYPIN_CACHE_SLOTS 16
-
-/* A file remembered: a slot of the memory. */
-struct pypin_seen {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime, ctime;
-};
 
 /* Whether st is a file remembered as needing no Python. */
 int pypin_cache_needs_none(const struct stat *st);

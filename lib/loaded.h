@@ -46,7 +46,7 @@ void *pypin_loaded_next(const char *name, const void *self);
 
 /* Whether an object opened under this name is already loaded: one opened under
  * the same name, or for a bare name one with that soname.  A name found loaded is
- * remembered (per thread, in struct pypin_thread's names) with the object it
+ * remembered (per thread: struct pypin_name_seen in thread.h) with the object it
  * found, so that asking again — the loader's reference-count path — costs one
  * lock-free _dl_find_object(3) call instead of a walk over every loaded object. */
 int pypin_is_loaded(const char *file);
@@ -54,15 +54,5 @@ int pypin_is_loaded(const char *file);
 /* The remembered part of pypin_is_loaded() alone: 1 when file is known to be
  * loaded, 0 when it is not known (it may still be). */
 int pypin_was_loaded(const char *file);
-
-/* A name found loaded: a slot of the memory (memo.h). */
-#define PYPIN_NAMES_SLOTS 4
-#define PYPIN_NAME_LOADED 256
-struct pypin_name_seen {
-	char file[PYPIN_NAME_LOADED];   /* the name passed to dlopen */
-	char name[PYPIN_NAME_LOADED];   /* the loaded object's name */
-	const void *addr;               /* an address inside it */
-	const struct link_map *map;
-};
 
 #endif

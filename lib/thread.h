@@ -11,9 +11,34 @@
 #include <limits.h>
 #include <stdatomic.h>
 
-#include "cache.h"
-#include "loaded.h"
+#include <link.h>
+#include <sys/stat.h>
+#include <time.h>
+
 #include "memo.h"
+
+/* The shapes of what a thread remembers are here, and the code that fills and
+ * asks each memory is in the module named beside it: those modules include
+ * this header, never the other way round. */
+
+/* A file that needs no Python (cache.c): its identity. */
+#define PYPIN_CACHE_SLOTS 16
+struct pypin_seen {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+/* A name found loaded (loaded.c). */
+#define PYPIN_NAMES_SLOTS 4
+#define PYPIN_NAME_LOADED 256
+struct pypin_name_seen {
+	char file[PYPIN_NAME_LOADED];   /* the name passed to dlopen */
+	char name[PYPIN_NAME_LOADED];   /* the loaded object's name */
+	const void *addr;               /* an address inside it */
+	const struct link_map *map;
+};
 
 struct pypin_thread {
 	/* Files that need no Python (cache.c). */

@@ -7,6 +7,7 @@
 #include "cache.h"
 #include "check_pypin.h"
 #include "loaded.h"
+#include "thread.h"
 
 static struct stat file(ino_t ino)
 {
