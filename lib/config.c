@@ -36,7 +36,7 @@ const struct pypin_option pypin_options[] = {
 	  "unset: chosen by the rules (pypin explain)",
 	  "the libpython to pin when the process has none yet" },
 	[PYPIN_SET_PYTHON] = { "PYPIN_PYTHON", "python", PYPIN_OPT_PATH, PATH_FIELD(python),
-	  "unset: the pinned installation's own",
+	  "unset: an active venv of the pinned installation, else its own",
 	  "the python executable (or venv's bin/python) whose installation the "
 	  "pinned interpreter uses as its home" },
 	[PYPIN_SET_KEEP] = { "PYPIN_KEEP", "keep", PYPIN_OPT_BOOL, BOOL_FIELD(keep), "off",

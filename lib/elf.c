@@ -236,15 +236,6 @@ static enum pypin_elf_status add_needed(struct pypin_elf *e, uint64_t off, unsig
 	return PYPIN_ELF_OK;
 }
 
-/* The PT_LOAD holding the address vaddr in its file bytes, or NULL. */
-static const struct pypin_elf_load *load_of(const struct pypin_elf *e, uint64_t vaddr)
-{
-	for (unsigned i = 0; i < e->nloads; i++)
-		if (vaddr >= e->loads[i].vaddr && vaddr - e->loads[i].vaddr < e->loads[i].filesz)
-			return &e->loads[i];
-	return NULL;
-}
-
 void pypin_dyn_init(struct pypin_dyn *d)
 {
 	d->have = 0;
@@ -332,7 +323,7 @@ static int needed_cb(uint64_t off, void *ctx)
 static enum pypin_elf_status read_dynamic(struct pypin_elf *e, uint64_t vaddr,
 	uint64_t size)
 {
-	const struct pypin_elf_load *l = load_of(e, vaddr);
+	const struct pypin_elf_load *l = load_holding(e, vaddr, 1);
 	const uint64_t per_read = PYPIN_ELF_WINDOW / sizeof(ElfW(Dyn));
 	struct needed_ctx nc = { e, PYPIN_ELF_NEEDED, PYPIN_ELF_OK };
 	uint64_t count, off, n;
@@ -548,7 +539,7 @@ enum pypin_elf_status pypin_elf_open_with(struct pypin_elf *e, int fd,
 	/* The symbols cannot reach past the file bytes of the segment that holds
 	 * the table, nor, in the common layout in which .dynstr directly follows
 	 * .dynsym, into the strings. */
-	const struct pypin_elf_load *l = symtab != PYPIN_ELF_NONE ? load_of(e, symtab) : NULL;
+	const struct pypin_elf_load *l = symtab != PYPIN_ELF_NONE ? load_holding(e, symtab, 1) : NULL;
 	if (l) {
 		e->nsyms_max = (l->filesz - (symtab - l->vaddr)) / e->syment;
 		if (strtab != PYPIN_ELF_NONE && strtab > symtab &&

@@ -99,11 +99,6 @@ int pypin_is_python_symbol(const char *name)
 	       ((name[2] >= 'A' && name[2] <= 'Z') || name[2] == '_');
 }
 
-int pypin_python_undefined(const struct pypin_elf_sym *s)
-{
-	return !s->defined && s->bind == STB_GLOBAL && pypin_is_python_symbol(s->name);
-}
-
 /* Whether Python tag is 3.10 or later. */
 static int since_3_10(const char *tag)
 {

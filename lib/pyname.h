@@ -57,7 +57,10 @@ int pypin_is_python_symbol(const char *name);
 
 /* Whether s is what an object needs of libpython: an undefined global symbol
  * of CPython's API. */
-int pypin_python_undefined(const struct pypin_elf_sym *s);
+static inline int pypin_python_undefined(const struct pypin_elf_sym *s)
+{
+	return !s->defined && s->bind == STB_GLOBAL && pypin_is_python_symbol(s->name);
+}
 
 /* The functions of a libpython that set the interpreter's program name. */
 struct pypin_home_api {

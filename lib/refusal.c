@@ -114,8 +114,8 @@ const char *pypin_refusal_text(const struct pypin_refusal *r, char *buf, size_t 
 
 	if (!t)
 		t = template_of(PYPIN_REFUSAL_ANOTHER_PYTHON);
-	if (!strchr(t, '%') || !buf || !bufsz)
-		return t;
+	if (!buf || !bufsz)
+		return strchr(t, '%') ? "" : t;
 	buf[0] = '\0';
 	while ((pct = strchr(t, '%'))) {
 		put(buf, bufsz, &n, t, (size_t)(pct - t));

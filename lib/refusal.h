@@ -65,10 +65,10 @@ struct pypin_refusal {
 };
 
 /* Writes the dlerror() text of r into buf (truncated to bufsz, as snprintf
- * does) and returns buf; for a reason whose text has no details
- * (NO_REAL_DLOPEN, ANOTHER_PYTHON) it returns that constant text itself, and
- * buf may be NULL.  A reason without a text (NONE, UNKNOWN) writes
- * ANOTHER_PYTHON's. */
+ * does) and returns buf.  With no buf (NULL or bufsz 0) it returns the
+ * constant text of a reason whose text has no details (NO_REAL_DLOPEN,
+ * ANOTHER_PYTHON), and "" for the others.  A reason without a text (NONE,
+ * UNKNOWN) gives ANOTHER_PYTHON's. */
 const char *pypin_refusal_text(const struct pypin_refusal *r, char *buf, size_t bufsz);
 
 /* Fills r for a library at path (verdict v) that nothing fits (ch, from

@@ -113,6 +113,17 @@ START_TEST(texts_without_details_are_constants)
 	r.reason = PYPIN_REFUSAL_UNKNOWN;
 	ck_assert_str_eq(pypin_refusal_text(&r, NULL, 0),
 			 "pypin: this process already runs another Python; one interpreter per process");
+
+	/* Given a buffer, every reason's text is written there, so that what a
+	 * buffer held before never stands for a refusal. */
+	char buf[16];
+	strcpy(buf, "stale");
+	r.reason = PYPIN_REFUSAL_NO_REAL_DLOPEN;
+	ck_assert_ptr_eq(pypin_refusal_text(&r, buf, sizeof buf), buf);
+	ck_assert_str_eq(buf, "pypin: the real");   /* cut as snprintf cuts */
+	/* With no buffer, a text that has details is empty, never a template. */
+	r.reason = PYPIN_REFUSAL_LACKS;
+	ck_assert_str_eq(pypin_refusal_text(&r, NULL, 0), "");
 }
 END_TEST
 
