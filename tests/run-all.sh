@@ -18,7 +18,7 @@ fi
 
 # Integration suites: last line "SUITE: N passed, N failed[, N skipped]"
 for suite in tests/selftest.sh tests/integration.sh tests/hostile.sh tests/fuzz.sh tests/stress.sh \
-	tests/launcher.sh tests/settings.sh tests/install.sh tests/system.sh tests/secure.sh tests/man.sh tests/choose.sh tests/pyo3/run.sh \
+	tests/launcher.sh tests/settings.sh tests/install.sh tests/system.sh tests/secure.sh tests/man.sh tests/hacking.sh tests/choose.sh tests/pyo3/run.sh \
 	tests/package.sh tests/i386.sh \
 	tests/keep.sh tests/keep-system.sh; do
 	[ -f "$suite" ] || { echo "$suite: missing"; failed=$((failed + 1)); continue; }
