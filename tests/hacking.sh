@@ -125,6 +125,11 @@ for n in $(cat $DOCS | grep -o -E '\bpypin_[a-z_]+' | sort -u); do
 done
 if [ -z "$missing" ]; then t_pass; else t_fail "not in lib/, preload/, tools/ or bench/:$missing"; fi
 
+t_begin "the docs' prose gives no run's date (the figures of runs are in docs/reports/)"
+dated=$(grep -l -E '\b20[0-9][0-9]-[01][0-9]-[0-3][0-9]\b' "$TOP/README.md" "$TOP"/docs/*.md 2>/dev/null |
+	sed "s|^$TOP/||" | tr '\n' ' ')
+if [ -z "$dated" ]; then t_pass; else t_fail "dated: $dated"; fi
+
 # --- the built library ---------------------------------------------------------------
 
 LIB=$TOP/preload/libpypin.so
