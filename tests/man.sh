@@ -96,11 +96,17 @@ short_options() { usage_text | sed -n 's/^  *\(-[A-Za-z]\),.*/\1/p' | sort -u; }
 command_words() {
 	usage_text | sed -n 's/^\(Usage:\)\{0,1\} *pypin \(\[[^]]*\] \)*\([a-z][a-z-]*\).*/\3/p' | sort -u
 }
-# Exit statuses: "exit N", die's second argument (1 by default), and the helper's.
+# Exit statuses: "exit N", die's second argument (1 by default), in the
+# launcher and the script it runs for install-system (when there is one), and
+# the helper's.
 exit_statuses() {
 	{
-		sed -n -e 's/.*exit \([0-9][0-9]*\).*/\1/p' -e 's/.*die ".*" \([0-9][0-9]*\)\( .*\)\{0,1\}$/\1/p' "$LAUNCHER"
-		grep -q 'die "' "$LAUNCHER" && echo 1
+		for script in "$LAUNCHER" "$TOP/scripts/pypin-system.in"; do
+			[ -f "$script" ] || continue
+			sed -n -e 's/.*exit \([0-9][0-9]*\).*/\1/p' \
+				-e 's/.*die ".*" \([0-9][0-9]*\)\( .*\)\{0,1\}$/\1/p' "$script"
+			grep -q 'die "' "$script" && echo 1
+		done
 		sed -n 's/.*Exit status: \(.*\)/\1/p' "$TOP/tools/main.c" | grep -o '[0-9][0-9]*'
 	} | sort -un
 }
