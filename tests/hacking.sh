@@ -23,7 +23,8 @@ exists() {
 	case $1 in
 	*'.[ch]') [ -f "$TOP/${1%.\[ch\]}.c" ] && [ -f "$TOP/${1%.\[ch\]}.h" ] ;;
 	*'*'*) [ -d "$TOP/${1%/*}" ] ;;          # a pattern: its directory
-	*) [ -e "$TOP/$1" ] || git -C "$TOP" check-ignore -q "$1" 2>/dev/null ;;   # or built
+	*) [ -e "$TOP/$1" ] || grep -q -x -F "/$1" "$TOP/.gitignore" 2>/dev/null ||
+		git -C "$TOP" check-ignore -q "$1" 2>/dev/null ;;   # or made by the build
 	esac
 }
 
@@ -107,12 +108,13 @@ if [ -z "$circles" ]; then t_pass; else t_fail "$(printf '%s\n' "$circles" | tr 
 
 # --- what the docs name ----------------------------------------------------------------
 
-DOCS="$TOP/README.md $TOP/docs/*.md $TOP/docs/*.[0-9]"
+# The docs, one a line, on stdout (the tree's path may hold spaces).
+docs() { for d in "$TOP/README.md" "$TOP"/docs/*.md "$TOP"/docs/*.[0-9]; do [ -f "$d" ] && cat "$d"; done; }
 
 t_begin "the files of the tree the docs name exist"
 missing=
 # Paths of the tree, not of a system (/usr/lib/...) nor of a build (tests/build/...).
-for f in $(for d in $DOCS; do sed 's/\\-/-/g' "$d" | grep -o -E '(^|[^A-Za-z0-9_./~$-])(lib|tools|tests|preload|scripts|bench)/[A-Za-z0-9_./*-]*[A-Za-z0-9_*](\.\[ch\])?'; done |
+for f in $(docs | sed 's/\\-/-/g' | grep -o -E '(^|[^A-Za-z0-9_./~$-])(lib|tools|tests|preload|scripts|bench)/[A-Za-z0-9_./*-]*[A-Za-z0-9_*](\.\[ch\])?' |
 	sed -E 's/^[^a-z]//' | grep -v -E '^tests/(build|pyo3/build)(/|$)|^lib/(x86_64|i386|python)|^lib/pypin/' | sort -u); do
 	exists "$f" || missing="$missing $f"
 done
@@ -120,7 +122,7 @@ if [ -z "$missing" ]; then t_pass; else t_fail "not in the tree:$missing"; fi
 
 t_begin "the pypin_ names the docs give exist in the code"
 missing=
-for n in $(cat $DOCS | grep -o -E '\bpypin_[a-z_]+' | sort -u); do
+for n in $(docs | grep -o -E '\bpypin_[a-z_]+' | sort -u); do
 	grep -r -q -w -e "$n" "$TOP/lib" "$TOP/preload" "$TOP/tools" "$TOP/bench" || missing="$missing $n"
 done
 if [ -z "$missing" ]; then t_pass; else t_fail "not in lib/, preload/, tools/ or bench/:$missing"; fi
