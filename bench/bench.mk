@@ -25,9 +25,13 @@ $(BENCH_BUILD)/empty.so: tests/fixtures/empty.c
 	mkdir -p $(@D)
 	$(CC) -O2 -fPIC -shared -o $@ $<
 
+# The report is written to docs/reports/bench.txt (through a temporary file,
+# so that an interrupted run leaves the last full one) and printed.
 bench:
 	sh scripts/setup --no-rust --bench
 	$(MAKE) all $(FIXTURES) $(BENCH_TOOLS)
-	sh bench/run.sh
+	sh bench/run.sh > docs/reports/bench.txt.new
+	mv -f docs/reports/bench.txt.new docs/reports/bench.txt
+	cat docs/reports/bench.txt
 
 .PHONY: bench
