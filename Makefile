@@ -21,18 +21,47 @@
 #
 # What Python and pkg-config say (the default libpython, the fixtures'
 # Python, Check) is found once by ./configure, which writes config.mak; make
-# runs it when config.mak is missing or older than it (`make clean` needs
-# none of it).  Settings can go there too: ./configure prefix=/usr WERROR=1,
-# or edit config.mak.  WERROR=1 turns warnings into errors (CI);
+# runs it again (with the same arguments) when config.mak is missing, older
+# than it, or stale: the system Python it recorded, or its libpython, is
+# gone or another file now (told by a stat, without running Python).  `make
+# clean` needs none of it.  Settings go there too, as arguments:
+# ./configure prefix=/usr WERROR=1 (config.mak is configure's: make stops at
+# one it did not write).  WERROR=1 turns warnings into errors (CI);
 # SANITIZE=address,undefined builds the unit tests with sanitizers;
 # TEST_WRAPPER="valgrind -q" runs the test programs under a wrapper.
 
 .DEFAULT_GOAL := all
+
+# A shell word that stands for $(1) whatever it holds (' " $ ` \ spaces):
+# every path the recipes hand the shell goes through it.
+sq = '$(subst ','\'',$(1))'
+,:= ,
 ifeq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
 -include config.mak
 else
 include config.mak
-config.mak: configure
+# A config.mak that is neither this configure's nor an earlier one's (which
+# named its arguments, and is older than configure: written again below) is
+# someone's own settings, which configure would not replace.
+ifneq ($(wildcard config.mak),)
+ifneq ($(CONFIG_MAK_WRITER),./configure)
+ifneq ($(origin CONFIGURE_ARGS),file)
+$(error config.mak was not written by ./configure, whose file it is now: pass its settings to ./configure as VAR=VALUE arguments (./configure prefix=/usr WERROR=1), or move it away (mv config.mak config.mak.old), then run make again)
+endif
+endif
+endif
+# Stale: the system Python configure recorded is now another file, or gone,
+# or there now and not then; or the libpython it found is gone.  (Not again
+# after make's restart with the new config.mak.)
+ifeq ($(MAKE_RESTARTS),)
+SYSTEM_PY_NOW := $(realpath $(CONFIGURED_SYSTEM_PYTHON))
+CONFIG_STALE := $(if $(CONFIG_MAK_WRITER),$(strip \
+	$(if $(filter-out $(SYSTEM_PY_REAL),$(SYSTEM_PY_NOW))$(filter-out $(SYSTEM_PY_NOW),$(SYSTEM_PY_REAL)),\
+		$(CONFIGURED_SYSTEM_PYTHON) is $(or $(SYSTEM_PY_NOW),gone) (was $(or $(SYSTEM_PY_REAL),not there)),\
+	$(if $(filter-out $(wildcard $(SYSTEM_PY_FOUND)),$(SYSTEM_PY_FOUND)),$(SYSTEM_PY_FOUND) is gone))))
+endif
+config.mak: configure $(if $(CONFIG_STALE),FORCE)
+	@$(if $(CONFIG_STALE),echo 'config.mak is stale: $(subst ','\'',$(CONFIG_STALE)); running ./configure again')
 	./configure $(CONFIGURE_ARGS)
 endif
 
@@ -85,6 +114,7 @@ $(error SYSTEM_PYTHON=$(SYSTEM_PYTHON), but config.mak is for $(CONFIGURED_SYSTE
 endif
 endif
 ifeq ($(origin DEFAULT_LIBPYTHON),undefined)
+DEFAULT_LIBPYTHON_FOUND := yes
 SYSTEM_PY_DIR = $(if $(and $(SYSTEM_PY_MULTIARCH),$(MULTIARCH)),$(subst \
 	/$(SYSTEM_PY_MULTIARCH),/$(MULTIARCH),$(SYSTEM_PY_LIBDIR)),$(SYSTEM_PY_LIBDIR))
 DEFAULT_LIBPYTHON = $(eval DEFAULT_LIBPYTHON := $(if $(SYSTEM_PY_SONAME),$(wildcard \
@@ -119,10 +149,18 @@ endif
 
 # The objects are rebuilt when the settings compiled into them change
 # (`make install sysconfdir=…` after a plain `make`).
+# A system Python whose libpython is not where configure said (or none
+# found) leaves the library without a default: said on every build.
 $(OUT)lib/.build-flags: FORCE
-	@mkdir -p $(@D) $(OUT)preload $(OUT)tools
-	@echo '$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS)' | cmp -s - $@ || \
-		echo '$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS)' > $@
+	@mkdir -p $(call sq,$(@D)) $(call sq,$(OUT)preload) $(call sq,$(OUT)tools)
+	@printf '%s\n' $(call sq,$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS)) | cmp -s - $(call sq,$@) || \
+		printf '%s\n' $(call sq,$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS)) > $(call sq,$@)
+	$(if $(and $(DEFAULT_LIBPYTHON_FOUND),$(if $(DEFAULT_LIBPYTHON),,$(wildcard $(CONFIGURED_SYSTEM_PYTHON)))),@echo \
+		$(call sq,warning: no default libpython: $(CONFIGURED_SYSTEM_PYTHON) is there$(if \
+		$(SYSTEM_PY_SONAME),$(,) but $(SYSTEM_PY_DIR)/$(SYSTEM_PY_SONAME) is not,$(,) but \
+		./configure found no shared libpython of it): the library pins only the libpython that \
+		PYPIN_LIBPYTHON or pypin.conf names (install that libpython$(,) or run ./configure \
+		SYSTEM_PYTHON=... or make DEFAULT_LIBPYTHON=...)) >&2)
 
 $(LIB_OBJ): $(OUT)%.o: %.c $(LIB_HDR) Makefile $(OUT)lib/.build-flags
 	$(CC) $(PYPIN_CPPFLAGS) $(CPPFLAGS) $(PYPIN_CFLAGS) $(CFLAGS) -c -o $@ $<
@@ -171,22 +209,35 @@ $(OUT)tools/pypin-inspect: $(TOOL_SRC) $(TOOL_HDR) $(OUT)tools/trial-script.h \
 # scripts/pypin-system run this tree's library and helpers; the copies `make
 # install` writes, the installed ones (filled in again then, so that `make
 # install prefix=…` never installs a stale path).  The names of the settings
-# come from the table itself (pypin-inspect settings).
+# come from the table itself, read from lib/config.c (not by running
+# pypin-inspect, which a cross build cannot).
+# A path lands in the scripts inside '…' (lib='$(1)'): sh-quoted there, then
+# escaped for sed's replacement (\ & |), and the sed program is one sq word.
 # $(call subst-paths,LIBPYPIN,INSPECT,PYPIN-SYSTEM)
 sed-escape = $(subst |,\|,$(subst &,\&,$(subst \,\\,$(1))))
-subst-paths = sed -e 's|@VERSION@|$(VERSION)|g' \
-	-e 's|@libpypin@|$(call sed-escape,$(1))|g' -e 's|@inspect@|$(call sed-escape,$(2))|g' \
-	-e 's|@pypin_system@|$(call sed-escape,$(3))|g' \
+sed-quoted = $(call sed-escape,$(subst ','\'',$(1)))
+subst-paths = sed -e $(call sq,s|@VERSION@|$(call sed-quoted,$(VERSION))|g) \
+	-e $(call sq,s|@libpypin@|$(call sed-quoted,$(1))|g) \
+	-e $(call sq,s|@inspect@|$(call sed-quoted,$(2))|g) \
+	-e $(call sq,s|@pypin_system@|$(call sed-quoted,$(3))|g) \
 	-e "s|@settings@|$$(cat tools/settings.names)|g"
 TREE_PATHS = $(call subst-paths,$(CURDIR)/preload/libpypin.so,$(CURDIR)/tools/pypin-inspect,$(CURDIR)/scripts/pypin-system)
 INSTALLED_PATHS = $(call subst-paths,$(pkglibdir)/libpypin.so,$(pkglibdir)/pypin-inspect,$(pkglibdir)/pypin-system)
-# The man pages name the default paths; installed, they name this install's.
-MANSUBST = sed -e 's|/usr/local/lib/pypin|$(subst -,\\-,$(pkglibdir))|g' \
-	-e 's|/etc/pypin\.conf|$(subst -,\\-,$(sysconfdir))/pypin.conf|g'
+# The man pages name the default paths; installed, they name this install's
+# (roff: \ as \e, - as \-; then escaped for sed).
+man-escape = $(call sed-escape,$(subst -,\-,$(subst \,\e,$(1))))
+MANSUBST = sed -e $(call sq,s|/usr/local/lib/pypin|$(call man-escape,$(pkglibdir))|g) \
+	-e $(call sq,s|/etc/pypin\.conf|$(call man-escape,$(sysconfdir))/pypin.conf|g)
 
-tools/settings.names: tools/pypin-inspect
-	tools/pypin-inspect settings | cut -f1 | paste -sd ' ' - > $@.new
-	grep -q '^PYPIN_[A-Z_]*' $@.new
+# Each row of the table starts with a line of one shape:
+#	[PYPIN_SET_X] = { "PYPIN_X", "key", ...
+# a row of another (a name not read) fails the build.
+tools/settings.names: lib/config.c
+	sed -n 's/^[[:space:]]*\[PYPIN_SET_[A-Z0-9_]*\][[:space:]]*=[[:space:]]*{[[:space:]]*"\(PYPIN_[A-Z0-9_]*\)",.*/\1/p' \
+		lib/config.c | paste -sd ' ' - > $@.new
+	test -s $@.new && test "$$(wc -w < $@.new)" -eq "$$(grep -c '^[[:space:]]*\[PYPIN_SET_' lib/config.c)" || \
+		{ echo "lib/config.c: a row of the settings table does not start [PYPIN_SET_X] = { \"PYPIN_X\"," >&2; \
+		rm -f $@.new; exit 1; }
 	mv -f $@.new $@
 
 scripts/pypin scripts/pypin-system: scripts/%: scripts/%.in tools/settings.names Makefile
@@ -213,9 +264,15 @@ DOCFILES := README.md $(sort $(wildcard docs/*.md))
 # by rename(2): a process never sees half a file (every process maps the
 # library, and /etc/ld.so.preload may name it), and an install that fails
 # leaves the old DEST.
-put = dest="$(2)"; tmp="$${dest%/*}/.$${dest\#\#*/}.new"; \
+# DEST is a shell word ($(call sq,PATH), or with a "$$var" part); an
+# interrupted install removes its temporary file too.
+put = dest=$(2); tmp="$${dest%/*}/.$${dest\#\#*/}.new"; \
+	trap 'rm -f "$$tmp"; exit 1' HUP INT TERM; \
 	{ $(3) > "$$tmp" && chmod $(1) "$$tmp" && mv -f "$$tmp" "$$dest"; } || \
-	{ rm -f "$$tmp"; exit 1; }
+	{ rm -f "$$tmp"; exit 1; }; trap - HUP INT TERM
+# $(call unput,DEST...): removes each DEST (shell words) and the temporary
+# file an interrupted put may have left beside it.
+unput = for dest in $(1); do rm -f "$$dest" "$${dest%/*}/.$${dest\#\#*/}.new" || exit 1; done
 
 # The files of pkglibdir (pypin-system only with the launcher: a native install).
 LIBFILES := libpypin.so libpypin-keep.so pypin-inspect
@@ -224,22 +281,22 @@ LIBFILES += pypin-system
 endif
 
 install-lib: all
-	install -d '$(DESTDIR)$(pkglibdir)'
-	$(call put,644,$(DESTDIR)$(pkglibdir)/libpypin.so,cat $(OUT)preload/libpypin.so)
-	$(call put,644,$(DESTDIR)$(pkglibdir)/libpypin-keep.so,cat $(OUT)preload/libpypin-keep.so)
-	$(call put,755,$(DESTDIR)$(pkglibdir)/pypin-inspect,cat $(OUT)tools/pypin-inspect)
+	install -d $(call sq,$(DESTDIR)$(pkglibdir))
+	$(call put,644,$(call sq,$(DESTDIR)$(pkglibdir)/libpypin.so),cat $(call sq,$(OUT)preload/libpypin.so))
+	$(call put,644,$(call sq,$(DESTDIR)$(pkglibdir)/libpypin-keep.so),cat $(call sq,$(OUT)preload/libpypin-keep.so))
+	$(call put,755,$(call sq,$(DESTDIR)$(pkglibdir)/pypin-inspect),cat $(call sq,$(OUT)tools/pypin-inspect))
 
 ifeq ($(OUT),)
 install: install-lib
-	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(docdir)'
-	$(call put,755,$(DESTDIR)$(pkglibdir)/pypin-system,$(INSTALLED_PATHS) scripts/pypin-system.in)
-	$(call put,755,$(DESTDIR)$(bindir)/pypin,$(INSTALLED_PATHS) scripts/pypin.in)
+	install -d $(call sq,$(DESTDIR)$(bindir)) $(call sq,$(DESTDIR)$(docdir))
+	$(call put,755,$(call sq,$(DESTDIR)$(pkglibdir)/pypin-system),$(INSTALLED_PATHS) scripts/pypin-system.in)
+	$(call put,755,$(call sq,$(DESTDIR)$(bindir)/pypin),$(INSTALLED_PATHS) scripts/pypin.in)
 	for f in $(DOCFILES); do \
-		( $(call put,644,$(DESTDIR)$(docdir)/$${f##*/},cat "$$f") ) || exit 1; \
+		$(call put,644,$(call sq,$(DESTDIR)$(docdir))/"$${f##*/}",cat "$$f"); \
 	done
 	for page in $(MANPAGES); do \
-		sec=$${page##*.}; install -d '$(DESTDIR)$(mandir)'/man$$sec && \
-		( $(call put,644,$(DESTDIR)$(mandir)/man$$sec/$${page#docs/},$(MANSUBST) $$page) ) || exit 1; \
+		sec=$${page##*.}; install -d $(call sq,$(DESTDIR)$(mandir))/man$$sec || exit 1; \
+		$(call put,644,$(call sq,$(DESTDIR)$(mandir))/man$$sec/"$${page#docs/}",$(MANSUBST) "$$page"); \
 	done
 else
 install: install-lib
@@ -247,16 +304,37 @@ endif
 
 # Each file install wrote, by name, and the directories it made only when
 # nothing else is left in them: docdir may be shared (docdir=/usr/share/doc).
+# Not the library while /etc/ld.so.preload (LD_SO_PRELOAD) names it, as
+# itself or as the loader's $$LIB form of it: every process would print a
+# loader error (`pypin uninstall-system` takes it out first).  An install
+# into a DESTDIR is no process's.
+LD_SO_PRELOAD ?= /etc/ld.so.preload
+PRELOAD_AWK = { sub(/\#.*/, ""); gsub(/\$$\{LIB\}/, "$$LIB"); n = split($$0, tok, /[ \t:]+/); \
+	for (j = 1; j <= n; j++) { t = tok[j]; if (t !~ /\/libpypin\.so$$/) continue; \
+	if (t == lib || t == real) { print t; continue } \
+	if ((i = index(t, "$$LIB")) == 0) continue; pre = substr(t, 1, i - 1); post = substr(t, i + 4); \
+	for (k = 1; k <= 2; k++) { p = k == 1 ? lib : real; \
+	if (length(p) > length(pre) + length(post) && substr(p, 1, length(pre)) == pre && \
+	    substr(p, length(p) - length(post) + 1) == post && \
+	    substr(p, length(pre) + 1, length(p) - length(pre) - length(post)) ~ /^lib[^\/]*(\/[^\/]+)?$$/) \
+	{ print t; break } } } }
 uninstall-lib:
-	rm -f $(addprefix '$(DESTDIR)$(pkglibdir)'/,$(LIBFILES))
-	rmdir '$(DESTDIR)$(pkglibdir)' 2>/dev/null || :
+ifeq ($(DESTDIR),)
+	@f=$(call sq,$(LD_SO_PRELOAD)); lib=$(call sq,$(pkglibdir)/libpypin.so); \
+	[ -e "$$f" ] || exit 0; real=$$(realpath -m -- "$$lib") || real=$$lib; \
+	named=$$(awk -v lib="$$lib" -v real="$$real" $(call sq,$(PRELOAD_AWK)) "$$f") || \
+		{ echo "make uninstall: cannot read $$f, which may name $$lib: not uninstalled" >&2; exit 1; }; \
+	[ -z "$$named" ] || { printf '%s\n' "make uninstall: $$f names $$(echo $$named), so every process loads $$lib: run \`pypin uninstall-system\` first (nothing was removed)" >&2; exit 1; }
+endif
+	$(call unput,$(foreach f,$(LIBFILES),$(call sq,$(DESTDIR)$(pkglibdir)/$(f))))
+	rmdir $(call sq,$(DESTDIR)$(pkglibdir)) 2>/dev/null || :
 
 ifeq ($(OUT),)
 uninstall: uninstall-lib
-	rm -f '$(DESTDIR)$(bindir)/pypin'
-	rm -f $(addprefix '$(DESTDIR)$(docdir)'/,$(notdir $(DOCFILES)))
-	rmdir '$(DESTDIR)$(docdir)' 2>/dev/null || :
-	for page in $(MANPAGES); do rm -f '$(DESTDIR)$(mandir)'/man$${page##*.}/$${page#docs/}; done
+	$(call unput,$(call sq,$(DESTDIR)$(bindir)/pypin))
+	$(call unput,$(foreach f,$(notdir $(DOCFILES)),$(call sq,$(DESTDIR)$(docdir)/$(f))))
+	rmdir $(call sq,$(DESTDIR)$(docdir)) 2>/dev/null || :
+	$(call unput,$(foreach p,$(MANPAGES),$(call sq,$(DESTDIR)$(mandir)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))))
 else
 uninstall: uninstall-lib
 endif
@@ -276,7 +354,6 @@ clean: tests-clean
 # `sudo apt install ./pypin_*.deb ./libpypin_*.deb`.  DEB_VERSION=V builds
 # them as version V (the copy's debian/changelog says so; tests/package.sh
 # upgrades with it).
-,:= ,
 DEBDIR ?= .
 DEB_VERSION_SED = 1s/([^)]*)/($(DEB_VERSION))/
 DEB_SRC := Makefile configure README.md debian docs lib preload scripts tools
