@@ -24,6 +24,15 @@ t_begin "the table's rows and the variables lib/config.c reads are the same"
 in_c=$(grep -o '"PYPIN_[A-Z_]*"' "$TOP/lib/config.c" | tr -d '"' | sort -u)
 if [ "$in_c" = "$TABLE" ]; then t_pass; else t_fail "config.c: $(echo $in_c); table: $(echo $TABLE)"; fi
 
+t_begin "the names the build reads from lib/config.c's rows (for the scripts) are the table's"
+# The Makefile takes them from the source, not by running pypin-inspect (a
+# cross build cannot): the two readings must agree.
+run make -s -C "$TOP" tools/settings.names
+built=$(tr ' ' '\n' < "$TOP/tools/settings.names" 2>/dev/null | sort)
+if [ "$t_rc" -ne 0 ]; then t_fail "make tools/settings.names: status $t_rc"
+elif [ "$built" = "$TABLE" ]; then t_pass
+else t_fail "tools/settings.names: $(echo $built); table: $(echo $TABLE)"; fi
+
 # names FILE...: the PYPIN_* words in the files, one a line, sorted.
 names() { grep -ho 'PYPIN_[A-Z][A-Z_]*' "$@" | sort -u; }
 
