@@ -10,7 +10,9 @@
 #   make bench           benchmarks (bench/run.sh, docs/PERFORMANCE.md)
 #   make install         install under $(DESTDIR)$(prefix), each file by
 #                        rename
-#   make uninstall       remove the files install wrote, by name
+#   make uninstall       remove the files install wrote, by name (refused
+#                        while /etc/ld.so.preload, LD_SO_PRELOAD, names the
+#                        library: `pypin uninstall-system` first)
 #   make ARCH=i386       the same programs for i386, in build/i386/ (gcc -m32);
 #                        `make install ARCH=i386` installs (and uninstall
 #                        removes) only the library and pypin-inspect, under
