@@ -260,6 +260,8 @@ include tests/tests.mk
 
 MANPAGES := docs/pypin.1 docs/pypin.conf.5 docs/libpypin.7
 DOCFILES := README.md $(sort $(wildcard docs/*.md))
+# The reports the docs link to (reports/bench.txt, ...), in docdir/reports.
+REPORTS := $(sort $(wildcard docs/reports/*.txt))
 
 # $(call put,MODE,DEST,COMMAND): DEST written whole or not at all.  What
 # COMMAND prints goes to a temporary file beside DEST, which then replaces it
@@ -295,6 +297,10 @@ install: install-lib
 	$(call put,755,$(call sq,$(DESTDIR)$(bindir)/pypin),$(INSTALLED_PATHS) scripts/pypin.in)
 	for f in $(DOCFILES); do \
 		$(call put,644,$(call sq,$(DESTDIR)$(docdir))/"$${f##*/}",cat "$$f"); \
+	done
+	install -d $(call sq,$(DESTDIR)$(docdir)/reports)
+	for f in $(REPORTS); do \
+		$(call put,644,$(call sq,$(DESTDIR)$(docdir)/reports)/"$${f##*/}",cat "$$f"); \
 	done
 	for page in $(MANPAGES); do \
 		sec=$${page##*.}; install -d $(call sq,$(DESTDIR)$(mandir))/man$$sec || exit 1; \
@@ -335,6 +341,8 @@ ifeq ($(OUT),)
 uninstall: uninstall-lib
 	$(call unput,$(call sq,$(DESTDIR)$(bindir)/pypin))
 	$(call unput,$(foreach f,$(notdir $(DOCFILES)),$(call sq,$(DESTDIR)$(docdir)/$(f))))
+	$(call unput,$(foreach f,$(notdir $(REPORTS)),$(call sq,$(DESTDIR)$(docdir)/reports/$(f))))
+	rmdir $(call sq,$(DESTDIR)$(docdir)/reports) 2>/dev/null || :
 	rmdir $(call sq,$(DESTDIR)$(docdir)) 2>/dev/null || :
 	$(call unput,$(foreach p,$(MANPAGES),$(call sq,$(DESTDIR)$(mandir)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))))
 else

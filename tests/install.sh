@@ -20,6 +20,7 @@ want=$( {
 	echo ./usr/bin/pypin
 	for f in libpypin.so libpypin-keep.so pypin-inspect pypin-system; do echo "./usr/lib/pypin/$f"; done
 	for f in "$TOP/README.md" "$TOP"/docs/*.md; do echo "./usr/share/doc/pypin/${f##*/}"; done
+	for f in "$TOP"/docs/reports/*.txt; do echo "./usr/share/doc/pypin/reports/${f##*/}"; done
 	echo ./usr/share/man/man1/pypin.1
 	echo ./usr/share/man/man5/pypin.conf.5
 	echo ./usr/share/man/man7/libpypin.7
