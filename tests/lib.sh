@@ -33,6 +33,10 @@ LIBPYPIN=${LIBPYPIN:-$TOP/preload/libpypin.so}
 t_env_libpypin=$LIBPYPIN t_env_valgrind=${VALGRIND_OPTS-} t_env_valgrind_set=${VALGRIND_OPTS+1}
 T_TIMEOUT=${T_TIMEOUT:-120}
 T_WRAPPER=${TEST_WRAPPER:-}
+# A make a suite runs is a make of its own, as a user's would be: not a part
+# of `make -j2 check`, whose jobserver and command-line settings it would
+# otherwise be handed (and say so on its output).
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
 t_passed=0 t_failed=0 t_skipped=0 t_name= t_open= t_ended= t_cleanup= t_ns_why=
 t_suite=$(basename "$0" .sh)
