@@ -11,9 +11,8 @@
 
 #include <stdatomic.h>
 
-/* Thread-local storage of libpypin.so: it is loaded at start-up (LD_PRELOAD,
- * /etc/ld.so.preload), so the static model applies and costs no call. */
-#define PYPIN_TLS __thread __attribute__((tls_model("initial-exec")))
+#include "thread.h"
+
 
 typedef void *(*pypin_dlopen_fn)(const char *file, int mode);
 typedef char *(*pypin_dlerror_fn)(void);

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-__thread struct pypin_thread *pypin_thread_mine __attribute__((tls_model("initial-exec")));
+PYPIN_TLS struct pypin_thread *pypin_thread_mine;
 static pthread_key_t key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static int have_key;

@@ -17,6 +17,11 @@
 
 #include "memo.h"
 
+/* Thread-local storage of libpypin.so: it is loaded at start-up (LD_PRELOAD,
+ * /etc/ld.so.preload), so the static model applies and costs no call.  It is
+ * every thread's, carved out of its stack (above): a few words at most. */
+#define PYPIN_TLS __thread __attribute__((tls_model("initial-exec")))
+
 /* The shapes of what a thread remembers are here, and the code that fills and
  * asks each memory is in the module named beside it: those modules include
  * this header, never the other way round. */
@@ -94,8 +99,7 @@ static inline int pypin_once_done(pypin_once_t *once)
 	return atomic_load_explicit(&once->who, memory_order_acquire) == PYPIN_ONCE_DONE;
 }
 
-extern __thread struct pypin_thread *pypin_thread_mine
-	__attribute__((tls_model("initial-exec"), visibility("hidden")));
+extern PYPIN_TLS struct pypin_thread *pypin_thread_mine __attribute__((visibility("hidden")));
 
 /* This thread's block; with create 0, NULL when it has none yet. */
 static inline struct pypin_thread *pypin_thread(int create)
