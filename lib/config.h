@@ -5,9 +5,10 @@
  * default and its meaning.  Nothing else lists them: `pypin-inspect settings`
  * prints the table; install-system's script (filled in by make), the tests
  * and the benchmarks take the list from it, and tests/settings.sh checks that
- * the launcher, the scripts and pypin.conf(5) name no other.  A new setting is a field below (with _from_file and _buf for a
- * path), a name in enum pypin_setting, a row there, and its entry in
- * pypin.conf(5) and libpypin(7).
+ * the launcher, the scripts and pypin.conf(5) name no other.  A new setting
+ * is a field below (with _from_file and _buf for a path), a name in enum
+ * pypin_setting, a row there, and its entry in pypin.conf(5) and
+ * libpypin(7).
  *
  * The environment is read on the first dlopen or dlerror call, with
  * secure_getenv(3), so in
