@@ -15,12 +15,12 @@
  *   pypin-inspect settings
  *       Prints the settings, a line each: VARIABLE, KEY, TYPE, DEFAULT and
  *       what it does, separated by tabs (the table of lib/config.c).
+ *   pypin-inspect --help
+ *       Prints the usage.
  *
  * It shares lib/ with libpypin.so, so explain's answer is the library's own.
  * Each subcommand has its file (tools/inspect.h lists them); this one reads
  * the command line.
- *   pypin-inspect --help
- *       Prints the usage.
  * Exit status: 0 done (check: it works with pypin), 1 failed, 2 usage.
  */
 #include "inspect.h"

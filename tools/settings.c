@@ -1,8 +1,8 @@
 /* pypin-inspect settings: the table of settings (lib/config.c), one a line,
  * tab-separated: the environment variable, the key in the configuration file,
- * the type (bool or path), the default and what it does.  The launcher, the
- * tests and the benchmarks take the names from here; nothing else lists
- * them. */
+ * the type (bool or path), the default and what it does.  The tests and the
+ * benchmarks take the names from here, the scripts from the same table at
+ * build time (tools/settings.names); nothing else lists them. */
 #include "inspect.h"
 
 #include "config.h"
